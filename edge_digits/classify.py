@@ -1,0 +1,185 @@
+"""Classify normalized 28x28 digit patches with a TFLite model: the one stateful stage.
+
+    >>> with DigitClassifier() as classifier:              # the bundled int8 model
+    ...     probabilities = classifier.classify(patches)   # (N, 28, 28) uint8 -> (N, C)
+
+The interpreter is loaded and allocated once and reused for every call; all patches of a
+frame go through in one invocation (the input is resized to the batch, in power-of-two
+steps so that frames with a few more or fewer digits do not reallocate). Input shape, dtype
+and quantization are read from the model, never assumed. Not thread-safe: use one
+classifier per thread.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .backends import load_interpreter_class
+from .errors import FrameError, ModelError
+from .models import DEFAULT_MODEL, labels_from, load_manifest
+
+MAX_BATCH = 64  #: larger batches are split into calls of this size
+
+
+def _check_model_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise ModelError(f"model file not found: {path}")
+    if path.is_dir():
+        raise ModelError(f"model path is a directory, expected a .tflite file: {path}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"model file {path} cannot be read: {exc}") from exc
+    # A TFLite flatbuffer carries the file identifier "TFL3" at bytes 4..8.
+    if len(data) < 8 or data[4:8] != b"TFL3":
+        raise ModelError(
+            f"model file {path} is not a TFLite model ({len(data)} bytes, no 'TFL3' "
+            "identifier): it may be truncated or corrupt; re-export it with 'make export'"
+        )
+    return data
+
+
+class DigitClassifier:
+    """A loaded TFLite digit classifier.
+
+    Parameters
+    ----------
+    model_path : path, optional
+        A ``.tflite`` file; default: the bundled int8 model.
+    num_threads : int
+        Interpreter threads (1 is best for batches of a few digits on a Pi).
+    backend : str
+        ``"auto"`` (ai-edge-litert, else tflite-runtime, else tensorflow), or one of those.
+    """
+
+    def __init__(self, model_path: str | Path | None = None, *, num_threads: int = 1,
+                 backend: str = "auto") -> None:
+        if not isinstance(num_threads, int) or num_threads < 1:
+            raise ValueError(f"num_threads must be a positive int, got {num_threads!r}")
+        self.model_path = Path(model_path) if model_path is not None else DEFAULT_MODEL
+        data = _check_model_bytes(self.model_path)
+        interpreter_class, self.backend = load_interpreter_class(backend)
+        self.num_threads = num_threads
+        try:
+            self._interpreter = interpreter_class(model_content=data, num_threads=num_threads)
+            self._interpreter.allocate_tensors()
+        except Exception as exc:  # the interpreter's own errors are RuntimeError/ValueError
+            raise ModelError(f"model file {self.model_path} could not be loaded by "
+                             f"{self.backend}: {str(exc).strip().splitlines()[0]}") from exc
+        self._read_details()
+        self.manifest = load_manifest(self.model_path)
+        self.labels = labels_from(self.manifest, self.num_classes)
+        self._capacity = 1
+
+    def _read_details(self) -> None:
+        inputs = self._interpreter.get_input_details()
+        outputs = self._interpreter.get_output_details()
+        if len(inputs) != 1 or len(outputs) != 1:
+            raise ModelError(f"{self.model_path}: expected one input and one output, got "
+                             f"{len(inputs)} and {len(outputs)}")
+        self._input, self._output = inputs[0], outputs[0]
+        shape = tuple(int(v) for v in self._input["shape"])
+        if shape[1:3] != (28, 28) or len(shape) not in (3, 4) or (len(shape) == 4 and shape[3] != 1):
+            raise ModelError(f"{self.model_path}: input shape {shape}; expected (N, 28, 28, 1)")
+        self.input_shape = shape
+        self.input_dtype = np.dtype(self._input["dtype"])
+        if self.input_dtype not in (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.float32)):
+            raise ModelError(f"{self.model_path}: input dtype {self.input_dtype}; expected "
+                             "int8, uint8 or float32")
+        self.input_scale, self.input_zero_point = self._input["quantization"]
+        self.output_scale, self.output_zero_point = self._output["quantization"]
+        out_shape = tuple(int(v) for v in self._output["shape"])
+        if len(out_shape) != 2:
+            raise ModelError(f"{self.model_path}: output shape {out_shape}; expected (N, classes)")
+        self.num_classes = out_shape[1]
+        self.output_dtype = np.dtype(self._output["dtype"])
+        self._feed = self._make_feed()
+
+    def _make_feed(self):
+        """A function from uint8 pixels (N, 28, 28) to the model's input dtype.
+
+        The int8 export uses scale 1/255 and zero point -128 (calibrated on 0..1 inputs),
+        so a pixel p maps to p - 128: no float arithmetic. Other quantizations take the
+        general path.
+        """
+        dtype, scale, zero = self.input_dtype, self.input_scale, self.input_zero_point
+        if dtype == np.float32:
+            return lambda pixels: pixels.astype(np.float32) * np.float32(1.0 / 255.0)
+        if scale == 0:
+            raise ModelError(f"{self.model_path}: integer input without quantization parameters")
+        if abs(scale * 255.0 - 1.0) < 1e-6 and dtype == np.int8 and zero == -128:
+            return lambda pixels: (pixels ^ np.uint8(0x80)).view(np.int8)
+        if abs(scale * 255.0 - 1.0) < 1e-6 and dtype == np.uint8 and zero == 0:
+            return lambda pixels: pixels
+        info = np.iinfo(dtype)
+
+        def general(pixels):
+            values = np.round(pixels.astype(np.float32) / (255.0 * scale)) + zero
+            return np.clip(values, info.min, info.max).astype(dtype)
+        return general
+
+    def _resize(self, batch: int) -> None:
+        shape = [batch, *self.input_shape[1:]]
+        self._interpreter.resize_tensor_input(self._input["index"], shape)
+        self._interpreter.allocate_tensors()
+        self._capacity = batch
+
+    def classify(self, patches: np.ndarray) -> np.ndarray:
+        """Class probabilities for normalized patches.
+
+        Parameters
+        ----------
+        patches : (N, 28, 28) or (28, 28) uint8 ndarray
+            Output of :func:`~edge_digits.normalize.normalize_digit`: white ink on black.
+
+        Returns
+        -------
+        (N, num_classes) float32 ndarray of probabilities.
+        """
+        if not isinstance(patches, np.ndarray) or patches.dtype != np.uint8:
+            raise FrameError(f"classify: expected uint8 patches of shape (N, 28, 28), got "
+                             f"{getattr(patches, 'dtype', type(patches).__name__)}")
+        if patches.ndim == 2:
+            patches = patches[None]
+        if patches.ndim != 3 or patches.shape[1:] != (28, 28):
+            raise FrameError(f"classify: expected patches of shape (N, 28, 28), got {patches.shape}")
+        count = patches.shape[0]
+        if count == 0:
+            return np.zeros((0, self.num_classes), np.float32)
+        if count > MAX_BATCH:
+            return np.concatenate([self.classify(patches[i:i + MAX_BATCH])
+                                   for i in range(0, count, MAX_BATCH)])
+        capacity = 1 << (count - 1).bit_length()  # next power of two
+        if capacity != self._capacity:
+            self._resize(capacity)
+        batch = np.zeros((capacity, 28, 28), np.uint8) if capacity != count else patches
+        if capacity != count:
+            batch[:count] = patches
+        feed = self._feed(np.ascontiguousarray(batch)).reshape(self._capacity, *self.input_shape[1:])
+        self._interpreter.set_tensor(self._input["index"], feed)
+        self._interpreter.invoke()
+        raw = self._interpreter.get_tensor(self._output["index"])[:count]
+        if self.output_dtype == np.float32:
+            return raw.astype(np.float32, copy=True)
+        return ((raw.astype(np.float32) - self.output_zero_point) * self.output_scale).astype(np.float32)
+
+    def predict(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(best class index, its probability) for each patch."""
+        probabilities = self.classify(patches)
+        best = probabilities.argmax(axis=1)
+        return best, probabilities[np.arange(len(best)), best]
+
+    def close(self) -> None:
+        """Release the interpreter."""
+        self._interpreter = None
+
+    def __enter__(self) -> "DigitClassifier":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (f"DigitClassifier({str(self.model_path)!r}, backend={self.backend!r}, "
+                f"threads={self.num_threads}, input={self.input_dtype}, classes={self.num_classes})")

@@ -1,0 +1,67 @@
+"""Frame validation and conversion to grayscale: the one check at every public entry point.
+
+``as_gray(frame)`` accepts what cameras and ``cv2.imread`` deliver (uint8 grayscale, BGR,
+BGRA or Picamera2's XRGB8888, which arrives as B,G,R,X) and returns a 2-D uint8 array, or
+raises :class:`~edge_digits.errors.FrameError` saying what was received.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .errors import FrameError
+
+MIN_SIDE = 8  #: frames smaller than this on either side cannot hold a readable digit
+MAX_PIXELS = 120_000_000  #: about 11000 x 11000; larger frames are refused, not processed
+
+
+def describe(frame: object) -> str:
+    """A short description of what was received, for error messages."""
+    if frame is None:
+        return "None"
+    if isinstance(frame, np.ndarray):
+        return f"array of shape {frame.shape} and dtype {frame.dtype}"
+    return f"object of type {type(frame).__name__}"
+
+
+def check_frame(frame: object, name: str = "frame") -> np.ndarray:
+    """Validate a frame; return it as an ndarray (H, W) or (H, W, C), uint8, C in 1, 3, 4."""
+    expected = "expected a uint8 image of shape (H, W), (H, W, 3) BGR or (H, W, 4) BGRA"
+    if not isinstance(frame, np.ndarray):
+        raise FrameError(f"{name}: received {describe(frame)}; {expected}")
+    if frame.ndim not in (2, 3) or (frame.ndim == 3 and frame.shape[2] not in (1, 3, 4)):
+        raise FrameError(f"{name}: received {describe(frame)}; {expected}")
+    if frame.size == 0:
+        raise FrameError(f"{name}: received an empty {describe(frame)}; {expected}")
+    if frame.dtype != np.uint8:
+        hint = ""
+        if frame.dtype.kind == "f":
+            if np.isnan(frame).any():
+                hint = " (it contains NaN)"
+            hint += "; for floats in 0..1 pass (frame * 255).astype(np.uint8)"
+        elif frame.dtype == np.uint16:
+            hint = "; for 16-bit frames pass (frame >> 8).astype(np.uint8)"
+        raise FrameError(f"{name}: received {describe(frame)}{hint}; {expected}")
+    height, width = frame.shape[:2]
+    if min(height, width) < MIN_SIDE:
+        raise FrameError(
+            f"{name}: received a {width}x{height} frame; need at least {MIN_SIDE} pixels a side"
+        )
+    if height * width > MAX_PIXELS:
+        raise FrameError(
+            f"{name}: received a {width}x{height} frame ({height * width / 1e6:.0f} MP); "
+            f"the limit is {MAX_PIXELS / 1e6:.0f} MP: resize it first"
+        )
+    return frame
+
+
+def as_gray(frame: object, name: str = "frame") -> np.ndarray:
+    """Validate ``frame`` and return it as a contiguous 2-D uint8 grayscale image."""
+    frame = check_frame(frame, name)
+    if frame.ndim == 2:
+        return np.ascontiguousarray(frame)
+    channels = frame.shape[2]
+    if channels == 1:
+        return np.ascontiguousarray(frame[:, :, 0])
+    code = cv2.COLOR_BGR2GRAY if channels == 3 else cv2.COLOR_BGRA2GRAY
+    return cv2.cvtColor(frame, code)
