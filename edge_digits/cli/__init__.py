@@ -3,6 +3,7 @@
     edge-digits read IMAGE|DIR|VIDEO|CAMERA [--json] [--annotate DIR] [--threshold T]
     edge-digits info
     edge-digits postcode IMAGE|DIR|VIDEO|CAMERA --format jp
+    edge-digits serve --config FILE          (devices: run at boot, JSON lines)
     edge-digits bench [--threads N] [--json]
 
 Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args)``.
@@ -18,7 +19,7 @@ import sys
 from ..errors import EdgeDigitsError
 
 #: subcommand modules, in the order ``--help`` lists them
-COMMANDS = ("read", "postcode", "info", "bench")
+COMMANDS = ("read", "postcode", "serve", "info", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:
