@@ -1,0 +1,84 @@
+"""``edge-digits bench``: what to expect on this device (init, first call, latency, memory).
+
+    edge-digits bench                          # bundled model and sample frames, one thread
+    edge-digits bench --threads 4 --json       # machine-readable, e.g. on a Pi 5
+    edge-digits bench --model my.tflite --frames photos/ --runs 500
+
+With one thread the process is pinned to one core (where the OS allows), so the figures
+mean "one core". The full suite with its peers (Keras, tf.lite, tflite-runtime) is
+``make bench``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..bench import SAMPLES_DIR, pin_to_one_core, run_benchmarks
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "bench", help="measure init time, latency and memory on this device",
+        description="Benchmark classify and reading end to end on the bundled sample frames: "
+                    "init time, first inference, warm-up, then mean, std, p50, p95 and peak RSS.")
+    parser.add_argument("--threads", type=_positive, default=1,
+                        help="interpreter threads (default 1; with 1 the process is pinned to one core)")
+    parser.add_argument("--model", default=None, help="a .tflite model (default: the bundled int8 model)")
+    parser.add_argument("--backend", default="auto",
+                        choices=["auto", "ai-edge-litert", "tflite-runtime", "tensorflow"],
+                        help="TFLite interpreter (default: the first one installed)")
+    parser.add_argument("--frames", default=str(SAMPLES_DIR),
+                        help="folder of frames to read (default: the bundled samples)")
+    parser.add_argument("--runs", type=_positive, default=200, help="timed calls per benchmark (default 200)")
+    parser.add_argument("--warmup", type=_non_negative, default=20,
+                        help="untimed calls before timing (default 20)")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one core")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    pinned = None if (args.no_pin or args.threads != 1) else pin_to_one_core()
+    report = run_benchmarks(args.model, num_threads=args.threads, backend=args.backend,
+                            runs=args.runs, warmup=args.warmup, frames_dir=args.frames,
+                            pinned_cpu=pinned)
+    if args.json:
+        json.dump(report.as_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    env = report.environment
+    pin = f"pinned to CPU {pinned}" if pinned is not None else "not pinned"
+    print(f"model:   {env['model']}")
+    print(f"backend: {env['backend']}, {env['threads']} thread(s), {pin}")
+    print(f"machine: {env['processor']} ({env['cpus']} CPUs), {env['machine']}")
+    print(f"{'benchmark':22s} {'init ms':>8s} {'first ms':>9s} {'warm ms':>8s} {'mean ms':>8s} "
+          f"{'std ms':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'us/item':>8s}")
+    for result in report.results:
+        stats = result.latency
+        print(f"{result.name:22s} {result.init_ms:8.1f} {result.first_ms:9.3f} {result.warmup_ms:8.3f} "
+              f"{stats.mean_ms:8.3f} {stats.std_ms:7.3f} {stats.p50_ms:7.3f} {stats.p95_ms:7.3f} "
+              f"{result.per_item_us:8.1f}")
+    if report.peak_rss_mb is not None:
+        print(f"peak RSS: {report.peak_rss_mb:.1f} MB")
+    return 0
