@@ -365,6 +365,14 @@ class CameraSource(LiveSource):
 
 # --- the one entry point --------------------------------------------------------------------
 
+def is_live(spec: str | Path | int) -> bool:
+    """True if ``spec`` names a camera or stream (reopened on loss), not a file."""
+    text = str(spec).strip()
+    if text == "picamera2" or text.startswith("picamera2:") or "://" in text:
+        return True
+    return text.isdigit() and not Path(text).exists()
+
+
 def open_source(spec: str | Path | int, **options: Any) -> FrameSource:
     """Open a frame source from a command-line style ``spec``.
 
