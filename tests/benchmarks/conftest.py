@@ -1,0 +1,89 @@
+"""Benchmark fixtures: seeded inputs built outside the timed calls, one pinned core, peers.
+
+    make bench          # pytest tests/benchmarks --benchmarks --benchmark-enable ... + report
+    make bench-smoke    # every benchmark once, untimed (CI)
+
+Conventions (every test_bench_*.py follows them, so that ``report.py`` can put each figure
+next to its peers):
+
+- one pytest-benchmark ``group`` per stage: ``classify-1``, ``classify-8``,
+  ``classify-anatomy``, ``locate``, ``normalize``, ``read``, ``postcode``, ``cold-start``;
+- ``bench_support.describe`` fills ``extra_info``: ``role`` ("edge-digits" for ours, "peer" for what
+  users would otherwise run, "floor" for a lower bound), ``label`` (short name for tables),
+  ``backend``, ``threads``, ``model``, ``frame_size``, ``items`` (digits or frames per call),
+  ``pinned_cpu``;
+- figures measured outside pytest-benchmark (tflite-runtime in its own environment) go
+  through ``bench_support.add_external`` into the JSON's ``external`` list, in the same shape.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from bench_support import EXTERNAL, PINNED, frames_module, reader_module
+
+
+def pytest_benchmark_update_json(config, benchmarks, output_json):
+    """Merge the figures measured in other processes into the saved JSON."""
+    output_json["external"] = list(EXTERNAL)
+
+
+@pytest.fixture(scope="session")
+def quick(request) -> bool:
+    """True under ``--benchmark-disable`` (CI's smoke run): fewer frames and rounds."""
+    return bool(request.config.getoption("benchmark_disable", False))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_core():
+    """Pin the session (and the children it starts) to one CPU: "one core" in every figure."""
+    if not hasattr(os, "sched_setaffinity"):
+        yield None
+        return
+    before = os.sched_getaffinity(0)
+    cpu = max(before)
+    os.sched_setaffinity(0, {cpu})
+    PINNED["cpu"] = cpu
+    yield cpu
+    os.sched_setaffinity(0, before)
+
+
+@pytest.fixture(scope="session")
+def mnist_test(mnist):
+    """MNIST test images and labels (uint8); skips where MNIST is missing (tests/conftest.py)."""
+    return mnist["x_test"], mnist["y_test"]
+
+
+@pytest.fixture(scope="session")
+def patches(mnist_test):
+    """64 MNIST test digits, seeded choice: already in the normalized 28x28 form."""
+    images, _ = mnist_test
+    choice = np.random.default_rng(5).choice(len(images), 64, replace=False)
+    return np.ascontiguousarray(images[choice])
+
+
+@pytest.fixture(scope="session")
+def frame_sets(mnist_test, quick):
+    """Seeded generated frames: {(level, (width, height)): [SynthFrame, ...]} built lazily."""
+    frames = frames_module()
+    digits = mnist_test
+    cache: dict = {}
+
+    def get(level: str, size: tuple[int, int], count: int) -> list:
+        key = (level, size, count)
+        if key not in cache:
+            cache[key] = frames.make_frames(2026, count, level, size, digits=digits)
+        return cache[key]
+    return get
+
+
+@pytest.fixture(scope="session")
+def reader():
+    """The runtime's reader with the bundled model, one thread."""
+    read = reader_module()
+    with read.DigitReader(num_threads=1) as loaded:
+        yield loaded
+
+

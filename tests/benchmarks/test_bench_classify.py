@@ -1,0 +1,217 @@
+"""Classify benchmarks: one digit and a batch of 8, per backend, against the peers users run.
+
+Groups ``classify-1`` and ``classify-8`` hold, in the same run:
+
+- ``DigitClassifier`` on every interpreter backend installed here (ours);
+- ``interpreter.invoke()`` alone on a batch of 8 (the floor: the kernels without any Python);
+- the plain way: ``tf.lite.Interpreter`` / LiteRT ``Interpreter`` fed one digit per call,
+  quantized with float math in Python (what most tutorials show);
+- Keras on the same network: ``model(x)`` and ``model.predict(x)``;
+- tflite-runtime 2.14, which needs numpy < 2: run in its own environment
+  (``artifacts/tflite-venv``, made by ``make bench``) by ``tflite_runtime_worker.py`` and
+  merged into the JSON.
+
+``classify-anatomy`` times parts of the network alone (built with TensorFlow's converter on
+the fly, random weights: timing does not depend on them) to show where the time goes.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from edge_digits.backends import BACKENDS, load_interpreter_class
+from edge_digits.classify import DigitClassifier
+from edge_digits.errors import BackendError
+
+from bench_support import MODEL, ROOT, TFLITE_VENV, add_external, describe, keras_model_and_weights
+
+WORKER = Path(__file__).with_name("tflite_runtime_worker.py")
+
+
+def unavailable(backend: str) -> str | None:
+    """Why ``backend`` cannot be loaded here, or None when it can."""
+    try:
+        load_interpreter_class(backend)
+        return None
+    except BackendError as exc:
+        reason = str(exc).split(";")[0]
+        if backend == "tflite-runtime":
+            reason += " (it needs numpy < 2: measured in artifacts/tflite-venv instead)"
+        return reason
+
+
+@pytest.fixture(scope="module", params=list(BACKENDS))
+def classifier_on(request):
+    reason = unavailable(request.param)
+    if reason:
+        pytest.skip(reason)
+    with DigitClassifier(num_threads=1, backend=request.param) as loaded:
+        yield loaded
+
+
+def plain_classifier(interpreter_class, **kwargs):
+    """The tutorial way: one digit per call, float math in Python. Details read once."""
+    interpreter = interpreter_class(model_path=str(MODEL), num_threads=1, **kwargs)
+    interpreter.allocate_tensors()
+    source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    scale, zero = source["quantization"]
+    out_scale, out_zero = target["quantization"]
+
+    def classify(patches: np.ndarray) -> np.ndarray:
+        results = []
+        for patch in patches:
+            x = patch.astype(np.float32) / 255.0
+            q = np.clip(np.round(x / scale + zero), -128, 127).astype(np.int8)
+            interpreter.set_tensor(source["index"], q[None, :, :, None])
+            interpreter.invoke()
+            y = interpreter.get_tensor(target["index"])[0]
+            results.append((y.astype(np.float32) - out_zero) * out_scale)
+        return np.array(results)
+    return classify
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_classify(benchmark, classifier_on, patches, count):
+    batch = np.ascontiguousarray(patches[:count])
+    benchmark.group = f"classify-{count}"
+    describe(benchmark, role="edge-digits", label=f"DigitClassifier ({classifier_on.backend})",
+             backend=classifier_on.backend, items=count)
+    probabilities = benchmark(classifier_on.classify, batch)
+    assert probabilities.shape == (count, classifier_on.num_classes)
+
+
+def test_invoke_only(benchmark, patches):
+    """The floor of one batch of 8: XNNPACK kernels only, input already in place."""
+    with DigitClassifier(num_threads=1) as loaded:
+        loaded.classify(patches[:8])  # resize to 8 and fill the input
+        benchmark.group = "classify-8"
+        describe(benchmark, role="floor", label=f"invoke() only, batch 8 ({loaded.backend})",
+                 backend=loaded.backend, items=8)
+        benchmark(loaded._interpreter.invoke)
+
+
+@pytest.mark.parametrize("count", [1, 8])
+@pytest.mark.parametrize("backend", ["ai-edge-litert", "tensorflow"])
+def test_plain_interpreter(benchmark, patches, count, backend):
+    if backend == "tensorflow":
+        tf = pytest.importorskip("tensorflow", reason="TensorFlow (host side) not installed")
+        interpreter_class = tf.lite.Interpreter  # deprecated, still there in TF 2.21
+    else:
+        interpreter_class, _ = load_interpreter_class(backend)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        classify = plain_classifier(interpreter_class)
+    deprecation = [str(w.message).split(".")[0].strip() for w in caught
+                   if "deprecated" in str(w.message).lower()]
+    batch = patches[:count]
+    name = "tf.lite.Interpreter" if backend == "tensorflow" else "LiteRT Interpreter"
+    benchmark.group = f"classify-{count}"
+    describe(benchmark, role="peer", label=f"{name}, one digit per call, float math",
+             backend=backend, items=count, deprecation=deprecation[0] if deprecation else None)
+    probabilities = benchmark(classify, batch)
+    with DigitClassifier() as ours:  # the same model gives the same answer
+        np.testing.assert_allclose(probabilities, ours.classify(batch), atol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def keras_model():
+    model, weights = keras_model_and_weights()
+    return model, weights
+
+
+@pytest.mark.parametrize("count", [1, 8])
+@pytest.mark.parametrize("call", ["model(x)", "model.predict(x)"])
+def test_keras(benchmark, keras_model, patches, count, call):
+    import tensorflow as tf
+
+    model, weights = keras_model
+    x = patches[:count, :, :, None].astype(np.float32) / 255.0
+    if call == "model(x)":
+        def run(batch):
+            return model(batch, training=False)
+    else:
+        def run(batch):
+            return model.predict(batch, verbose=0)
+    run(x)  # build/trace outside the timing
+    benchmark.group = f"classify-{count}"
+    describe(benchmark, role="peer", label=f"Keras {call} (float32)", backend=f"tensorflow {tf.__version__}",
+             model="model.keras" if "trained" in weights and "untrained" not in weights else None,
+             items=count, weights=weights, keras_version=__import__("keras").__version__)
+    probabilities = np.asarray(benchmark(run, x))
+    assert probabilities.shape == (count, 10)
+
+
+def test_tflite_runtime(quick, one_core):
+    """tflite-runtime 2.14 (numpy < 2) in its own venv; its figures join the JSON as external."""
+    python = TFLITE_VENV / "bin" / "python"
+    if not python.exists():
+        pytest.skip(f"no {python}: `make bench` creates it (tflite-runtime needs numpy < 2)")
+    args = [str(python), str(WORKER), "--model", str(MODEL), "--rounds", "1" if quick else "30"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=600, cwd=ROOT,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    for entry in report["results"]:
+        entry["extra_info"]["pinned_cpu"] = one_core  # the child inherits the pinning
+        add_external(entry)
+    names = {entry["name"] for entry in report["results"]}
+    assert {"DigitClassifier 1", "DigitClassifier 8", "plain 1", "plain 8"} <= names
+
+
+# --- where the time goes: parts of the network alone -------------------------------------
+
+ANATOMY = {
+    "conv1 alone (3x3, 1->16, 26x26 out)": "conv1",
+    "conv1 + pool + conv2 + pool": "convs",
+    "whole network, static batch 8": "full",
+}
+
+
+@pytest.fixture(scope="module")
+def anatomy_models(tmp_path_factory, mnist_test):
+    """int8 TFLite models of parts of the reference network (random weights, MNIST calibration)."""
+    tf = pytest.importorskip("tensorflow", reason="TensorFlow (host side) needed to build parts")
+    keras = pytest.importorskip("keras")
+    layers = keras.layers
+    images = mnist_test[0][:64, :, :, None].astype(np.float32) / 255.0
+    folder = tmp_path_factory.mktemp("anatomy")
+    parts = {
+        "conv1": [layers.Conv2D(16, 3, activation="relu")],
+        "convs": [layers.Conv2D(16, 3, activation="relu"), layers.MaxPooling2D(),
+                  layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D()],
+        "full": [layers.Conv2D(16, 3, activation="relu"), layers.MaxPooling2D(),
+                 layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(), layers.Flatten(),
+                 layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")],
+    }
+    paths = {}
+    keras.utils.set_random_seed(5)
+    for name, part in parts.items():
+        model = keras.Sequential([keras.Input((28, 28, 1), batch_size=8), *part])
+        converter = tf.lite.TFLiteConverter.from_keras_model(model)
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = lambda: ([images[i:i + 8]] for i in range(0, 64, 8))
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        converter.inference_input_type = tf.int8
+        converter.inference_output_type = tf.int8
+        paths[name] = folder / f"{name}.tflite"
+        paths[name].write_bytes(converter.convert())
+    return paths
+
+
+@pytest.mark.parametrize("label", list(ANATOMY))
+def test_anatomy(benchmark, anatomy_models, label):
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=str(anatomy_models[ANATOMY[label]]), num_threads=1)
+    interpreter.allocate_tensors()
+    source = interpreter.get_input_details()[0]
+    interpreter.set_tensor(source["index"], np.zeros(source["shape"], np.int8))
+    benchmark.group = "classify-anatomy"
+    describe(benchmark, role="floor", label=label, backend="ai-edge-litert", items=8, model=None,
+             ops=[op["op_name"] for op in interpreter._get_ops_details()])
+    benchmark(interpreter.invoke)
