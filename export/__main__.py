@@ -1,0 +1,97 @@
+"""``python -m export``: train the reference CNN, quantize, evaluate, bundle the default model.
+
+    python -m export --mnist ../shared/data/mnist.npz --threads 2     # make export
+    python -m export --mnist ../shared/data/mnist.npz --quick --out artifacts/quick
+    python -m export --none-class --out artifacts/none-class --no-bundle
+
+MNIST comes from --mnist, else $EDGE_DIGITS_MNIST, else keras.datasets.mnist.load_data().
+Exit 0 on success, 2 on bad input or a refused export (one line on stderr), 130 on Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m export", description=__doc__.splitlines()[0])
+    parser.add_argument("--mnist", help="Keras-format mnist.npz (default: $EDGE_DIGITS_MNIST, "
+                        "else keras.datasets.mnist.load_data())")
+    parser.add_argument("--out", type=Path, help="output folder (default artifacts/export, "
+                        "artifacts/quick with --quick)")
+    bundle = parser.add_mutually_exclusive_group()
+    bundle.add_argument("--bundle-dir", type=Path, help="bundle the int8 model + manifest here "
+                        "(default: the runtime package's edge_digits/models/)")
+    bundle.add_argument("--no-bundle", action="store_true", help="do not bundle")
+    parser.add_argument("--quick", action="store_true", help="smoke test: 6,000 digits, 1 "
+                        "epoch, gate 80%%, no bundling unless --bundle-dir")
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--augment", choices=("camera", "none"), help="training augmentation "
+                        "(default camera)")
+    parser.add_argument("--augment-copies", type=int, help="augmented variants per digit")
+    parser.add_argument("--none-class", action="store_true", help="add an 11th class 'none' "
+                        "trained on generated non-digits")
+    parser.add_argument("--builder", choices=("sequential", "functional"))
+    parser.add_argument("--gate", type=float, help="minimum int8 test accuracy (default 0.988)")
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads for training and "
+                        "evaluation")
+    parser.add_argument("--train-limit", type=int, help="use only the first N training digits")
+    return parser.parse_args(argv)
+
+
+def config_from(args: argparse.Namespace):
+    from .pipeline import ExportConfig, quick_config
+
+    config = quick_config() if args.quick else ExportConfig()
+    train = config.train
+    for name in ("epochs", "batch_size", "learning_rate", "seed"):
+        if getattr(args, name) is not None:
+            train = replace(train, **{name: getattr(args, name)})
+    changes = {"train": train, "threads": args.threads,
+               "mnist": args.mnist or os.environ.get("EDGE_DIGITS_MNIST") or None}
+    for name in ("out", "augment", "augment_copies", "builder", "gate", "train_limit"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    if args.none_class:
+        changes["none_class"] = True
+    if args.bundle_dir is not None:
+        changes["bundle_dir"] = args.bundle_dir
+    elif args.no_bundle:
+        changes["bundle_dir"] = None
+    return replace(config, **changes)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    # Quiet TensorFlow's C++ start-up chatter and fix its thread pools before it is imported.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    except RuntimeError:  # TensorFlow already running (called from a test): keep its pools
+        pass
+    from .errors import ExportError
+    from .pipeline import run
+
+    try:
+        run(config_from(args), log=lambda line: print(line, flush=True))
+    except ExportError as exc:
+        print(f"export: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("export: interrupted; the previous model and manifest were left untouched",
+              file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,276 @@
+"""The export, stage by stage: data -> training pool -> train -> convert -> evaluate -> gate -> write.
+
+    >>> report = run(ExportConfig(mnist="../shared/data/mnist.npz"), log=print)
+
+``build`` does everything in memory and returns an :class:`Export`; ``publish`` applies the
+gate and writes the artifacts (atomically) into the output folder and, unless disabled, the
+runtime package (``edge_digits/models/``). Nothing is written before the gate has passed, so
+a failed, interrupted or refused export leaves the previous model and manifest as they were.
+"""
+from __future__ import annotations
+
+import datetime
+import importlib.metadata
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from edge_digits.models import MODELS_DIR
+
+from . import artifacts, augment, evaluate, plots, quantize
+from .data import load_mnist, split_validation
+from .network import BUILDERS, REFERENCE_PARAMS, architecture
+from .train import TrainSettings, to_input, train
+
+DIGIT_LABELS = [str(digit) for digit in range(10)]
+NONE_LABEL = "none"
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    """What to export and where. ``quick`` is a smoke test: a subset, one epoch, no bundling."""
+
+    mnist: str | None = None  #: Keras-format mnist.npz; None: keras.datasets.mnist.load_data()
+    out: Path = Path("artifacts/export")  #: every variant, plots, model.keras, manifest
+    bundle_dir: Path | None = MODELS_DIR  #: where the int8 model + manifest are bundled; None: not
+    train: TrainSettings = field(default_factory=TrainSettings)
+    validation_fraction: float = 0.1  #: of the training set, held out (never augmented)
+    augment: str = "camera"  #: "camera" (see export/augment.py) or "none"
+    augment_copies: int = 2  #: augmented variants precomputed per training digit
+    none_class: bool = False  #: add an 11th class "none" trained on generated non-digits
+    none_fraction: float = 0.1  #: generated non-digits, as a fraction of the training digits
+    builder: str = "sequential"  #: "sequential" or "functional" (the same network)
+    gate: float = artifacts.DEFAULT_GATE  #: minimum int8 test accuracy
+    max_drop: float = artifacts.MAX_DROP  #: maximum int8 loss against float32
+    threads: int = 1  #: interpreter threads for evaluation
+    train_limit: int | None = None  #: use only the first N training digits (quick)
+    calibration_digits: int = 500  #: representative training digits for int8 calibration
+    verbose: int = 2  #: Keras fit verbosity (2: one line per epoch)
+
+
+def quick_config(**changes) -> ExportConfig:
+    """A smoke-test export: 6,000 training digits, one epoch, no bundling, a gate for that."""
+    base = dict(out=Path("artifacts/quick"), bundle_dir=None, train=TrainSettings(epochs=1, warmup_epochs=0.0),
+                augment_copies=1, train_limit=6000, gate=0.80, max_drop=0.02,
+                calibration_digits=100)
+    base.update(changes)
+    return ExportConfig(**base)
+
+
+@dataclass
+class Export:
+    """An export held in memory, not yet gated or written."""
+
+    config: ExportConfig
+    variants: dict  #: name -> .tflite bytes
+    results: dict  #: name -> evaluate.VariantResult (including "keras")
+    manifest: dict
+    keras_bytes: bytes  #: the trained model as a .keras file
+    pictures: dict  #: file name -> PNG bytes
+    none_metrics: dict | None
+    seconds: dict  #: stage -> wall seconds
+
+
+def _versions() -> dict:
+    versions = {"python": platform.python_version()}
+    for name in ("tensorflow", "tensorflow-cpu", "keras", "numpy", "opencv-python-headless",
+                 "opencv-python", "ai-edge-litert", "matplotlib", "edge-digits"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def _keras_bytes(model) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="edge-digits-keras-") as folder:
+        path = Path(folder) / "model.keras"
+        model.save(path)
+        return path.read_bytes()
+
+
+def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) -> Export:
+    """Load, train, convert and evaluate; return everything in memory."""
+    import keras
+
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    if config.builder not in BUILDERS:
+        raise ValueError(f"unknown builder {config.builder!r}; expected one of {list(BUILDERS)}")
+    mnist = load_mnist(config.mnist)
+    x_train, y_train = mnist.x_train, mnist.y_train
+    if config.train_limit:
+        x_train, y_train = x_train[:config.train_limit], y_train[:config.train_limit]
+    x_fit, y_fit, x_val, y_val = split_validation(x_train, y_train, config.validation_fraction,
+                                                  config.train.seed)
+    log(f"MNIST from {mnist.source} (sha256 {mnist.sha256[:12]}...): {len(x_fit)} training, "
+        f"{len(x_val)} validation (held out), {len(mnist.x_test)} test digits")
+
+    # The training pool: pool[0] the digits, pool[1:] their augmented variants.
+    stage = time.perf_counter()
+    pool = x_fit[None]
+    if config.augment == "camera" and config.augment_copies > 0:
+        pool = np.concatenate([pool, augment.camera_pool(x_fit, config.augment_copies,
+                                                         seed=config.train.seed)])
+    elif config.augment not in ("camera", "none"):
+        raise ValueError(f"unknown augmentation {config.augment!r}; expected 'camera' or 'none'")
+    labels = DIGIT_LABELS + ([NONE_LABEL] if config.none_class else [])
+    none_metrics = None
+    none_val = None
+    if config.none_class:
+        count = int(len(x_fit) * config.none_fraction)
+        none_fit = augment.non_digits(x_fit, count * pool.shape[0], seed=config.train.seed + 1)
+        none_fit = none_fit.reshape(pool.shape[0], count, 28, 28)
+        pool = np.concatenate([pool, none_fit], axis=1)
+        y_fit = np.concatenate([y_fit, np.full(count, 10, y_fit.dtype)])
+        none_val = augment.non_digits(x_val, int(len(x_val) * config.none_fraction),
+                                      seed=config.train.seed + 2)
+        x_val = np.concatenate([x_val, none_val])
+        y_val = np.concatenate([y_val, np.full(len(none_val), 10, y_val.dtype)])
+    seconds["augment"] = time.perf_counter() - stage
+    log(f"training pool: {pool.shape[0]} variant(s) of {pool.shape[1]} digits "
+        f"(augmentation: {config.augment}, none class: {config.none_class}) "
+        f"in {seconds['augment']:.1f} s")
+
+    keras.utils.set_random_seed(config.train.seed)
+    model = BUILDERS[config.builder](num_classes=len(labels))
+    model.summary(print_fn=lambda line, *args, **kwargs: log(line))
+    if len(labels) == 10 and model.count_params() != REFERENCE_PARAMS:
+        raise RuntimeError(f"reference network has {model.count_params()} parameters, "
+                           f"expected {REFERENCE_PARAMS}")
+    trained = train(model, pool, y_fit, x_val, y_val, config.train, verbose=config.verbose)
+    seconds["train"] = trained.seconds
+    log(f"training time: {trained.seconds:.1f} s ({config.train.epochs} epochs, "
+        f"{trained.seconds / config.train.epochs:.1f} s/epoch); final validation accuracy "
+        f"{trained.history['val_accuracy'][-1]:.4f}")
+
+    stage = time.perf_counter()
+    keras_predictions = model.predict(to_input(mnist.x_test), batch_size=1000,
+                                      verbose=0).argmax(axis=1)
+    keras_bytes = _keras_bytes(model)
+    results = {"keras": evaluate.score("keras", keras_predictions, mnist.y_test,
+                                       keras_predictions, len(keras_bytes))}
+    rng = np.random.default_rng(config.train.seed)
+    calibration = pool[0][rng.choice(pool.shape[1], min(config.calibration_digits,
+                                                        pool.shape[1]), replace=False)]
+    variants = quantize.convert_all(model, calibration)
+    seconds["convert"] = time.perf_counter() - stage
+    log(f"converted {', '.join(variants)} in {seconds['convert']:.1f} s")
+
+    stage = time.perf_counter()
+    for name, flatbuffer in variants.items():
+        results[name] = evaluate.evaluate_variant(name, flatbuffer, mnist.x_test, mnist.y_test,
+                                                  keras_predictions, config.threads)
+    if config.none_class:
+        none_test = augment.non_digits(mnist.x_test, 2000, seed=config.train.seed + 3)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / artifacts.MODEL_NAME
+            path.write_bytes(variants["int8"])
+            none_predictions = evaluate.predict_tflite(path, none_test, config.threads)
+        none_metrics = {
+            "generated_test_non_digits": int(len(none_test)),
+            "non_digits_called_none": round(float((none_predictions == 10).mean()), 5),
+            "test_digits_called_none": round(float((results["int8"].predictions == 10).mean()), 5),
+        }
+    seconds["evaluate"] = time.perf_counter() - stage
+
+    io = quantize.io_details(variants["int8"])
+    io["input"]["encoding"] = ("normalize_digit() patch, white ink on black, uint8 pixel p fed "
+                               "as int8 p - 128 == (p ^ 0x80) viewed as int8: scale 1/255, "
+                               "zero point -128, no float arithmetic")
+    manifest = {
+        "file": artifacts.MODEL_NAME,
+        "sha256": artifacts.sha256_bytes(variants["int8"]),
+        "size_bytes": len(variants["int8"]),
+        "format": "tflite",
+        "variant": "int8",
+        "labels": labels,
+        "input": io["input"],
+        "output": io["output"],
+        "architecture": {"name": "reference CNN" + (" + none class" if config.none_class else ""),
+                         "builder": config.builder, "params": int(model.count_params()),
+                         "layers": architecture(model)},
+        "training": {**config.train.as_dict(), "optimizer": "Adam",
+                     "loss": "categorical_crossentropy",
+                     "schedule": "linear warm-up then cosine decay",
+                     "validation_fraction": config.validation_fraction,
+                     "training_digits": int(len(x_fit)), "validation_digits": int(len(y_val)),
+                     "augmentation": config.augment,
+                     "augmentation_copies": int(pool.shape[0] - 1),
+                     "augmentation_details": augment.DESCRIPTION if config.augment == "camera" else None,
+                     "none_class": config.none_class,
+                     "none_class_details": augment.NON_DIGITS if config.none_class else None,
+                     "seconds": round(trained.seconds, 1),
+                     "final_val_accuracy": round(trained.history["val_accuracy"][-1], 5)},
+        "data": {"source": mnist.source, "sha256": mnist.sha256,
+                 "test_digits": int(len(mnist.y_test))},
+        "versions": _versions(),
+        "accuracy": {name: round(result.accuracy, 5) for name, result in results.items()},
+        "variants": {name: result.as_dict() for name, result in results.items()},
+        "none_class": none_metrics,
+        "gate": {"min_int8_accuracy": config.gate, "max_drop_vs_float32": config.max_drop},
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+    }
+    pictures = {"training_curves.png": plots.training_curves(trained.history),
+                "confusion_int8.png": plots.confusion_matrix(mnist.y_test,
+                                                             results["int8"].predictions, labels)}
+    seconds["total"] = time.perf_counter() - start
+    return Export(config=config, variants=variants, results=results, manifest=manifest,
+                  keras_bytes=keras_bytes, pictures=pictures, none_metrics=none_metrics,
+                  seconds=seconds)
+
+
+def publish(export: Export, log: Callable[[str], None] = lambda line: None) -> list[Path]:
+    """Gate the export, then write it: the output folder, then the bundled copy."""
+    config = export.config
+    targets = [config.out] + ([config.bundle_dir] if config.bundle_dir is not None else [])
+    kept = "the previous model and manifest in " + " and ".join(str(t) for t in targets) + " were"
+    artifacts.check_gate(export.results["int8"].accuracy, export.results["float32"].accuracy,
+                         config.gate, config.max_drop, kept=kept)
+    manifest = artifacts.manifest_bytes(export.manifest)
+    files = {f"digits_{name}.tflite": data for name, data in export.variants.items()}
+    files.update(export.pictures)
+    files["model.keras"] = export.keras_bytes
+    files[artifacts.MANIFEST_NAME] = manifest  # last: it vouches for the files before it
+    written = artifacts.commit(config.out, files)
+    if config.bundle_dir is not None:
+        written += artifacts.commit(config.bundle_dir, {
+            artifacts.MODEL_NAME: export.variants["int8"], artifacts.MANIFEST_NAME: manifest})
+    log(f"wrote {config.out}" + (f" and bundled {config.bundle_dir / artifacts.MODEL_NAME}"
+                                 if config.bundle_dir is not None else ""))
+    return written
+
+
+def summary_table(export: Export) -> str:
+    """The variants side by side, as text."""
+    lines = [f"{'variant':<9} {'accuracy':>9} {'agreement':>10} {'size':>10}  worst digit",
+             "-" * 56]
+    for name, result in export.results.items():
+        worst = int(np.nanargmin(result.per_class_accuracy))
+        lines.append(f"{name:<9} {result.accuracy:>9.2%} {result.agreement:>10.2%} "
+                     f"{result.size_bytes / 1024:>8.1f} KB  {worst} "
+                     f"({result.per_class_accuracy[worst]:.2%})")
+    if export.none_metrics:
+        lines.append(f"none class: {export.none_metrics['non_digits_called_none']:.2%} of "
+                     f"generated non-digits called none, "
+                     f"{export.none_metrics['test_digits_called_none']:.2%} of test digits")
+    return "\n".join(lines)
+
+
+def run(config: ExportConfig, log: Callable[[str], None] = lambda line: None) -> Export:
+    """Check the output folders, build, publish; return the export."""
+    artifacts.ensure_writable(config.out)
+    if config.bundle_dir is not None:
+        artifacts.ensure_writable(config.bundle_dir)
+    export = build(config, log)
+    log(summary_table(export))
+    publish(export, log)
+    log(f"stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in export.seconds.items()))
+    return export
