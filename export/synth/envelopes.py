@@ -180,7 +180,7 @@ class EnvelopeGenerator:
         if layout == "boxes":
             size = int(rng.integers(40, 50)) if portrait else int(rng.integers(38, 52))
             if portrait:
-                bx, by = max(8, card_w - int(7.9 * size) - 20), 175
+                bx, by = 0, 175  # x: right-aligned by _draw_box_field
                 self._text(card, city, x0, city_y, font, scale, ink, thickness)
             else:
                 bx, by = x0, city_y - size + 6
@@ -276,6 +276,9 @@ class EnvelopeGenerator:
         thickness = int(rng.integers(1, 4))
         joined = (not portrait) and rng.random() < 0.6
         gap = 0 if joined else int(size * rng.uniform(0.05, 0.2 if portrait else 0.25))
+        if portrait:  # right-aligned under the stamp, as on Japanese postcards
+            total = len(code) * (size + gap) - gap + int(size * 0.3)
+            x = max(8, card.shape[1] - total - int(rng.integers(12, 40)))
         lefts = []
         cursor = x
         for i in range(len(code)):

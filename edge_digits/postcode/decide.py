@@ -1,0 +1,170 @@
+"""Decide: a postal code with its confidence and box, or a rejection with its reason.
+
+    >>> result = decide(candidates, profile, PostcodeOptions())
+    >>> result.code if result.accepted else result.reason
+
+A postal-sorting machine sends every rejection to a person; a wrong code sends the letter
+to the wrong city. So a code is returned only when
+
+1. it fits the profile (digit count, hyphen where the format has one),
+2. *every* digit's probability reaches ``PostcodeOptions.threshold``, and
+3. no other candidate that also passed 1 and 2 reads differently with a score within
+   ``PostcodeOptions.margin`` of it (score: the lowest digit probability).
+
+Operating point (measured on the generated envelope set, see tests/test_postcode_accuracy.py
+and the README): ``threshold=0.9``, ``margin=1.0`` (any second distinct code rejects).
+Raising ``threshold`` trades reads for rejections (fewer wrong codes); lowering ``margin``
+lets the clearly better of two codes through (more reads on envelopes with a sender code,
+more risk). Rejection reasons, in the order they are reported:
+
+- ``REJECT_AMBIGUOUS``: two candidates too close;
+- ``REJECT_LOW_DIGIT``: a candidate of the right form, but a digit below threshold;
+- ``REJECT_WRONG_LENGTH``: digits found (a box row) but not as many as the profile wants;
+- ``REJECT_NO_FIELD``: nothing that could be a code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..results import Box, Digit
+from .profiles import Profile
+
+REJECT_NO_FIELD = "no field found"
+REJECT_LOW_DIGIT = "digit below threshold"
+REJECT_WRONG_LENGTH = "wrong length"
+REJECT_AMBIGUOUS = "two candidates too close"
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeOptions:
+    """The operating point of the decision."""
+
+    #: every digit of a returned code must have at least this probability; higher means
+    #: fewer wrong codes and more rejections
+    threshold: float = 0.9
+    #: a second valid code whose score is within this of the best one rejects both
+    #: ("two candidates too close"); 1.0 rejects on any second distinct code
+    margin: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= float(self.threshold) <= 1.0:
+            raise ValueError(f"threshold must be within 0..1, got {self.threshold!r}")
+        if not 0.0 <= float(self.margin) <= 1.0:
+            raise ValueError(f"margin must be within 0..1, got {self.margin!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One classified field: a string of digits that may be the code."""
+
+    kind: str  #: "boxes" or "line"
+    digits: tuple[Digit, ...]  #: left to right; a not-a-digit mark has confidence 0
+    separators: tuple[int, ...]  #: digit indices a hyphen stands before
+    box: Box
+    places: int  #: boxes in the row (filled or not) or marks in the token
+
+    @property
+    def score(self) -> float:
+        """The lowest digit probability (0 for an empty candidate)."""
+        return min((d.confidence for d in self.digits), default=0.0)
+
+    @property
+    def text(self) -> str:
+        return "".join(d.text for d in self.digits)
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeResult:
+    """The postal code read from one frame, or why none was."""
+
+    code: str | None  #: digits only ("1000001"); None when rejected
+    text: str  #: the code laid out by its format ("100-0001"); "" when rejected
+    confidence: float  #: product of the code's digit probabilities; 0 when rejected
+    box: Box | None  #: the code's field in frame pixels (the best candidate's, if rejected)
+    profile: str  #: profile name
+    reason: str | None = None  #: one of the REJECT_* reasons; None when read
+    detail: str = ""  #: what the reason is about, for a person ("read 10?-0001")
+    kind: str | None = None  #: "boxes" or "line": where the code (or best candidate) was
+    digits: tuple[Digit, ...] = ()  #: the best candidate's digits
+    candidates: int = 0  #: how many candidates were considered
+    frame_size: tuple[int, int] = (0, 0)  #: (width, height)
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def accepted(self) -> bool:
+        return self.code is not None
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (``edge-digits postcode --json``)."""
+        return {
+            "code": self.code,
+            "text": self.text,
+            "confidence": round(self.confidence, 4),
+            "accepted": self.accepted,
+            "reason": self.reason,
+            "detail": self.detail,
+            "profile": self.profile,
+            "field": self.kind,
+            "box": self.box.as_list() if self.box else None,
+            "digits": [{"value": d.value, "confidence": round(d.confidence, 4),
+                        "box": d.box.as_list()} for d in self.digits],
+            "candidates": self.candidates,
+            "frame_size": list(self.frame_size),
+            "seconds": round(self.seconds, 6),
+        }
+
+
+def decide(candidates: list[Candidate], profile: Profile, options: PostcodeOptions,
+           frame_size: tuple[int, int] = (0, 0)) -> PostcodeResult:
+    """Pick the code among ``candidates`` or reject (see the module docstring)."""
+    def reject(reason, detail, best=None):
+        return PostcodeResult(None, "", 0.0, best.box if best else None, profile.name, reason,
+                              detail, best.kind if best else None,
+                              best.digits if best else (), len(candidates), frame_size)
+
+    formed = []  # (candidate, format) of the profile's form
+    for candidate in candidates:
+        digits = "".join(str(d.best) if d.best >= 0 else "x" for d in candidate.digits)
+        separators = () if candidate.kind == "boxes" else candidate.separators
+        fmt = profile.match(digits, separators)
+        if fmt is not None and candidate.places == len(candidate.digits):
+            formed.append((candidate, fmt))
+    valid = [(c, f) for c, f in formed if c.score >= options.threshold]
+    if valid:
+        valid.sort(key=lambda item: -item[0].score)
+        best, fmt = valid[0]
+        code = "".join(str(d.best) for d in best.digits)
+        for other, _ in valid[1:]:
+            other_code = "".join(str(d.best) for d in other.digits)
+            if other_code != code and best.score - other.score < options.margin:
+                return reject(REJECT_AMBIGUOUS, f"{profile.format(code, fmt)} and "
+                              f"{profile.format(other_code)} both read", best)
+        confidence = 1.0
+        for digit in best.digits:
+            confidence *= digit.confidence
+        digits = tuple(Digit(d.best, d.confidence, d.box, d.best) for d in best.digits)
+        return PostcodeResult(code, profile.format(code, fmt), confidence, best.box,
+                              profile.name, None, "", best.kind, digits, len(candidates),
+                              frame_size)
+    if formed:
+        best = max(formed, key=lambda item: item[0].score)[0]
+        low = sum(d.confidence < options.threshold for d in best.digits)
+        shown = "".join(str(d.best) if d.confidence >= options.threshold else "?"
+                        for d in best.digits)
+        return reject(REJECT_LOW_DIGIT, f"read {shown}: {low} digit(s) below {options.threshold}",
+                      best)
+    filled = [c for c in candidates if c.kind == "boxes" and c.digits]
+    if filled:
+        best = max(filled, key=lambda c: len(c.digits))
+        return reject(REJECT_WRONG_LENGTH, f"{len(best.digits)} digit(s) in a row of "
+                      f"{best.places} boxes; {profile.name} wants {_lengths(profile)}", best)
+    lines = [c for c in candidates if c.kind == "line" and c.digits]
+    if lines:
+        best = max(lines, key=lambda c: c.score)
+        return reject(REJECT_WRONG_LENGTH, f"{len(best.digits)} digit(s) written; "
+                      f"{profile.name} wants {_lengths(profile)}", best)
+    return reject(REJECT_NO_FIELD, "no box field and no free-form digit string found")
+
+
+def _lengths(profile: Profile) -> str:
+    return " or ".join(str(n) for n in profile.lengths) + " digits"

@@ -1,0 +1,456 @@
+"""Find where a postal code may be written on an envelope photo: box rows and free-form tokens.
+
+    >>> fields = find_fields(frame)          # BGR, BGRA or grayscale uint8, any size
+    >>> [(f.kind, len(f.inks), f.box) for f in fields]
+
+Two kinds of :class:`Field`, each a left-to-right list of ink crops (one per digit, white on
+black, ready for :func:`~edge_digits.normalize.normalize_digit`):
+
+- ``"boxes"``: a row of three or more pre-printed boxes of about the same size (red, orange,
+  any colour, grey or black). The boxes are found as the closed holes of a *line mask*:
+  saturated reddish pixels (the usual box colours) and long straight runs of dark pixels
+  (grey, black or green boxes). Each box gives one crop cut from the full-resolution frame,
+  with the box lines dropped: red and orange lines vanish in the red channel ("drop-out
+  colour", as form readers do); dark lines are masked out and the strokes that crossed them
+  re-joined, so that digits that touch or cross a line survive and the lines are not read as
+  1s. An empty box gives an empty crop (``None``).
+- ``"line"``: a run of digit-sized marks on one written line separated from the rest of the
+  line by word gaps (the code at the start or end of a city line). Marks that are flat and
+  short between two digits are taken for a hyphen and recorded as a separator.
+
+Everything is found at half resolution (1280x720 -> 640x360); crops are cut at full
+resolution. Pure functions; no classifier here (see :mod:`edge_digits.postcode.decide`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..frame import check_frame
+from ..results import Box
+
+#: colour is examined at half resolution, ink at quarter resolution (of a 1280x720 frame);
+#: larger frames are scaled to these widths, smaller ones less
+COLOUR_WIDTH = 640
+INK_WIDTH = 320
+
+
+@dataclass(frozen=True, slots=True)
+class FieldOptions:
+    """Options of field finding. Sizes are relative, so they hold at any resolution."""
+
+    #: smallest box side, as a fraction of the frame's shorter side (720p: 25 px)
+    min_box: float = 0.035
+    #: largest box side, as a fraction of the frame's shorter side (720p: 115 px)
+    max_box: float = 0.16
+    #: fewest boxes of about the same size in a row that make a box field
+    min_boxes: int = 3
+    #: smallest free-form digit height, fraction of the shorter side (720p: 14 px)
+    min_digit: float = 0.02
+    #: largest free-form digit height, fraction of the shorter side (720p: 115 px)
+    max_digit: float = 0.16
+    #: a gap wider than this times the line's digit height ends a token (a word gap)
+    word_gap: float = 0.6
+    #: most marks in a token that is still considered (a barcode or a long word is not a code)
+    max_token: int = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A place that may hold a postal code."""
+
+    kind: str  #: "boxes" or "line"
+    inks: tuple  #: per digit place: (h, w) uint8 ink crop (white on black), or None if empty
+    boxes: tuple[Box, ...]  #: per digit place, in frame pixels
+    separators: tuple[int, ...]  #: indices i where a hyphen stands before digit i
+    box: Box  #: the whole field in frame pixels
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """The frame at the two work resolutions (scales are work pixels per frame pixel)."""
+
+    channel: np.ndarray  #: (H, W) full-resolution ink channel (red, or gray), a view
+    ink_image: np.ndarray  #: ink channel at ``ink_scale``
+    ink_scale: float
+    reddish: np.ndarray | None  #: 255 where the frame is reddish, at ``colour_scale``
+    colour_scale: float
+
+
+def _work(frame: np.ndarray) -> _Work:
+    """Scale the frame down for finding; keep the full-resolution ink channel for crops.
+
+    The ink channel is the red channel of a colour frame: blue and black pens stay dark
+    while red and orange pre-printed boxes and red postmarks fade into the paper (the
+    "drop-out colour" of form readers).
+    """
+    height, width = frame.shape[:2]
+    colour_scale = min(1.0, COLOUR_WIDTH / width)
+    ink_scale = min(1.0, INK_WIDTH / width)
+    def size(scale):
+        return (max(1, int(round(width * scale))), max(1, int(round(height * scale))))
+    if frame.ndim == 2:
+        small = frame if ink_scale == 1.0 else cv2.resize(frame, size(ink_scale),
+                                                         interpolation=cv2.INTER_AREA)
+        return _Work(frame, small, ink_scale, None, colour_scale)
+    # INTER_AREA by two is fast (a SIMD path); from there to the ink width is cheap
+    half = frame if colour_scale == 1.0 else cv2.resize(frame, size(colour_scale),
+                                                        interpolation=cv2.INTER_AREA)
+    blue, green, red = cv2.split(half)
+    # reddish: red well above both green and blue (red, vermilion, orange, magenta)
+    reddish = cv2.subtract(red, cv2.max(green, blue))
+    _, reddish = cv2.threshold(reddish, 50, 255, cv2.THRESH_BINARY)
+    ink_image = red if ink_scale == colour_scale else cv2.resize(
+        red, size(ink_scale), interpolation=cv2.INTER_AREA)
+    return _Work(frame[:, :, 2], ink_image, ink_scale, reddish, colour_scale)
+
+
+def _ink_mask(ink_image: np.ndarray) -> np.ndarray:
+    """Pixels clearly darker than their neighbourhood (255), robust to uneven light."""
+    return cv2.adaptiveThreshold(ink_image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                 cv2.THRESH_BINARY_INV, _block(ink_image), 14)
+
+
+def _block(image: np.ndarray) -> int:
+    """Neighbourhood of the adaptive threshold: larger than a digit's stroke and bowl."""
+    return max(9, (min(image.shape) // 12) | 1)
+
+
+def _line_mask(ink: np.ndarray, min_side: int) -> np.ndarray:
+    """Box lines: straight horizontal runs at least ``min_side`` long, and the straight
+    vertical runs that join two of them (a box's sides reach from its top line to its bottom
+    line; a digit's upright stroke seldom touches both)."""
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (min_side, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, max(3, int(min_side * 0.7)))))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    if count > 1:
+        # a horizontal line within two pixels above the top and below the bottom end
+        reach = cv2.dilate(horizontal, np.ones((5, 3), np.uint8))
+        height, width = ink.shape
+        x, y, w, h = (stats[1:, i] for i in range(4))
+        keep = np.zeros(count, bool)
+        for label in np.flatnonzero(h >= min_side * 0.7) + 1:
+            x0, x1 = x[label - 1], x[label - 1] + w[label - 1]
+            top, bottom = y[label - 1], min(y[label - 1] + h[label - 1] - 1, height - 1)
+            keep[label] = reach[top, x0:x1].any() and reach[bottom, x0:x1].any()
+        vertical = np.where(keep[labels], np.uint8(255), np.uint8(0))
+        return cv2.bitwise_or(horizontal, vertical)
+    return horizontal
+
+
+def _cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -> list[tuple]:
+    """Closed, nearly rectangular holes of a line mask: candidate boxes (x, y, w, h) in
+    frame pixels."""
+    contours, hierarchy = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    cells = []
+    back = 1.0 / scale
+    for contour, (_, _, _, parent) in zip(contours, hierarchy[0]):
+        if parent < 0:
+            continue  # an outer boundary, not a hole
+        x, y, w, h = cv2.boundingRect(contour)
+        if not (min_side <= w <= max_side and min_side <= h <= max_side):
+            continue
+        if not 0.55 <= w / h <= 1.8:
+            continue
+        if cv2.contourArea(contour) < 0.6 * w * h:
+            continue  # not a rectangle (a ring, a letter's bowl)
+        cells.append((int(x * back), int(y * back), int(round(w * back)), int(round(h * back))))
+    return cells
+
+
+def _rows(cells, min_boxes: int) -> list[list[tuple]]:
+    """Group cells of about the same size into horizontal rows of ``min_boxes`` or more."""
+    rows: list[list[tuple]] = []
+    for cell in sorted(set(cells), key=lambda c: c[0]):
+        x, y, w, h = cell
+        for row in rows:
+            rx, ry, rw, rh = row[-1]
+            if abs(x - rx) < 0.5 * rw and abs(y - ry) < 0.5 * rh:
+                break  # the same box found twice (from colour and from dark lines)
+            same_size = 0.75 <= h / rh <= 1.33 and 0.6 <= w / rw <= 1.6
+            aligned = abs((y + h / 2) - (ry + rh / 2)) < 0.35 * rh
+            gap = x - (rx + rw)
+            if same_size and aligned and -0.2 * rw <= gap <= 0.9 * rw:
+                row.append(cell)
+                break
+        else:
+            rows.append([cell])
+    return [row for row in rows if len(row) >= min_boxes]
+
+
+def _crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray | None:
+    """Ink of a full-resolution crop as white on black uint8 (Otsu), or None if blank.
+
+    Ink keeps its grey edges (anti-aliasing), scaled by darkness, like MNIST's strokes.
+    """
+    crop = np.ascontiguousarray(channel[y0:y1, x0:x1])
+    if crop.size < 4:
+        return None
+    level, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    dark = cv2.mean(crop, binary)[0]
+    paper = cv2.mean(crop, cv2.bitwise_not(binary))[0]
+    if paper - dark < 40:  # no pen stroke: an empty box or plain paper
+        return None
+    soft = cv2.subtract(np.full_like(crop, int(min(255, paper))), crop)
+    soft = cv2.convertScaleAbs(soft, alpha=255.0 / max(1.0, paper - dark))
+    return cv2.bitwise_and(soft, binary)
+
+
+def _ring_is_dark(ink: np.ndarray, cell, scale: float) -> bool:
+    """True when the box's own lines are ink-dark (grey, black, green boxes), so that they
+    have to be removed from the crop; red and orange lines already faded out."""
+    height, width = ink.shape
+    x0 = min(max(int(cell[0] * scale) - 1, 0), width - 1)
+    y0 = min(max(int(cell[1] * scale) - 1, 0), height - 1)
+    x1 = min(int((cell[0] + cell[2]) * scale), width - 1)
+    y1 = min(int((cell[1] + cell[3]) * scale), height - 1)
+    # the darkest of the two rows (columns) next to each side: lines are thin after scaling
+    top = np.maximum(ink[y0, x0:x1 + 1], ink[min(y0 + 1, height - 1), x0:x1 + 1])
+    bottom = np.maximum(ink[y1, x0:x1 + 1], ink[max(y1 - 1, 0), x0:x1 + 1])
+    left = np.maximum(ink[y0:y1 + 1, x0], ink[y0:y1 + 1, min(x0 + 1, width - 1)])
+    right = np.maximum(ink[y0:y1 + 1, x1], ink[y0:y1 + 1, max(x1 - 1, 0)])
+    ring = np.concatenate([top, bottom, left, right])
+    return bool(ring.size) and float(np.mean(ring > 0)) > 0.5
+
+
+def _cell_ink(channel, cell, dark_lines):
+    """The digit written in one box (full resolution), box lines dropped; None if empty."""
+    x, y, w, h = cell
+    # the box plus a margin: digits often stick out of their box
+    mx, my = int(0.3 * w), int(0.3 * h)
+    fx0, fy0 = max(x - mx, 0), max(y - my, 0)
+    fx1, fy1 = min(x + w + mx, channel.shape[1]), min(y + h + my, channel.shape[0])
+    original = _crop_ink(channel, fx0, fy0, fx1, fy1)
+    if original is None:
+        return None, None
+    # the box interior in crop coordinates
+    ix0, iy0, ix1, iy1 = x - fx0, y - fy0, x + w - fx0, y + h - fy0
+    ink = original
+    band = None
+    if dark_lines:
+        # the box's lines: a band from just inside the hole to a few pixels outside it
+        width = max(3, int(0.14 * w))
+        band = np.zeros(ink.shape, np.uint8)
+        cv2.rectangle(band, (ix0 - width // 2 + 1, iy0 - width // 2 + 1),
+                      (ix1 + width // 2 - 1, iy1 + width // 2 - 1), 255, width)
+        ink = cv2.bitwise_and(original, cv2.bitwise_not(band))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (ink > 0).view(np.uint8), connectivity=8)
+    keep = np.zeros(count, bool)
+    min_area = max(4, int(0.004 * w * h))
+    for label in range(1, count):
+        cx0, cy0, cw, ch, area = stats[label]
+        if area < min_area:
+            continue
+        # overlap of the component's bounding box with the interior
+        ox = min(cx0 + cw, ix1) - max(cx0, ix0)
+        oy = min(cy0 + ch, iy1) - max(cy0, iy0)
+        if ox <= 0 or oy <= 0 or ox * oy < 0.35 * cw * ch:
+            continue  # outside or mostly outside: a neighbour's stroke, a letter, the line
+        keep[label] = True
+    if not keep.any():
+        return None, None
+    mask = keep[labels]
+    if band is not None:
+        # put back the line pixels where a kept stroke crossed the line, so that a digit
+        # crossing its box is whole again (but the rest of the line stays out)
+        near = cv2.dilate(mask.view(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        mask |= near & (band > 0) & (original > 0)
+    ys, xs = np.nonzero(mask)
+    bx0, by0, bx1, by1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+    ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
+    return ink, Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
+
+
+def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions,
+                short_side: int) -> tuple[list[Field], list[tuple]]:
+    """Box rows and, per row, the area (frame pixels) free-form search must skip."""
+    def sides(scale):
+        low = max(4, int(options.min_box * short_side * scale))
+        return low, max(low + 1, int(options.max_box * short_side * scale))
+    # two sources of box lines, searched apart so that one cannot break the other's holes:
+    # straight runs of dark ink, and reddish pixels (closed over one-pixel breaks)
+    low, high = sides(work.ink_scale)
+    # thin grey lines keep a quarter of their contrast at the ink scale: look for lines in a
+    # more sensitive mask (noise does not survive the opening into long straight runs)
+    faint = cv2.adaptiveThreshold(work.ink_image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                  cv2.THRESH_BINARY_INV, _block(work.ink_image), 5)
+    cells = _cells(_line_mask(faint, low), low, high, work.ink_scale)
+    if work.reddish is not None:
+        low, high = sides(work.colour_scale)
+        closed = cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+        cells += _cells(closed, low, high, work.colour_scale)
+    rows = _rows(cells, options.min_boxes)
+    fields, areas = [], []
+    for row in rows:
+        inks, boxes = [], []
+        for cell in row:
+            cell_ink, box = _cell_ink(work.channel, cell, _ring_is_dark(ink, cell, work.ink_scale))
+            inks.append(cell_ink)
+            boxes.append(box or Box(*cell))
+        separators = tuple(i for i in range(1, len(row))
+                           if row[i][0] - (row[i - 1][0] + row[i - 1][2]) > 0.25 * row[i][2])
+        x0, y0 = min(c[0] for c in row), min(c[1] for c in row)
+        x1 = max(c[0] + c[2] for c in row)
+        y1 = max(c[1] + c[3] for c in row)
+        fields.append(Field("boxes", tuple(inks), tuple(boxes), separators,
+                            Box(x0, y0, x1 - x0, y1 - y0)))
+        # the row and the margin digits stick out into are not searched again
+        pad = int(0.35 * (y1 - y0))
+        areas.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    return fields, areas
+
+
+def _line_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side: int,
+                 exclude: list[tuple], lengths) -> list[Field]:
+    """Free-form tokens of digit-sized marks, separated from other ink by word gaps."""
+    scale = work.ink_scale
+    mask = ink
+    if exclude:
+        mask = ink.copy()
+        for x0, y0, x1, y1 in exclude:
+            mask[max(0, int(y0 * scale)):max(0, int(y1 * scale) + 1),
+                 max(0, int(x0 * scale)):max(0, int(x1 * scale) + 1)] = 0
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_h = max(4.0, options.min_digit * short_side * scale)
+    max_h = options.max_digit * short_side * scale
+    x, y, w, h, area = (stats[1:, i].astype(np.int32) for i in range(5))
+    box_of = np.stack([x, y, x + w, y + h], axis=1)
+    digit_like = (h >= min_h) & (h <= max_h) & (w <= 1.6 * h)
+    # pieces too small to be a digit: a broken-off stroke of one (joined below) or a dot
+    small = (h < min_h) & (h >= 0.3 * min_h) & (w < 2 * h)
+    # flat and short: perhaps a hyphen
+    flat = (h < min_h) & (w >= 1.5 * h) & (w >= 0.25 * min_h) & (w <= max_h)
+    flats = box_of[flat].tolist()
+    marks = sorted(box_of[digit_like | small].tolist())
+    # join the pieces of one broken digit (a 5's flag, a 4's open top): strong x-overlap
+    merged: list[list] = []
+    for mark in marks:
+        for other in merged[-3:]:
+            overlap = min(mark[2], other[2]) - max(mark[0], other[0])
+            narrower = min(mark[2] - mark[0], other[2] - other[0])
+            vertical_gap = max(mark[1], other[1]) - min(mark[3], other[3])
+            if overlap >= 0.5 * narrower and vertical_gap < 0.3 * min_h:
+                other[0], other[1] = min(other[0], mark[0]), min(other[1], mark[1])
+                other[2], other[3] = max(other[2], mark[2]), max(other[3], mark[3])
+                break
+        else:
+            merged.append(mark)
+    glyphs = [m for m in merged if min_h <= m[3] - m[1] <= max_h and
+              m[2] - m[0] <= 1.6 * (m[3] - m[1])]
+    tokens = _chain(glyphs, flats, options.word_gap)
+    everything = box_of[(h >= 0.3 * min_h) | (w >= 0.3 * min_h)]
+    back = 1.0 / scale
+    fields = []
+    for token, separators in tokens:
+        if lengths is not None and len(token) not in lengths:
+            continue
+        x0, y0 = min(g[0] for g in token), min(g[1] for g in token)
+        x1, y1 = max(g[2] for g in token), max(g[3] for g in token)
+        if not _isolated(everything, x0, y0, x1, y1, options.word_gap * 0.8):
+            continue  # ink close by on the same line: part of a word, a barcode, a drawing
+        inks, boxes = [], []
+        for gx0, gy0, gx1, gy1 in token:
+            fx0, fy0 = max(int((gx0 - 1) * back), 0), max(int((gy0 - 1) * back), 0)
+            fx1, fy1 = int((gx1 + 1) * back), int((gy1 + 1) * back)
+            crop = _crop_ink(work.channel, fx0, fy0, fx1, fy1)
+            inks.append(None if crop is None else _largest_parts(crop))
+            boxes.append(Box(fx0, fy0, fx1 - fx0, fy1 - fy0))
+        whole = Box(int(x0 * back), int(y0 * back), int((x1 - x0) * back), int((y1 - y0) * back))
+        fields.append(Field("line", tuple(inks), tuple(boxes), tuple(separators), whole))
+    return fields
+
+
+def _chain(glyphs, flats, word_gap: float) -> list[tuple[list, list]]:
+    """Chain glyphs into tokens: same line, about the same height, small gaps. A hyphen
+    between two glyphs bridges a wider gap and is recorded as a separator."""
+    tokens: list[tuple[list, list]] = []
+    for glyph in sorted(glyphs):
+        height = glyph[3] - glyph[1]
+        cy = (glyph[1] + glyph[3]) / 2
+        for token, separators in tokens:
+            last = token[-1]
+            last_h = last[3] - last[1]
+            size = max(height, last_h)
+            if abs(cy - (last[1] + last[3]) / 2) > 0.4 * size or not 0.6 <= height / last_h <= 1.66:
+                continue
+            gap = glyph[0] - last[2]
+            if -0.25 * last_h <= gap <= word_gap * size:
+                token.append(glyph)
+                break
+            if gap <= 2.2 * size and _hyphen_between(flats, last, glyph):
+                separators.append(len(token))
+                token.append(glyph)
+                break
+        else:
+            tokens.append(([glyph], []))
+    return tokens
+
+
+def _isolated(boxes: np.ndarray, x0, y0, x1, y1, gap: float) -> bool:
+    """True if no mark outside the token lies within ``gap`` token heights left or right of
+    it on its line (a code is a word of its own)."""
+    height = y1 - y0
+    reach = gap * height
+    band_top, band_bottom = y0 + 0.25 * height, y1 - 0.25 * height
+    on_line = (boxes[:, 1] < band_bottom) & (boxes[:, 3] > band_top)
+    left = (boxes[:, 2] > x0 - reach) & (boxes[:, 2] <= x0)
+    right = (boxes[:, 0] < x1 + reach) & (boxes[:, 0] >= x1)
+    return not bool(np.any(on_line & (left | right)))
+
+
+def _hyphen_between(flats, left, right) -> bool:
+    """True if a flat mark lies in the gap between two glyphs, at about mid-height."""
+    top, bottom = min(left[1], right[1]), max(left[3], right[3])
+    for fx0, fy0, fx1, fy1 in flats:
+        if left[2] - 3 <= fx0 and fx1 <= right[0] + 3 and \
+                top + 0.2 * (bottom - top) <= (fy0 + fy1) / 2 <= bottom - 0.2 * (bottom - top):
+            return True
+    return False
+
+
+def _largest_parts(ink: np.ndarray) -> np.ndarray:
+    """Drop specks and neighbours' edges that fell into a digit's crop (small components)."""
+    binary = (ink > 0).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if count <= 2:
+        return ink
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.zeros(count, bool)
+    keep[1:] = areas >= 0.15 * areas.max()
+    return np.where(keep[labels], ink, 0).astype(np.uint8)
+
+
+def find_fields(frame: np.ndarray, options: FieldOptions | None = None,
+                lengths: set[int] | None = None) -> list[Field]:
+    """Box-field rows and free-form digit tokens of a frame, box fields first.
+
+    Parameters
+    ----------
+    frame : (H, W), (H, W, 3) BGR or (H, W, 4) BGRA uint8 ndarray
+    options : FieldOptions, optional
+    lengths : set of int, optional
+        Digit counts a code may have: free-form tokens of other lengths are dropped before
+        their crops are cut (the expensive part). Box rows are kept whatever their length.
+
+    Returns
+    -------
+    list of :class:`Field`; empty when nothing digit-like was found.
+    """
+    frame = check_frame(frame)
+    options = options or FieldOptions()
+    if frame.ndim == 3 and frame.shape[2] == 4:
+        frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
+    if frame.ndim == 3 and frame.shape[2] == 1:
+        frame = frame[:, :, 0]
+    work = _work(frame)
+    ink = _ink_mask(work.ink_image)
+    short_side = min(frame.shape[:2])
+    box_fields, areas = _box_fields(work, ink, options, short_side)
+    return box_fields + _line_fields(work, ink, options, short_side, areas, lengths)
