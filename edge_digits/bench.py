@@ -104,13 +104,25 @@ def time_calls(function: Callable[[], object], runs: int, warmup: int) -> tuple[
 
 
 def peak_rss_mb() -> float | None:
-    """Peak resident set size of this process in MB (None where ``resource`` is missing)."""
+    """Peak resident set size of this process in MB (None where it cannot be known).
+
+    Linux: ``VmHWM`` of this process's own memory map. ``ru_maxrss`` is not used there
+    because exec() carries the parent's high-water mark into it: a process started by a
+    large parent (pytest, an IDE) would report the parent's peak.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         import resource
     except ImportError:  # Windows
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Linux reports kilobytes, macOS bytes.
+    # macOS reports bytes, the BSDs kilobytes.
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 

@@ -1,0 +1,64 @@
+"""One cold start, in a fresh process: import, load the model, read one frame, exit.
+
+    python tests/benchmarks/coldstart_child.py edge-digits FRAME.png
+    python tests/benchmarks/coldstart_child.py keras FRAME.png [MODEL.keras]
+
+Started by ``test_bench_coldstart.py``, which times the whole process from spawn to exit
+and takes its peak RSS from ``wait4``. Prints the phases it saw as one JSON line.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+START = time.perf_counter()
+
+
+def edge_digits_run(frame_path: str) -> dict:
+    import cv2
+
+    from edge_digits import DigitReader
+    imported = time.perf_counter()
+    reader = DigitReader()
+    loaded = time.perf_counter()
+    reading = reader.read(cv2.imread(frame_path))
+    done = time.perf_counter()
+    return {"text": reading.text, "backend": reader.backend,
+            "phases_ms": {"import": (imported - START) * 1e3, "load": (loaded - imported) * 1e3,
+                          "read": (done - loaded) * 1e3}}
+
+
+def keras_run(frame_path: str, model_path: str | None) -> dict:
+    import cv2
+    import keras
+    import numpy as np
+
+    from edge_digits.frame import as_gray
+    from edge_digits.locate import locate_digits
+    from edge_digits.normalize import normalize_digit
+    imported = time.perf_counter()
+    if model_path:
+        model = keras.models.load_model(model_path)
+    else:
+        from export.network import build_sequential
+        model = build_sequential()
+    loaded = time.perf_counter()
+    lines = locate_digits(as_gray(cv2.imread(frame_path)))
+    inks = [candidate.ink for line in lines for candidate in line]
+    patches = np.stack([normalize_digit(ink) for ink in inks]) if inks else np.zeros((1, 28, 28), np.uint8)
+    probabilities = np.asarray(model(patches[..., None].astype(np.float32) / 255.0, training=False))
+    done = time.perf_counter()
+    return {"text": "".join(str(v) for v in probabilities.argmax(axis=1)),
+            "backend": f"keras {keras.__version__}",
+            "phases_ms": {"import": (imported - START) * 1e3, "load": (loaded - imported) * 1e3,
+                          "read": (done - loaded) * 1e3}}
+
+
+if __name__ == "__main__":
+    mode, frame = sys.argv[1], sys.argv[2]
+    result = edge_digits_run(frame) if mode == "edge-digits" else keras_run(
+        frame, sys.argv[3] if len(sys.argv) > 3 else None)
+    from edge_digits.bench import peak_rss_mb  # tiny module: after the measured work
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
