@@ -55,16 +55,24 @@ class LocateOptions:
     min_digit_height: int = 14
     #: digits taller than this fraction of the frame height are not digits (edges, hands)
     max_digit_height: float = 0.8
-    #: weakest relative darkness (0..1) that can be ink, whatever the noise says
-    min_contrast: float = 0.08
-    #: a component must hold a pixel at least this dark (0..1) to be kept
-    min_peak_contrast: float = 0.18
+    #: the weak (extent) threshold on relative darkness (0..1) follows the paper's noise,
+    #: within these bounds
+    min_contrast: float = 0.06
+    max_weak_contrast: float = 0.2
+    #: a component must hold a pixel this dark (0..1): twice the weak threshold, within
+    #: these bounds (faint pencil reaches ~0.15 at the work resolution, pens 0.4-0.8)
+    min_peak_contrast: float = 0.12
+    max_peak_contrast: float = 0.35
     #: remove ruled lines, underlines and box sides
     remove_lines: bool = True
     #: split components wider than one digit into several
     split_touching: bool = True
-    #: width / height above which a component is taken for several touching digits
-    split_aspect: float = 1.15
+    #: width / height (of the line's height) above which a component is taken for several
+    #: touching digits; between ``ambiguous_aspect`` and this, one digit is the first guess
+    #: and the reader also tries splits, keeping whichever the classifier is surer of
+    split_aspect: float = 1.5
+    #: width / height below which a component is always one digit
+    ambiguous_aspect: float = 0.95
     #: average width / height of one handwritten digit, to count touching digits
     digit_aspect: float = 0.68
 
@@ -76,6 +84,12 @@ class Candidate:
     ink: np.ndarray  #: (h, w) uint8, white ink on black, ready for normalize_digit
     box: Box  #: the crop's place in the frame (frame pixels)
     line: int  #: index of its line, top to bottom
+    #: readings of the same ink as several touching digits, likeliest first: each a tuple
+    #: of 2 or more candidates, left to right. Empty for ink as narrow as one digit. The
+    #: reader classifies them all and keeps the segmentation the model is surest of.
+    splits: tuple = ()
+    #: True when the ink is so wide that ``splits[0]`` is likelier than one digit
+    split_first: bool = False
 
 
 @dataclass(slots=True)
@@ -105,13 +119,16 @@ class _Blob:
 def _background(small: np.ndarray) -> np.ndarray:
     """The paper's brightness at every pixel of ``small`` (same shape, uint8)."""
     height, width = small.shape
-    # A coarse grid of ~40x30 cells: each cell spans several stroke widths, so its local
-    # maximum is paper, and the median over neighbours ignores the rare all-ink cell.
-    cw, ch = max(4, width // 8), max(4, height // 8)
-    coarse = cv2.resize(small, (cw, ch), interpolation=cv2.INTER_AREA)
-    coarse = cv2.dilate(coarse, np.ones((3, 3), np.uint8))
-    coarse = cv2.medianBlur(coarse, 3)
-    return cv2.resize(coarse, (width, height), interpolation=cv2.INTER_LINEAR)
+    # A morphological closing at half the work resolution removes dark features narrower
+    # than its kernel (pen strokes up to ~1/23 of the frame width) and keeps broad dark
+    # regions (shadows, a table) as background, so they are not taken for ink.
+    half = cv2.resize(small, (max(4, width // 2), max(4, height // 2)), interpolation=cv2.INTER_AREA)
+    closed = cv2.morphologyEx(half, cv2.MORPH_CLOSE, _CLOSE_KERNEL)
+    closed = cv2.blur(closed, (3, 3))
+    return cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+_CLOSE_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 
 
 def _darkness(gray: np.ndarray, background: np.ndarray) -> np.ndarray:
@@ -126,25 +143,47 @@ def _thresholds(dark: np.ndarray, options: LocateOptions) -> tuple[int, int]:
     cumulative = np.cumsum(hist)
     total = cumulative[-1]
     median = int(np.searchsorted(cumulative, 0.5 * total))
-    p90 = int(np.searchsorted(cumulative, 0.9 * total))
-    # Paper pixels dominate: their spread (median to 90th percentile ~ 1.3 sigma) sets how
-    # dark a pixel must be not to be noise.
-    noise = max(1.0, (p90 - median) / 1.28)
-    weak = max(options.min_contrast * 255, median + 4.0 * noise)
-    strong = max(options.min_peak_contrast * 255, median + 8.0 * noise, 1.6 * weak)
-    return int(min(weak, 200)), int(min(strong, 230))
+    p75 = int(np.searchsorted(cumulative, 0.75 * total))
+    # Paper pixels are most of the frame: the spread of the lower three quarters is their
+    # noise (a table's texture or ink elsewhere does not reach the median and quartile).
+    noise = max(1.0, (p75 - median) / 0.674)
+    weak = median + 4.0 * noise
+    weak = min(max(weak, options.min_contrast * 255), options.max_weak_contrast * 255)
+    strong = max(median + 8.0 * noise, 2.0 * weak)
+    strong = min(max(strong, options.min_peak_contrast * 255), options.max_peak_contrast * 255)
+    return int(weak), int(strong)
 
 
-def _remove_lines(mask: np.ndarray) -> np.ndarray:
-    """Remove long horizontal and vertical lines from a binary mask; re-join crossings."""
+def _text_height(mask: np.ndarray, min_height: float) -> float:
+    """A rough height of the writing: the median height of digit-shaped components."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    shaped = heights[(heights >= min_height) & (widths < 2.5 * heights) & (heights < mask.shape[0] // 2)]
+    return float(np.median(shaped)) if shaped.size else 0.0
+
+
+def _remove_lines(mask: np.ndarray, text_height: float = 0.0) -> tuple[np.ndarray, np.ndarray | None]:
+    """Remove long horizontal and vertical lines from a binary mask; re-join crossings.
+
+    A line is longer than any stroke of a digit: at least a tenth of the frame (a quarter
+    for vertical lines) and twice the height of the writing. Returns the cleaned mask and
+    the removed horizontal lines (None if there were none), to find box sides by them.
+    """
     height, width = mask.shape
-    h_len = max(15, width // 10)
-    v_len = max(15, height // 4)
-    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
-    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    h_len = int(max(15, width // 10, 2.0 * text_height))
+    v_len = int(max(15, height // 4, 2.0 * text_height))
+    # Thickening across the line first keeps a slightly rotated thin line (a few degrees)
+    # in one piece under the long opening kernel.
+    thick_h = cv2.dilate(mask, np.ones((3, 1), np.uint8))
+    thick_v = cv2.dilate(mask, np.ones((1, 3), np.uint8))
+    horizontal = cv2.morphologyEx(thick_h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
+    vertical = cv2.morphologyEx(thick_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    horizontal = cv2.bitwise_and(horizontal, mask)
+    vertical = cv2.bitwise_and(vertical, mask)
     lines = cv2.bitwise_or(horizontal, vertical)
     if not lines.any():
-        return mask
+        return mask, None
     lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
     cleaned = cv2.bitwise_and(mask, cv2.bitwise_not(lines))
     # A stroke that crossed a line is cut in two: close across the line's thickness, but
@@ -154,7 +193,15 @@ def _remove_lines(mask: np.ndarray) -> np.ndarray:
     band_h = cv2.bitwise_and(horizontal if horizontal.any() else lines, lines)
     restored = cv2.bitwise_or(cv2.bitwise_and(rejoin_h, band_h),
                               cv2.bitwise_and(rejoin_v, cv2.bitwise_and(vertical, lines)))
-    return cv2.bitwise_or(cleaned, restored)
+    return cv2.bitwise_or(cleaned, restored), (horizontal if horizontal.any() else None)
+
+
+def _between_rules(rules: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
+    """True when removed horizontal lines touch both the top and the bottom of a box."""
+    x0, x1 = max(0, x - 3), x + w + 3
+    top = rules[max(0, y - 3):y + 3, x0:x1]
+    bottom = rules[max(0, y + h - 3):y + h + 3, x0:x1]
+    return bool(top.any() and bottom.any())
 
 
 def _components(mask: np.ndarray, strong: np.ndarray):
@@ -166,8 +213,21 @@ def _components(mask: np.ndarray, strong: np.ndarray):
     return labels, stats, keep
 
 
-def _merge_pieces(blobs: list[_Blob]) -> list[_Blob]:
-    """Merge pieces of one digit: overlapping in x, close in y, not too tall together."""
+def _poles(line: list[_Blob]) -> list[_Blob]:
+    """Thin blobs much taller than the others of their line: box sides, edges, margins."""
+    if len(line) < 2:
+        return []
+    poles = []
+    heights = np.array([b.height for b in line], np.float32)
+    for index, blob in enumerate(line):
+        others = np.delete(heights, index)
+        if blob.height > 1.35 * float(np.median(others)) and blob.width < 0.2 * blob.height:
+            poles.append(blob)
+    return poles
+
+
+def _merge_pieces(blobs: list[_Blob], line_height: float) -> list[_Blob]:
+    """Merge pieces of one digit of a line: overlapping in x, not taller than a digit."""
     blobs = sorted(blobs, key=lambda b: b.x0)
     merged = True
     while merged:
@@ -179,12 +239,11 @@ def _merge_pieces(blobs: list[_Blob]) -> list[_Blob]:
                 if b.x0 >= a.x1:
                     break
                 overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
-                if overlap < 0.5 * min(a.width, b.width):
+                small = min(a.height, b.height) < 0.45 * line_height
+                if overlap < (0.2 if small else 0.5) * min(a.width, b.width):
                     continue
-                gap = max(a.y0, b.y0) - min(a.y1, b.y1)
                 union_h = max(a.y1, b.y1) - min(a.y0, b.y0)
-                tall = max(a.height, b.height)
-                if gap > 0.5 * tall or union_h > 1.6 * tall:
+                if union_h > 1.3 * line_height:
                     continue
                 blobs[i] = _Blob(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1),
                                  max(a.y1, b.y1), a.labels + b.labels)
@@ -196,27 +255,43 @@ def _merge_pieces(blobs: list[_Blob]) -> list[_Blob]:
     return blobs
 
 
-def _group_lines(blobs: list[_Blob]) -> list[list[_Blob]]:
-    """Group blobs into lines by vertical centre; lines top to bottom, blobs left to right."""
+def _group_lines(blobs: list[_Blob], min_height: float) -> list[list[_Blob]]:
+    """Group blobs into lines; lines top to bottom, blobs left to right.
+
+    Blobs at least ``min_height`` tall found the lines (tallest first); smaller pieces
+    (broken strokes, dots) join the line whose vertical span holds their centre, or are
+    dropped.
+    """
     lines: list[list[_Blob]] = []
-    for blob in sorted(blobs, key=lambda b: -b.height):  # tall ones found the lines
-        for line in lines:
-            ref = line[0]
-            if abs(blob.cy - ref.cy) < 0.5 * ref.height:
+    spans: list[list[float]] = []
+    ordered = sorted(blobs, key=lambda b: -b.height)
+    small = []
+    for blob in ordered:
+        if blob.height < min_height:
+            small.append(blob)
+            continue
+        for line, span in zip(lines, spans):
+            if span[0] <= blob.cy <= span[1]:
                 line.append(blob)
                 break
         else:
             lines.append([blob])
-    lines.sort(key=lambda line: line[0].cy)
-    return [sorted(line, key=lambda b: b.x0) for line in lines]
+            spans.append([blob.y0, blob.y1])
+    for blob in small:
+        for line, span in zip(lines, spans):
+            margin = 0.1 * (span[1] - span[0])
+            if span[0] - margin <= blob.cy <= span[1] + margin:
+                line.append(blob)
+                break
+    order = sorted(range(len(lines)), key=lambda k: spans[k][0] + spans[k][1])
+    return [sorted(lines[k], key=lambda b: b.x0) for k in order]
 
 
-def _split(blob: _Blob, labels: np.ndarray, line_height: float, options: LocateOptions) -> list[_Blob]:
-    """Split a blob wider than one digit at the minima of its column ink profile."""
-    width, height = blob.width, max(blob.height, line_height * 0.8)
-    if width < options.split_aspect * height:
+def _split(blob: _Blob, labels: np.ndarray, parts: int) -> list[_Blob]:
+    """Split a blob into ``parts`` at the minima of its column ink profile."""
+    width = blob.width
+    if parts < 2 or width < 2 * parts:
         return [blob]
-    parts = max(2, int(round(width / (options.digit_aspect * height))))
     region = labels[blob.y0:blob.y1, blob.x0:blob.x1]
     mask = np.isin(region, blob.labels)
     profile = mask.sum(axis=0).astype(np.float32)
@@ -225,12 +300,9 @@ def _split(blob: _Blob, labels: np.ndarray, line_height: float, options: LocateO
     step = width / parts
     for i in range(1, parts):
         centre = int(round(i * step))
-        half = max(1, int(step * 0.3))
+        half = max(1, int(step * 0.35))
         lo, hi = max(cuts[-1] + 2, centre - half), min(width - 2, centre + half)
-        if hi <= lo:
-            cut = centre
-        else:
-            cut = lo + int(np.argmin(profile[lo:hi]))
+        cut = centre if hi <= lo else lo + int(np.argmin(profile[lo:hi]))
         cuts.append(cut)
     cuts.append(width)
     pieces = []
@@ -243,7 +315,21 @@ def _split(blob: _Blob, labels: np.ndarray, line_height: float, options: LocateO
         pieces.append(_Blob(blob.x0 + start, blob.y0 + int(rows[0]), blob.x0 + stop,
                             blob.y0 + int(rows[-1]) + 1, blob.labels,
                             cut=(blob.x0 + start, blob.x0 + stop)))
-    return pieces or [blob]
+    return pieces if len(pieces) == parts else [blob]
+
+
+def _segmentations(blob: _Blob, line_height: float, options: LocateOptions) -> list[int]:
+    """How many digits a blob may hold, the likeliest first (by its width)."""
+    height = max(blob.height, 0.8 * line_height)
+    aspect = blob.width / height
+    if not options.split_touching or aspect < options.ambiguous_aspect:
+        return [1]
+    estimate = max(2, int(round(aspect / options.digit_aspect)))
+    counts = [estimate, estimate + 1, 1] if aspect >= options.split_aspect else [1, estimate]
+    if estimate > 2:
+        counts.append(estimate - 1)
+    # each part must stay wide enough to hold a digit (a '1' is ~0.25 of its height)
+    return [k for k in dict.fromkeys(counts) if k == 1 or aspect / k >= 0.25]
 
 
 def ink_image(gray: np.ndarray, background: np.ndarray, weak: int) -> np.ndarray:
@@ -288,8 +374,9 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     dark = _darkness(small, background)
     weak, strong = _thresholds(dark, options)
     _, mask = cv2.threshold(dark, weak, 255, cv2.THRESH_BINARY)
+    rules = None
     if options.remove_lines:
-        mask = _remove_lines(mask)
+        mask, rules = _remove_lines(mask, _text_height(mask, options.min_digit_height / sy))
     _, strong_mask = cv2.threshold(dark, strong, 255, cv2.THRESH_BINARY)
     strong_mask = cv2.bitwise_and(strong_mask, mask)
     labels, stats, keep = _components(mask, strong_mask)
@@ -303,19 +390,29 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
             continue  # frame-sized: an edge or a shadow boundary, not a digit
         if max(w, h) < min_h * 0.4 or area < 3:
             continue  # a speck (pieces of digits are merged below, so keep small parts)
+        if x <= 0 or y <= 0 or x + w >= small.shape[1] or y + h >= small.shape[0]:
+            continue  # cut by the frame's border: unreadable, or the paper's edge
+        if rules is not None and w < 0.3 * h and _between_rules(rules, x, y, w, h):
+            continue  # a box side: a thin stroke from one printed line to another
         blobs.append(_Blob(x, y, x + w, y + h, [int(label)]))
-    blobs = _merge_pieces(blobs)
-    blobs = [b for b in blobs if b.height >= min_h and b.height <= max_h]
     if not blobs:
         return []
-    lines = _group_lines(blobs)
-
-    tallest = max(float(np.median([b.height for b in line])) for line in lines)
+    lines = _group_lines(blobs, min_h)
+    # A tall thin blob (a box side, the paper's edge) founds a line of its own and swallows
+    # the digits beside it: drop blobs much taller than the rest of their line, regroup.
+    dropped = {id(b) for line in lines for b in _poles(line)}
+    if dropped:
+        lines = _group_lines([b for b in blobs if id(b) not in dropped], min_h)
+    if not lines:
+        return []
+    heights = [float(np.percentile([b.height for b in line], 75)) for line in lines]
+    tallest = max(h for h, line in zip(heights, lines) if len(line) > 1 or len(lines) == 1) \
+        if any(len(line) > 1 for line in lines) or len(lines) == 1 else max(heights)
     result: list[list[Candidate]] = []
-    for line in lines:
-        line_height = float(np.median([b.height for b in line]))
+    for line, line_height in zip(lines, heights):
         if line_height < 0.5 * tallest:
             continue  # much smaller than the handwriting: print, specks
+        line = _merge_pieces(line, line_height)
         kept = []
         for blob in line:
             if blob.height < 0.45 * line_height:
@@ -324,14 +421,26 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
                 continue  # a dash or a piece of line
             if blob.height > 2.2 * line_height and blob.width < 0.3 * blob.height:
                 continue  # a box side or margin line, taller than the text
-            if options.split_touching:
-                kept.extend(_split(blob, labels, line_height, options))
-            else:
-                kept.append(blob)
+            kept.append(blob)
         if not kept:
             continue
         index = len(result)
-        result.append([_crop(gray, background, labels, blob, weak, sx, sy, index) for blob in kept])
+        candidates = []
+        for blob in kept:
+            whole = _crop(gray, background, labels, blob, weak, sx, sy, index)
+            counts = _segmentations(blob, line_height, options)
+            splits = []
+            for parts in counts:
+                if parts == 1:
+                    continue
+                pieces = _split(blob, labels, parts)
+                if len(pieces) == parts:
+                    splits.append(tuple(_crop(gray, background, labels, piece, weak, sx, sy, index)
+                                        for piece in pieces))
+            if splits:
+                whole = Candidate(whole.ink, whole.box, index, tuple(splits), counts[0] != 1)
+            candidates.append(whole)
+        result.append(candidates)
     return result
 
 

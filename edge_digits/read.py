@@ -9,7 +9,9 @@ Stable API (the postcode reader builds on it):
 
 - :class:`ReadOptions` -- the options (threshold, locate options).
 - :class:`DigitReader` -- ``read(frame) -> Reading``; ``classify_inks(inks, boxes) ->
-  list[Digit]`` classifies ink crops found by any locate step;
+  list[Digit | None]`` classifies ink crops found by any locate step;
+  ``read_candidates(lines) -> list[list[Digit]]`` classifies located candidates and
+  chooses how to split touching digits;
   ``locate(gray) -> list[list[Candidate]]`` runs the locate stage with the reader's
   options; ``close()`` / context manager.
 
@@ -46,6 +48,9 @@ class ReadOptions:
     #: a line where fewer than this fraction of the digits are accepted is not reported
     #: (it is taken for print or drawings, not digits); 0 reports every line
     min_accepted_fraction: float = 0.5
+    #: how much surer (mean log-probability, nats) the classifier must be of another
+    #: segmentation of touching digits than of the geometric first guess to prefer it
+    split_margin: float = 0.3
     #: options of the locate stage (see :class:`edge_digits.locate.LocateOptions`)
     locate: LocateOptions = field(default_factory=LocateOptions)
 
@@ -55,6 +60,17 @@ class ReadOptions:
         if not 0.0 <= float(self.min_accepted_fraction) <= 1.0:
             raise ValueError(f"min_accepted_fraction must be within 0..1, got "
                              f"{self.min_accepted_fraction!r}")
+
+
+def _shape_prior(parts, height: int) -> float:
+    """Log-prior of a segmentation from the widths of its parts (the model alone is
+    overconfident on ink that is not one digit): handwritten digits are rarely wider than
+    ~1.25 times their height (1% of MNIST); wider parts are penalized in proportion."""
+    penalty = 0.0
+    for part in parts:
+        aspect = part.box.width / height
+        penalty -= 3.0 * max(0.0, aspect - 1.25)
+    return penalty / len(parts)
 
 
 class DigitReader:
@@ -101,35 +117,77 @@ class DigitReader:
         """
         if len(inks) != len(boxes):
             raise ValueError(f"classify_inks: {len(inks)} inks but {len(boxes)} boxes")
+        probabilities = self._probabilities(inks)
+        return [self._digit(row, box) for row, box in zip(probabilities, boxes)]
+
+    def read_candidates(self, lines: list[list[Candidate]]) -> list[list[Digit]]:
+        """Classify located candidates, choosing how to split touching digits.
+
+        For a candidate with ``splits``, the geometric first guess (one digit, or the
+        likeliest split for very wide ink) is kept when the model is sure of all its parts;
+        otherwise each segmentation is scored by the mean log-probability of its parts plus
+        a prior on their widths, and another wins when it is clearly surer (by
+        ``ReadOptions.split_margin``). Crops the model
+        calls not-a-digit are dropped. Returns, per line, its digits left to right.
+        """
+        inks = []
+        for line in lines:
+            for candidate in line:
+                inks.append(candidate.ink)
+                for split in candidate.splits:
+                    inks.extend(part.ink for part in split)
+        probabilities = self._probabilities(inks)
+        digit_columns = [i for i, v in enumerate(self._values) if v is not None]
+        position = 0
+        result = []
+        for line in lines:
+            digits: list[Digit] = []
+            for candidate in line:
+                segmentations = [(candidate,)] + list(candidate.splits)
+                rows = []
+                for segmentation in segmentations:
+                    rows.append(probabilities[position:position + len(segmentation)])
+                    position += len(segmentation)
+                height = max(candidate.box.height, 1)
+                scores = [float(np.mean(np.log(np.maximum(r[:, digit_columns].max(axis=1), 1e-6))))
+                          + _shape_prior(segmentation, height)
+                          for segmentation, r in zip(segmentations, rows)]
+                first = 1 if candidate.split_first else 0
+                choice = first
+                # Another segmentation is considered only when the first guess is not
+                # confidently digits: halves of a wide '0' are often confident '1's too.
+                if rows[first][:, digit_columns].max(axis=1).min() < self.options.threshold:
+                    for index, score in enumerate(scores):
+                        if index != first and score > scores[choice] + self.options.split_margin:
+                            choice = index
+                for part, row in zip(segmentations[choice], rows[choice]):
+                    digit = self._digit(row, part.box)
+                    if digit is not None:
+                        digits.append(digit)
+            result.append(digits)
+        return result
+
+    def _probabilities(self, inks: list[np.ndarray]) -> np.ndarray:
         if not inks:
-            return []
+            return np.zeros((0, len(self._values)), np.float32)
         patches = np.stack([normalize_digit(ink) for ink in inks])
-        probabilities = self.classifier.classify(patches)
-        best = probabilities.argmax(axis=1)
-        digits: list[Digit | None] = []
-        for index, box in enumerate(boxes):
-            label = int(best[index])
-            confidence = float(probabilities[index, label])
-            value = self._values[label] if label < len(self._values) else None
-            if value is None:
-                digits.append(None)  # the model's not-a-digit class
-                continue
-            accepted = confidence >= self.options.threshold
-            digits.append(Digit(value if accepted else None, confidence, box, best=value))
-        return digits
+        return self.classifier.classify(patches)
+
+    def _digit(self, row: np.ndarray, box: Box) -> Digit | None:
+        label = int(row.argmax())
+        value = self._values[label] if label < len(self._values) else None
+        if value is None:
+            return None  # the model's not-a-digit class
+        confidence = float(row[label])
+        accepted = confidence >= self.options.threshold
+        return Digit(value if accepted else None, confidence, box, best=value)
 
     def read(self, frame: np.ndarray) -> Reading:
         """Read every digit string in ``frame`` (BGR, BGRA or grayscale uint8)."""
         start = time.perf_counter()
         gray = as_gray(frame)
-        lines = self.locate(gray)
-        candidates = [c for line in lines for c in line]
-        digits = self.classify_inks([c.ink for c in candidates], [c.box for c in candidates])
         strings = []
-        position = 0
-        for line in lines:
-            found = [d for d in digits[position:position + len(line)] if d is not None]
-            position += len(line)
+        for found in self.read_candidates(self.locate(gray)):
             if not found:
                 continue
             accepted = sum(d.accepted for d in found)

@@ -42,6 +42,8 @@ class SynthFrame:
     strings: tuple  #: the digit strings, top to bottom (tuple of str)
     boxes: tuple  #: per string, a tuple of (x, y, w, h) ink boxes, left to right
     level: str = "clean"
+    #: per string, the MNIST test indices of its digits (to compare with the source digit)
+    sources: tuple = ()
 
     @property
     def text(self) -> str:
@@ -118,7 +120,7 @@ def _light(size, rng) -> np.ndarray:
         points = np.array([[cx + rng.uniform(-1, 1) * width * 0.5, cy + rng.uniform(-1, 1) * height * 0.5]
                            for _ in range(5)], np.int32)
         cv2.fillPoly(shadow, [cv2.convexHull(points)], 1.0)
-        shadow = cv2.GaussianBlur(shadow, (0, 0), rng.uniform(8, 30))
+        shadow = cv2.GaussianBlur(shadow, (0, 0), rng.uniform(12, 40))
         light *= 1.0 - shadow * rng.uniform(0.25, 0.55)
     return np.clip(light, 0.35, 1.3)
 
@@ -142,20 +144,20 @@ def _layout(rng, size, hard: bool, digits):
             index = int(rng.integers(len(labels)))
             h = int(line_height * rng.uniform(0.85, 1.1))
             alpha = _digit_alpha(images[index], h, int(stroke_choice), rng)
-            items.append((int(labels[index]), alpha))
+            items.append((int(labels[index]), alpha, index))
         gaps = [(rng.uniform(-0.08, 0.05) if touching and rng.random() < 0.5 else rng.uniform(0.15, 0.5))
                 * line_height for _ in items]
-        total = sum(a.shape[1] for _, a in items) + sum(gaps[:-1])
+        total = sum(a.shape[1] for _, a, _ in items) + sum(gaps[:-1])
         if total > width * 0.85:  # too long for the frame: shrink nothing, drop digits
             while len(items) > 3 and total > width * 0.85:
-                _, dropped = items.pop()
+                _, dropped, _ = items.pop()
                 total -= dropped.shape[1] + gaps.pop()
         x = rng.uniform(0.05 * width, max(0.06 * width, width * 0.95 - total))
         y_base = top + line_index * spacing
         placed = []
-        for (label, alpha), gap in zip(items, gaps):
+        for (label, alpha, index), gap in zip(items, gaps):
             y = y_base + (line_height - alpha.shape[0]) * rng.uniform(0.3, 0.7) + rng.uniform(-2, 2)
-            placed.append((label, alpha, int(round(x)), int(round(y))))
+            placed.append((label, alpha, int(round(x)), int(round(y)), index))
             x += alpha.shape[1] + gap
         lines.append(placed)
     return lines, line_height
@@ -198,10 +200,10 @@ def make_frame(seed_or_rng=0, level: str = "clean", size: tuple[int, int] = (640
             for y in np.arange(offset, height, step):
                 cv2.line(forms, (0, int(y)), (width, int(y)), 255, int(rng.integers(1, 3)), cv2.LINE_AA)
         for line in lines:
-            x0 = min(x for _, _, x, _ in line)
-            x1 = max(x + a.shape[1] for _, a, x, _ in line)
-            y1 = max(y + a.shape[0] for _, a, _, y in line)
-            y0 = min(y for _, _, _, y in line)
+            x0 = min(p[2] for p in line)
+            x1 = max(p[2] + p[1].shape[1] for p in line)
+            y1 = max(p[3] + p[1].shape[0] for p in line)
+            y0 = min(p[3] for p in line)
             choice = rng.random()
             if choice < 0.3:  # underline
                 yl = int(y1 + rng.uniform(-0.05, 0.15) * line_height)
@@ -228,10 +230,11 @@ def make_frame(seed_or_rng=0, level: str = "clean", size: tuple[int, int] = (640
         color = (40, 30, 30) if rng.random() < 0.5 else (110, 40, 20)
         strength = rng.uniform(0.8, 0.95)
     ink = np.zeros((height, width), np.float32)
-    strings, boxes = [], []
+    strings, boxes, sources = [], [], []
     for line in lines:
         text, line_boxes = "", []
-        for label, alpha, x, y in line:
+        sources.append(tuple(p[4] for p in line))
+        for label, alpha, x, y, _ in line:
             h, w = alpha.shape
             region = ink[y:y + h, x:x + w]
             np.maximum(region, alpha[:region.shape[0], :region.shape[1]], out=region)
@@ -284,7 +287,8 @@ def make_frame(seed_or_rng=0, level: str = "clean", size: tuple[int, int] = (640
     if hard and rng.random() < 0.7:
         ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(35, 85))])
         image = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
-    return SynthFrame(image, tuple(strings), tuple(tuple(line) for line in boxes), level)
+    return SynthFrame(image, tuple(strings), tuple(tuple(line) for line in boxes), level,
+                      tuple(sources))
 
 
 def _warp_box(box, homography, size):
