@@ -70,6 +70,7 @@ def commit(folder: Path, files: dict[str, bytes]) -> list[Path]:
     folder = Path(folder)
     staged: list[tuple[str, Path]] = []
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
             handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}.", suffix=".tmp",
                                                  delete=False)

