@@ -49,8 +49,8 @@ NON_DIGITS = {
 }
 
 #: printed characters for the none class; digit look-alikes (O o I l i S s Z z B b g q G T
-#: J D) are left out so the none class does not fight the digits
-LETTERS = "ACEFHKMNPRUVWXYacdefhkmnprtuvwxy+#%&@=*<>?!$"
+#: J D d y) are left out so the none class does not fight the digits
+LETTERS = "ACEFHKMNPRUVWXYacefhkmnprtuvwx+#%&@=*<>?!$"
 FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
          cv2.FONT_HERSHEY_TRIPLEX, cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_PLAIN)
 _ELLIPSE3 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
@@ -254,8 +254,12 @@ def _fragment(digits, rng):
         inner = _ink_box(piece)
         if inner is None:
             continue
-        pw, ph = inner[2] - inner[0], inner[3] - inner[1]
-        if ph <= 1.8 * pw and np.count_nonzero(piece > 128) > 30:  # not a "1"-like sliver
+        ys, xs = np.nonzero(piece > 64)
+        if len(xs) < 30:
+            continue
+        # A thin straight sliver in any direction reads as a "1": not a non-digit.
+        (_, _), (side_a, side_b), _ = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+        if max(side_a, side_b) <= 2.5 * max(1.0, min(side_a, side_b)):
             return piece
     return None
 

@@ -221,7 +221,7 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         "none_class": none_metrics,
         "gate": {"min_int8_accuracy": config.gate, "max_drop_vs_float32": config.max_drop},
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "command": "python -m export " + " ".join(sys.argv[1:]),
     }
     pictures = {"training_curves.png": plots.training_curves(trained.history),
                 "confusion_int8.png": plots.confusion_matrix(mnist.y_test,
