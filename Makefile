@@ -35,7 +35,10 @@ export: install-host           ## train, quantize, evaluate, bundle the default 
 export-quick: install-host     ## a 1-epoch export on a subset, into artifacts/quick (no bundling)
 	$(PY) -m export $(MNIST_FLAG) --quick --out artifacts/quick
 
-bench: install-host            ## benchmarks + BENCHMARKS.md
+bench: install-host            ## benchmarks + BENCHMARKS.md (tflite-runtime in its own venv: numpy < 2)
+	test -x artifacts/tflite-venv/bin/python || { $(PYTHON) -m venv artifacts/tflite-venv && \
+	    artifacts/tflite-venv/bin/pip install -q "tflite-runtime==2.14.0" "numpy<2"; } || \
+	    { rm -rf artifacts/tflite-venv; echo "bench: no tflite-runtime wheel here: its figures are skipped"; }
 	$(PY) -m pytest tests/benchmarks --benchmarks --benchmark-enable \
 	    --benchmark-json=artifacts/benchmarks.json
 	$(PY) -m tests.benchmarks.report artifacts/benchmarks.json BENCHMARKS.md

@@ -51,12 +51,28 @@ def reader_module():
     return read
 
 
+def import_tensorflow():
+    """TensorFlow with one intra-op and one inter-op thread, or skip.
+
+    On one pinned core TensorFlow's default pools (one thread per CPU, spinning while they
+    wait) compete with each other for that core: one thread each is the fair "one core".
+    """
+    tf = pytest.importorskip("tensorflow", reason="TensorFlow (host side) not installed")
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # already initialized in this process: keep what it has
+        pass
+    return tf
+
+
 def keras_model_and_weights():
     """The reference network in Keras, with trained weights if an export left them.
 
     Returns ``(model, description)``. Latency does not depend on the weights, only the
     accuracy would.
     """
+    import_tensorflow()
     keras = pytest.importorskip("keras", reason="Keras (host side) not installed")
     for path in KERAS_MODELS:
         if path.exists():

@@ -18,6 +18,7 @@ next to its peers):
 from __future__ import annotations
 
 import os
+from importlib import metadata
 
 import numpy as np
 import pytest
@@ -26,8 +27,16 @@ from bench_support import EXTERNAL, PINNED, frames_module, reader_module
 
 
 def pytest_benchmark_update_json(config, benchmarks, output_json):
-    """Merge the figures measured in other processes into the saved JSON."""
+    """Add the figures measured in other processes, and the versions, to the saved JSON."""
     output_json["external"] = list(EXTERNAL)
+    versions = {}
+    for name in ("numpy", "opencv-python-headless", "ai-edge-litert", "tensorflow-cpu", "tensorflow",
+                 "keras", "pytest-benchmark"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    output_json["versions"] = versions
 
 
 @pytest.fixture(scope="session")

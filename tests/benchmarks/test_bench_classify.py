@@ -17,7 +17,9 @@ the fly, random weights: timing does not depend on them) to show where the time 
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
+import time
 import warnings
 from pathlib import Path
 
@@ -28,7 +30,8 @@ from edge_digits.backends import BACKENDS, load_interpreter_class
 from edge_digits.classify import DigitClassifier
 from edge_digits.errors import BackendError
 
-from bench_support import MODEL, ROOT, TFLITE_VENV, add_external, describe, keras_model_and_weights
+from bench_support import (MODEL, ROOT, TFLITE_VENV, add_external, describe, import_tensorflow,
+                           keras_model_and_weights)
 
 WORKER = Path(__file__).with_name("tflite_runtime_worker.py")
 
@@ -85,13 +88,33 @@ def test_classify(benchmark, classifier_on, patches, count):
     assert probabilities.shape == (count, classifier_on.num_classes)
 
 
-def test_invoke_only(benchmark, patches):
+def interleaved_us(functions: dict, items: int, rounds: int, calls: int = 100) -> dict:
+    """Median µs per item of each function, timed in alternating rounds.
+
+    Taking turns round by round exposes every function to the same load on a shared
+    machine, so their differences are meaningful where separate benchmarks are not.
+    """
+    samples = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            for _ in range(calls):
+                function()
+            samples[name].append((time.perf_counter() - start) / calls / items * 1e6)
+    return {name: round(statistics.median(values), 2) for name, values in samples.items()}
+
+
+def test_invoke_only(benchmark, patches, quick):
     """The floor of one batch of 8: XNNPACK kernels only, input already in place."""
-    with DigitClassifier(num_threads=1) as loaded:
-        loaded.classify(patches[:8])  # resize to 8 and fill the input
+    batch = np.ascontiguousarray(patches[:8])
+    with DigitClassifier(num_threads=1) as loaded, DigitClassifier(num_threads=1) as timed:
+        loaded.classify(batch)  # resize to 8 and fill the input
+        timed.classify(batch)
+        interleaved = interleaved_us({"classify": lambda: timed.classify(batch),
+                                      "invoke": loaded._interpreter.invoke}, 8, 3 if quick else 41)
         benchmark.group = "classify-8"
         describe(benchmark, role="floor", label=f"invoke() only, batch 8 ({loaded.backend})",
-                 backend=loaded.backend, items=8)
+                 backend=loaded.backend, items=8, interleaved_us_per_digit=interleaved)
         benchmark(loaded._interpreter.invoke)
 
 
@@ -99,14 +122,14 @@ def test_invoke_only(benchmark, patches):
 @pytest.mark.parametrize("backend", ["ai-edge-litert", "tensorflow"])
 def test_plain_interpreter(benchmark, patches, count, backend):
     if backend == "tensorflow":
-        tf = pytest.importorskip("tensorflow", reason="TensorFlow (host side) not installed")
+        tf = import_tensorflow()
         interpreter_class = tf.lite.Interpreter  # deprecated, still there in TF 2.21
     else:
         interpreter_class, _ = load_interpreter_class(backend)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         classify = plain_classifier(interpreter_class)
-    deprecation = [str(w.message).split(".")[0].strip() for w in caught
+    deprecation = [" ".join(str(w.message).split()).split(" Please")[0] for w in caught
                    if "deprecated" in str(w.message).lower()]
     batch = patches[:count]
     name = "tf.lite.Interpreter" if backend == "tensorflow" else "LiteRT Interpreter"
@@ -127,7 +150,7 @@ def keras_model():
 @pytest.mark.parametrize("count", [1, 8])
 @pytest.mark.parametrize("call", ["model(x)", "model.predict(x)"])
 def test_keras(benchmark, keras_model, patches, count, call):
-    import tensorflow as tf
+    tf = import_tensorflow()
 
     model, weights = keras_model
     x = patches[:count, :, :, None].astype(np.float32) / 255.0
@@ -151,6 +174,11 @@ def test_tflite_runtime(quick, one_core):
     python = TFLITE_VENV / "bin" / "python"
     if not python.exists():
         pytest.skip(f"no {python}: `make bench` creates it (tflite-runtime needs numpy < 2)")
+    probe = subprocess.run([str(python), "-c", "import tflite_runtime.interpreter"],
+                           capture_output=True, text=True, timeout=120)
+    if probe.returncode != 0:
+        pytest.skip(f"tflite-runtime does not import in {TFLITE_VENV}: "
+                    f"{(probe.stderr.strip().splitlines() or ['?'])[-1]}")
     args = [str(python), str(WORKER), "--model", str(MODEL), "--rounds", "1" if quick else "30"]
     done = subprocess.run(args, capture_output=True, text=True, timeout=600, cwd=ROOT,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
@@ -175,7 +203,7 @@ ANATOMY = {
 @pytest.fixture(scope="module")
 def anatomy_models(tmp_path_factory, mnist_test):
     """int8 TFLite models of parts of the reference network (random weights, MNIST calibration)."""
-    tf = pytest.importorskip("tensorflow", reason="TensorFlow (host side) needed to build parts")
+    tf = import_tensorflow()
     keras = pytest.importorskip("keras")
     layers = keras.layers
     images = mnist_test[0][:64, :, :, None].astype(np.float32) / 255.0
@@ -203,15 +231,33 @@ def anatomy_models(tmp_path_factory, mnist_test):
     return paths
 
 
-@pytest.mark.parametrize("label", list(ANATOMY))
-def test_anatomy(benchmark, anatomy_models, label):
+def ready_interpreter(path: Path):
+    """A LiteRT interpreter on ``path`` with a batch of 8 zeros in place."""
     from ai_edge_litert.interpreter import Interpreter
 
-    interpreter = Interpreter(model_path=str(anatomy_models[ANATOMY[label]]), num_threads=1)
+    interpreter = Interpreter(model_path=str(path), num_threads=1)
+    source = interpreter.get_input_details()[0]
+    if source["shape"][0] != 8:
+        interpreter.resize_tensor_input(source["index"], [8, *source["shape"][1:]])
     interpreter.allocate_tensors()
     source = interpreter.get_input_details()[0]
-    interpreter.set_tensor(source["index"], np.zeros(source["shape"], np.int8))
+    interpreter.set_tensor(source["index"], np.zeros(source["shape"], source["dtype"]))
+    return interpreter
+
+
+@pytest.fixture(scope="module")
+def anatomy_interleaved(anatomy_models, quick):
+    """All parts and the bundled model, timed in alternating rounds (µs per digit)."""
+    parts = {label: ready_interpreter(anatomy_models[name]).invoke for label, name in ANATOMY.items()}
+    parts["bundled model (dynamic batch, resized to 8)"] = ready_interpreter(MODEL).invoke
+    return interleaved_us(parts, 8, 3 if quick else 31)
+
+
+@pytest.mark.parametrize("label", list(ANATOMY))
+def test_anatomy(benchmark, anatomy_models, anatomy_interleaved, label):
+    interpreter = ready_interpreter(anatomy_models[ANATOMY[label]])
     benchmark.group = "classify-anatomy"
     describe(benchmark, role="floor", label=label, backend="ai-edge-litert", items=8, model=None,
-             ops=[op["op_name"] for op in interpreter._get_ops_details()])
+             ops=[op["op_name"] for op in interpreter._get_ops_details()],
+             interleaved_us_per_digit=anatomy_interleaved)
     benchmark(interpreter.invoke)

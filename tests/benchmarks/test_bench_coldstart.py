@@ -76,14 +76,15 @@ def summarize(runs) -> dict:
             "peak_rss_mb_max": max(r[1] for r in runs),
             "wall_ms_runs": [round(r[0] * 1e3, 1) for r in runs],
             "phases_ms": {key: round(statistics.median(r[2]["phases_ms"][key] for r in runs), 1)
-                          for key in runs[0][2]["phases_ms"]}}
+                          for key in runs[0][2]["phases_ms"]},
+            "rss_mb_after": runs[-1][2].get("rss_mb_after")}
 
 
 def test_cold_start_edge_digits(benchmark, frame_file, quick):
     path, truth = frame_file
+    benchmark.group = "cold-start"
     runs = measure(benchmark, [sys.executable, str(CHILD), "edge-digits", str(path)],
                    child_env(), rounds=7, quick=quick)
-    benchmark.group = "cold-start"
     describe(benchmark, role="edge-digits", label="edge-digits: import, load, read one frame",
              backend=runs[-1][2]["backend"], frame_size="640x480", text=runs[-1][2]["text"],
              truth=truth, **summarize(runs))
@@ -97,8 +98,8 @@ def test_cold_start_keras(benchmark, frame_file, quick):
     if model is None:
         pytest.importorskip("export.network", reason="no model.keras and no export/network.py")
     args = [sys.executable, str(CHILD), "keras", str(path)] + ([str(model)] if model else [])
-    runs = measure(benchmark, args, child_env(TF_CPP_MIN_LOG_LEVEL="2"), rounds=3, quick=quick)
     benchmark.group = "cold-start"
+    runs = measure(benchmark, args, child_env(TF_CPP_MIN_LOG_LEVEL="2"), rounds=3, quick=quick)
     describe(benchmark, role="peer", label="TensorFlow + Keras: import, load, read one frame",
              backend=runs[-1][2]["backend"], frame_size="640x480",
              model=model.name if model else None,
