@@ -89,7 +89,7 @@ def test_classify(benchmark, classifier_on, patches, count):
 
 
 def interleaved_us(functions: dict, items: int, rounds: int, calls: int = 100) -> dict:
-    """Median µs per item of each function, timed in alternating rounds.
+    """Median and minimum µs per item of each function, timed in alternating rounds.
 
     Taking turns round by round exposes every function to the same load on a shared
     machine, so their differences are meaningful where separate benchmarks are not.
@@ -101,7 +101,8 @@ def interleaved_us(functions: dict, items: int, rounds: int, calls: int = 100) -
             for _ in range(calls):
                 function()
             samples[name].append((time.perf_counter() - start) / calls / items * 1e6)
-    return {name: round(statistics.median(values), 2) for name, values in samples.items()}
+    return {"median": {name: round(statistics.median(v), 2) for name, v in samples.items()},
+            "min": {name: round(min(v), 2) for name, v in samples.items()}, "rounds": rounds}
 
 
 def test_invoke_only(benchmark, patches, quick):
