@@ -262,3 +262,18 @@ def test_anatomy(benchmark, anatomy_models, anatomy_interleaved, label):
              ops=[op["op_name"] for op in interpreter._get_ops_details()],
              interleaved_us_per_digit=anatomy_interleaved)
     benchmark(interpreter.invoke)
+
+
+@pytest.mark.parametrize("count", [3, 8, 65])
+def test_batches_match_single_calls(mnist_test, count):
+    """The reused, blank-padded input buffer changes no result (3: padded to 4; 65: split)."""
+    images = np.ascontiguousarray(mnist_test[0][:count])
+    with DigitClassifier() as batched, DigitClassifier() as single:
+        together = batched.classify(images)
+        batched.classify(images[:1])  # shrink and grow again: stale rows must not leak
+        again = batched.classify(images)
+        one_by_one = np.concatenate([single.classify(image) for image in images])
+    np.testing.assert_array_equal(together, one_by_one)
+    np.testing.assert_array_equal(again, together)
+    assert together.dtype == np.float32 and together.shape == (count, 10)
+    assert (together.argmax(axis=1) == mnist_test[1][:count]).mean() >= 0.9
