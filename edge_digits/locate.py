@@ -128,6 +128,7 @@ def _background(small: np.ndarray) -> np.ndarray:
     return cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
+_JOIN_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
 _CLOSE_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 
 
@@ -240,11 +241,12 @@ def _merge_pieces(blobs: list[_Blob], line_height: float) -> list[_Blob]:
                     break
                 overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
                 small = min(a.height, b.height) < 0.45 * line_height
-                if overlap < (0.2 if small else 0.5) * min(a.width, b.width):
+                if overlap < (0.2 if small else 0.3) * min(a.width, b.width):
                     continue
                 union_h = max(a.y1, b.y1) - min(a.y0, b.y0)
-                if union_h > 1.3 * line_height:
-                    continue
+                union_w = max(a.x1, b.x1) - min(a.x0, b.x0)
+                if union_h > 1.3 * line_height or union_w > 1.1 * line_height:
+                    continue  # together they would be larger than one digit
                 blobs[i] = _Blob(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1),
                                  max(a.y1, b.y1), a.labels + b.labels)
                 del blobs[j]
@@ -279,7 +281,9 @@ def _group_lines(blobs: list[_Blob], min_height: float) -> list[list[_Blob]]:
             spans.append([blob.y0, blob.y1])
     for blob in small:
         for line, span in zip(lines, spans):
-            margin = 0.1 * (span[1] - span[0])
+            # pieces of a digit cut off by a removed line or a gap lie within half a
+            # digit height above or below the line; merging decides which belong
+            margin = 0.5 * (span[1] - span[0])
             if span[0] - margin <= blob.cy <= span[1] + margin:
                 line.append(blob)
                 break
@@ -379,6 +383,9 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
         mask, rules = _remove_lines(mask, _text_height(mask, options.min_digit_height / sy))
     _, strong_mask = cv2.threshold(dark, strong, 255, cv2.THRESH_BINARY)
     strong_mask = cv2.bitwise_and(strong_mask, mask)
+    # Join strokes broken by a skipping pen, blur or the reduced resolution (gaps of a
+    # work pixel or two) before taking components.
+    # mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _JOIN_KERNEL)
     labels, stats, keep = _components(mask, strong_mask)
 
     min_h = options.min_digit_height / sy

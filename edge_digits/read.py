@@ -38,13 +38,17 @@ from .normalize import normalize_digit
 from .results import Box, Digit, DigitString, Reading
 
 
+#: the default rejection threshold (see ReadOptions.threshold)
+DEFAULT_THRESHOLD = 0.7
+
+
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """Options of :class:`DigitReader`."""
 
     #: a digit whose best probability is below this is rejected (shown as ``?``); higher
     #: means fewer wrong digits and more rejections
-    threshold: float = 0.7
+    threshold: float = DEFAULT_THRESHOLD
     #: a line where fewer than this fraction of the digits are accepted is not reported
     #: (it is taken for print or drawings, not digits); 0 reports every line
     min_accepted_fraction: float = 0.5

@@ -305,3 +305,30 @@ def make_frames(seed: int, count: int, level: str = "clean", size: tuple[int, in
     """``count`` frames from one seed: frame ``i`` is ``make_frame((seed, i), ...)``."""
     digits = digits if digits is not None else load_mnist_test()
     return [make_frame(np.random.default_rng([seed, i]), level, size, digits) for i in range(count)]
+
+
+#: (file name, seed, level) of the sample frames shipped in ``edge_digits/samples``
+SAMPLES = (("digits_one_line.jpg", 104, "clean"), ("digits_two_lines.jpg", 102, "clean"),
+           ("digits_shadow_table.jpg", 3, "hard"), ("digits_form.jpg", 1, "hard"))
+
+
+def write_samples(directory: str | Path, quality: int = 85) -> list[Path]:
+    """Write the package's sample frames (small JPEGs) into ``directory``; return the paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, seed, level in SAMPLES:
+        frame = make_frame(seed, level)
+        path = directory / name
+        cv2.imwrite(str(path), frame.image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        paths.append(path)
+    return paths
+
+
+if __name__ == "__main__":  # python -m export.synth.frames --samples edge_digits/samples
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write generated sample frames.")
+    parser.add_argument("--samples", required=True, metavar="DIR")
+    for written in write_samples(parser.parse_args().samples):
+        print(written)

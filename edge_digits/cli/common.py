@@ -1,0 +1,142 @@
+"""Plumbing shared by the reading subcommands (``read``, ``postcode``): same options, same
+outputs, same exit codes.
+
+    parser = subparsers.add_parser("read", ...)
+    add_source_argument(parser); add_reader_arguments(parser); add_output_arguments(parser)
+    ...
+    def run(args):
+        with make_reader(args) as reader:
+            return run_frames(args, read=reader.read, draw=draw_reading)
+
+:func:`run_frames` opens the source (image, directory, video, camera index, Picamera2),
+reads every frame with ``read(image)``, prints one line per frame (``name<TAB>text<TAB>
+confidence``) or, with ``--json``, one JSON object per line (``name``, ``index`` and the
+result's ``to_dict()``), and with ``--annotate DIR`` saves ``DIR/<name>.png`` drawn by
+``draw(image, result)``. Exit codes: 0 when every frame was read (finding no digits is
+not an error); 2 for bad usage or input -- the library's errors become one line on stderr
+in :func:`edge_digits.cli.main`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Callable
+
+from ..errors import SourceError
+
+
+def threshold_type(text: str) -> float:
+    """argparse type: a probability within 0..1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number within 0..1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number within 0..1, got {text!r}")
+    return value
+
+
+def threads_type(text: str) -> int:
+    """argparse type: a positive number of threads."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def add_source_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="IMAGE|DIR|VIDEO|CAMERA",
+                        help="an image file, a directory of images, a video file, a camera "
+                             "index (0), a stream URL or picamera2")
+
+
+def add_reader_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..read import DEFAULT_THRESHOLD
+
+    parser.add_argument("--threshold", type=threshold_type, default=DEFAULT_THRESHOLD,
+                        metavar="T", help="reject digits whose probability is below T "
+                        f"(shown as ?); default {DEFAULT_THRESHOLD}")
+    parser.add_argument("--threads", type=threads_type, default=1, metavar="N",
+                        help="interpreter threads (default 1)")
+    parser.add_argument("--model", default=None, metavar="PATH",
+                        help="a .tflite digit model (default: the bundled int8 model)")
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object per frame instead of a text line")
+    parser.add_argument("--annotate", default=None, metavar="DIR",
+                        help="save each frame with its boxes and values into DIR")
+
+
+def make_reader(args: argparse.Namespace, **option_overrides):
+    """A :class:`~edge_digits.read.DigitReader` from the parsed reader arguments."""
+    from ..read import DigitReader, ReadOptions
+
+    options = ReadOptions(threshold=args.threshold, **option_overrides)
+    return DigitReader(args.model, options=options, num_threads=args.threads)
+
+
+def safe_name(name: str) -> str:
+    """A file name for a frame name (``clip.avi#12`` -> ``clip.avi_12``)."""
+    stem = Path(name).stem if "#" not in name else name.replace("/", "_")
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "frame"
+    return cleaned
+
+
+def text_line(name: str, result) -> str:
+    """The text output of one frame: ``name<TAB>text<TAB>confidence`` (text ``-``: none)."""
+    text = result.text or "-"
+    return f"{name}\t{text}\t{result.confidence:.2f}"
+
+
+def run_frames(args: argparse.Namespace, read: Callable, draw: Callable | None = None,
+               line: Callable = text_line, out=None) -> int:
+    """Read every frame of ``args.source``; print and annotate as the arguments say.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        With ``source``, ``json`` and ``annotate`` (see the ``add_*_arguments``).
+    read : callable
+        ``read(image) -> result``; the result has ``text``, ``confidence`` and
+        ``to_dict()`` (a :class:`~edge_digits.results.Reading`, or the postcode result).
+    draw : callable, optional
+        ``draw(image, result) -> BGR image`` for ``--annotate``.
+    line : callable
+        ``line(name, result) -> str``: the text output of one frame.
+    """
+    import cv2
+
+    from ..sources import open_source
+
+    out = out or sys.stdout
+    annotate_dir = None
+    if args.annotate:
+        annotate_dir = Path(args.annotate)
+        try:
+            annotate_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SourceError(f"--annotate {args.annotate}: cannot create the directory: "
+                              f"{exc.strerror or exc}") from None
+    with open_source(args.source) as source:
+        for frame in source:
+            result = read(frame.image)
+            if args.json:
+                record = {"name": frame.name, "index": frame.index, **result.to_dict()}
+                out.write(json.dumps(record) + "\n")
+            else:
+                out.write(line(frame.name, result) + "\n")
+            out.flush()
+            if annotate_dir is not None and draw is not None:
+                picture = draw(frame.image, result)
+                target = annotate_dir / f"{safe_name(frame.name)}.png"
+                if not cv2.imwrite(str(target), picture):
+                    raise SourceError(f"--annotate: cannot write {target}")
+    return 0
