@@ -35,6 +35,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--augment", choices=("camera", "none"), help="training augmentation "
                         "(default camera)")
     parser.add_argument("--augment-copies", type=int, help="augmented variants per digit")
+    parser.add_argument("--no-cache", action="store_true", help="do not reuse augmented digits "
+                        "cached in artifacts/cache")
     parser.add_argument("--none-class", action="store_true", help="add an 11th class 'none' "
                         "trained on generated non-digits")
     parser.add_argument("--builder", choices=("sequential", "functional"))
@@ -60,6 +62,8 @@ def config_from(args: argparse.Namespace):
             changes[name] = getattr(args, name)
     if args.none_class:
         changes["none_class"] = True
+    if args.no_cache:
+        changes["cache_dir"] = None
     if args.bundle_dir is not None:
         changes["bundle_dir"] = args.bundle_dir
     elif args.no_bundle:

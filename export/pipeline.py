@@ -10,7 +10,10 @@ a failed, interrupted or refused export leaves the previous model and manifest a
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib.metadata
+import inspect
+import io
 import platform
 import sys
 import tempfile
@@ -29,6 +32,7 @@ from .network import BUILDERS, REFERENCE_PARAMS, architecture
 from .train import TrainSettings, to_input, train
 
 DIGIT_LABELS = [str(digit) for digit in range(10)]
+CAMERA_TEST_SEED = 10_000  #: seed of the camera-distorted test set (training uses small seeds)
 NONE_LABEL = "none"
 
 
@@ -42,7 +46,7 @@ class ExportConfig:
     train: TrainSettings = field(default_factory=TrainSettings)
     validation_fraction: float = 0.1  #: of the training set, held out (never augmented)
     augment: str = "camera"  #: "camera" (see export/augment.py) or "none"
-    augment_copies: int = 2  #: augmented variants precomputed per training digit
+    augment_copies: int = 1  #: augmented variants precomputed per training digit
     none_class: bool = False  #: add an 11th class "none" trained on generated non-digits
     none_fraction: float = 0.1  #: generated non-digits, as a fraction of the training digits
     builder: str = "sequential"  #: "sequential" or "functional" (the same network)
@@ -52,6 +56,7 @@ class ExportConfig:
     train_limit: int | None = None  #: use only the first N training digits (quick)
     calibration_digits: int = 500  #: representative training digits for int8 calibration
     verbose: int = 2  #: Keras fit verbosity (2: one line per epoch)
+    cache_dir: Path | None = Path("artifacts/cache")  #: reuse augmented digits across runs; None: off
 
 
 def quick_config(**changes) -> ExportConfig:
@@ -60,7 +65,7 @@ def quick_config(**changes) -> ExportConfig:
     One epoch on a tenth of MNIST reaches about 85-90%, so the gate is 70% and the int8
     model may lose up to 5 points (an untrained model's int8 rounding differs more).
     """
-    base = dict(out=Path("artifacts/quick"), bundle_dir=None,
+    base = dict(out=Path("artifacts/quick"), bundle_dir=None, cache_dir=None,
                 train=TrainSettings(epochs=1, batch_size=64, warmup_epochs=0.0),
                 augment_copies=1, train_limit=6000, gate=0.70, max_drop=0.05,
                 calibration_digits=100)
@@ -80,6 +85,7 @@ class Export:
     pictures: dict  #: file name -> PNG bytes
     none_metrics: dict | None
     seconds: dict  #: stage -> wall seconds
+    camera_accuracy: float  #: int8 accuracy on camera-distorted test digits
 
 
 def _versions() -> dict:
@@ -98,6 +104,41 @@ def _keras_bytes(model) -> bytes:
         path = Path(folder) / "model.keras"
         model.save(path)
         return path.read_bytes()
+
+
+def _camera_pool(x_fit: np.ndarray, config: ExportConfig, data_sha256: str,
+                 log: Callable[[str], None]) -> np.ndarray:
+    """The augmented variants, from the cache when the same ones were made before.
+
+    The cache key covers the data, the split, the seed, the number of copies and the source
+    of the augmentation and normalization code, so a changed recipe never reuses old images.
+    """
+    if config.cache_dir is None:
+        return augment.camera_pool(x_fit, config.augment_copies, seed=config.train.seed)
+    import edge_digits.normalize
+
+    key = hashlib.sha256("|".join([
+        data_sha256, str(config.train_limit), str(config.validation_fraction),
+        str(config.train.seed), str(config.augment_copies), str(x_fit.shape),
+        inspect.getsource(augment), inspect.getsource(edge_digits.normalize)]).encode()).hexdigest()
+    path = Path(config.cache_dir) / f"camera-pool-{key[:16]}.npy"
+    if path.exists():
+        try:
+            pool = np.load(path, allow_pickle=False)
+            if pool.shape == (config.augment_copies, *x_fit.shape) and pool.dtype == np.uint8:
+                log(f"augmented digits from the cache {path}")
+                return pool
+        except (OSError, ValueError):
+            pass  # a broken cache file is rebuilt below
+    pool = augment.camera_pool(x_fit, config.augment_copies, seed=config.train.seed)
+    try:
+        Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        np.save(buffer, pool, allow_pickle=False)
+        artifacts.commit(Path(config.cache_dir), {path.name: buffer.getvalue()})
+    except OSError as exc:  # the cache is an optimization: never fail an export for it
+        log(f"note: augmented digits not cached ({exc})")
+    return pool
 
 
 def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) -> Export:
@@ -121,8 +162,7 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
     stage = time.perf_counter()
     pool = x_fit[None]
     if config.augment == "camera" and config.augment_copies > 0:
-        pool = np.concatenate([pool, augment.camera_pool(x_fit, config.augment_copies,
-                                                         seed=config.train.seed)])
+        pool = np.concatenate([pool, _camera_pool(x_fit, config, mnist.sha256, log)])
     elif config.augment not in ("camera", "none"):
         raise ValueError(f"unknown augmentation {config.augment!r}; expected 'camera' or 'none'")
     labels = DIGIT_LABELS + ([NONE_LABEL] if config.none_class else [])
@@ -172,6 +212,14 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
     for name, flatbuffer in variants.items():
         results[name] = evaluate.evaluate_variant(name, flatbuffer, mnist.x_test, mnist.y_test,
                                                   keras_predictions, config.threads)
+    # A proxy for camera crops: the test digits distorted like camera crops (seeded apart
+    # from training), so models trained with and without augmentation can be compared.
+    camera_test = augment.camera_pool(mnist.x_test, 1, seed=CAMERA_TEST_SEED)[0]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / artifacts.MODEL_NAME
+        path.write_bytes(variants["int8"])
+        camera_predictions = evaluate.predict_tflite(path, camera_test, config.threads)
+    camera_accuracy = float((camera_predictions == mnist.y_test).mean())
     if config.none_class:
         none_test = augment.non_digits(mnist.x_test, 2000, seed=config.train.seed + 3)
         with tempfile.TemporaryDirectory() as folder:
@@ -217,6 +265,9 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
                  "test_digits": int(len(mnist.y_test))},
         "versions": _versions(),
         "accuracy": {name: round(result.accuracy, 5) for name, result in results.items()},
+        "camera_test_accuracy": {"int8": round(camera_accuracy, 5),
+                                 "what": "MNIST test digits distorted by export/augment.py "
+                                         f"camera_pool(seed={CAMERA_TEST_SEED})"},
         "variants": {name: result.as_dict() for name, result in results.items()},
         "none_class": none_metrics,
         "gate": {"min_int8_accuracy": config.gate, "max_drop_vs_float32": config.max_drop},
@@ -229,7 +280,7 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
     seconds["total"] = time.perf_counter() - start
     return Export(config=config, variants=variants, results=results, manifest=manifest,
                   keras_bytes=keras_bytes, pictures=pictures, none_metrics=none_metrics,
-                  seconds=seconds)
+                  seconds=seconds, camera_accuracy=camera_accuracy)
 
 
 def publish(export: Export, log: Callable[[str], None] = lambda line: None) -> list[Path]:
@@ -262,6 +313,7 @@ def summary_table(export: Export) -> str:
         lines.append(f"{name:<9} {result.accuracy:>9.2%} {result.agreement:>10.2%} "
                      f"{result.size_bytes / 1024:>8.1f} KB  {worst} "
                      f"({result.per_class_accuracy[worst]:.2%})")
+    lines.append(f"int8 on camera-distorted test digits: {export.camera_accuracy:.2%}")
     if export.none_metrics:
         lines.append(f"none class: {export.none_metrics['non_digits_called_none']:.2%} of "
                      f"generated non-digits called none, "

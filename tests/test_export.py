@@ -177,3 +177,18 @@ def test_cli_quick_export_does_not_bundle(tmp_path, monkeypatch):
     assert default.bundle_dir == MODELS_DIR and default.train.epochs == 20
     with pytest.raises(DataError):
         pipeline.load_mnist(str(tmp_path / "missing.npz"))
+
+
+def test_augmented_digits_are_cached_and_reused(tmp_path):
+    x = np.load(mnist_path())["x_train"][:300]
+    config = _config(tmp_path, cache_dir=tmp_path / "cache", augment_copies=1)
+    lines = []
+    first = pipeline._camera_pool(x, config, "data-sha", lines.append)
+    assert len(list((tmp_path / "cache").glob("camera-pool-*.npy"))) == 1 and not lines
+    again = pipeline._camera_pool(x, config, "data-sha", lines.append)
+    np.testing.assert_array_equal(first, again)
+    assert lines and "from the cache" in lines[0]
+    other = pipeline._camera_pool(x, replace(config, train=replace(config.train, seed=9)),
+                                  "data-sha", lines.append)
+    assert not np.array_equal(first, other)  # another seed is another cache entry
+    assert len(list((tmp_path / "cache").glob("camera-pool-*.npy"))) == 2
