@@ -30,7 +30,7 @@ def current_rss_mb() -> float | None:
 def edge_digits_run(frame_path: str) -> dict:
     # The same modules `from edge_digits import DigitReader` imports, one at a time, so
     # that each one's share of the start-up time and memory shows.
-    phases, memory, last = {}, {}, START
+    phases, memory, last = {}, {"python": current_rss_mb()}, START
 
     def mark(name: str) -> None:
         nonlocal last
