@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -173,18 +174,31 @@ class DirectorySource(FrameSource):
 
 # --- OpenCV captures: video files, cameras, stream URLs ------------------------------------
 
-def default_capture(target: int | str) -> Any:
-    """``cv2.VideoCapture(target)`` with OpenCV's own open-failure warnings silenced.
+@contextmanager
+def _opencv_errors_only() -> Iterator[None]:
+    """Silence OpenCV's own warnings for a moment (our SourceError reports the failure).
 
-    The failure is reported by our SourceError instead; OpenCV would otherwise write
-    ``[ WARN:0@...] can't open camera by index`` on stderr.
+    The log-level API moved: ``cv2.utils.logging`` in OpenCV 5, ``cv2.setLogLevel`` in some
+    4.x builds, neither in others (4.11 on aarch64 has no ``cv2.utils.logging``).
     """
-    level = cv2.utils.logging.getLogLevel()
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    api = getattr(getattr(cv2, "utils", None), "logging", None)
+    get_level = getattr(api, "getLogLevel", None) or getattr(cv2, "getLogLevel", None)
+    set_level = getattr(api, "setLogLevel", None) or getattr(cv2, "setLogLevel", None)
+    if get_level is None or set_level is None:
+        yield
+        return
+    level = get_level()
+    set_level(2)  # LOG_LEVEL_ERROR in every version
     try:
-        return cv2.VideoCapture(target)
+        yield
     finally:
-        cv2.utils.logging.setLogLevel(level)
+        set_level(level)
+
+
+def default_capture(target: int | str) -> Any:
+    """``cv2.VideoCapture(target)`` without OpenCV's ``[ WARN:0@...] can't open camera``."""
+    with _opencv_errors_only():
+        return cv2.VideoCapture(target)
 
 
 class VideoFileSource(FrameSource):
