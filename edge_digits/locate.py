@@ -191,9 +191,8 @@ def _remove_lines(mask: np.ndarray, text_height: float = 0.0) -> tuple[np.ndarra
     # only inside the removed band, so the line itself does not come back.
     rejoin_h = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((7, 1), np.uint8))
     rejoin_v = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8))
-    band_h = cv2.bitwise_and(horizontal if horizontal.any() else lines, lines)
-    restored = cv2.bitwise_or(cv2.bitwise_and(rejoin_h, band_h),
-                              cv2.bitwise_and(rejoin_v, cv2.bitwise_and(vertical, lines)))
+    rejoined = cv2.bitwise_or(rejoin_h, rejoin_v)
+    restored = cv2.bitwise_and(rejoined, lines)
     return cv2.bitwise_or(cleaned, restored), (horizontal if horizontal.any() else None)
 
 
@@ -412,7 +411,10 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
         lines = _group_lines([b for b in blobs if id(b) not in dropped], min_h)
     if not lines:
         return []
-    heights = [float(np.percentile([b.height for b in line], 75)) for line in lines]
+    # a line's height: from the blobs tall enough to be digits (attached pieces would
+    # pull it down)
+    heights = [float(np.percentile([b.height for b in line if b.height >= min_h] or [min_h], 75))
+               for line in lines]
     tallest = max(h for h, line in zip(heights, lines) if len(line) > 1 or len(lines) == 1) \
         if any(len(line) > 1 for line in lines) or len(lines) == 1 else max(heights)
     result: list[list[Candidate]] = []

@@ -98,11 +98,12 @@ def _paper(size, rng, hard: bool) -> np.ndarray:
     width, height = size
     tone = rng.uniform(200, 245) if hard else rng.uniform(215, 245)
     tint = np.array([rng.uniform(-8, 4), rng.uniform(-4, 4), rng.uniform(-2, 8)])
-    paper = np.ones((height, width, 3), np.float32) * (tone + tint)
+    paper = np.empty((height, width, 3), np.float32)
+    paper[:] = (tone + tint).astype(np.float32)
     if hard:  # paper texture: low-frequency blotches and fibres
         blotch = cv2.resize(rng.normal(0, 1, (height // 32 + 2, width // 32 + 2)).astype(np.float32),
                             (width, height), interpolation=cv2.INTER_CUBIC)
-        fibre = cv2.GaussianBlur(rng.normal(0, 1, (height, width)).astype(np.float32), (0, 0), 1.0)
+        fibre = cv2.GaussianBlur(rng.standard_normal((height, width), dtype=np.float32), (0, 0), 1.0)
         paper += (blotch * rng.uniform(1, 4) + fibre * rng.uniform(1, 5))[:, :, None]
     return paper
 
@@ -165,9 +166,15 @@ def _layout(rng, size, hard: bool, digits):
 
 def _draw_ink(canvas: np.ndarray, coverage: np.ndarray, color, strength: float) -> None:
     """Darken ``canvas`` toward ``color`` by ``coverage`` (0..1) times ``strength``."""
-    a = (coverage * strength)[:, :, None]
-    canvas *= 1.0 - a
-    canvas += a * np.asarray(color, np.float32)
+    rows = np.flatnonzero(coverage.any(axis=1))
+    if rows.size == 0:
+        return
+    cols = np.flatnonzero(coverage.any(axis=0))
+    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    a = (coverage[y0:y1, x0:x1] * np.float32(strength))[:, :, None]
+    region = canvas[y0:y1, x0:x1]
+    region *= 1.0 - a
+    region += a * np.asarray(color, np.float32)
 
 
 def make_frame(seed_or_rng=0, level: str = "clean", size: tuple[int, int] = (640, 480),
@@ -254,7 +261,7 @@ def make_frame(seed_or_rng=0, level: str = "clean", size: tuple[int, int] = (640
     image = paper
     if hard and rng.random() < 0.4:  # the paper does not fill the frame: a table around it
         table = np.ones_like(image) * np.array([rng.uniform(30, 120), rng.uniform(50, 130), rng.uniform(70, 160)])
-        grain = cv2.GaussianBlur(rng.normal(0, 1, (height, width)).astype(np.float32), (0, 0), sigmaX=8, sigmaY=1)
+        grain = cv2.GaussianBlur(rng.standard_normal((height, width), dtype=np.float32), (0, 0), sigmaX=8, sigmaY=1)
         table += (grain * 25)[:, :, None]
         margin_x = [rng.uniform(0, 0.06) * width for _ in range(2)]
         margin_y = [rng.uniform(0, 0.06) * height for _ in range(2)]
@@ -282,7 +289,9 @@ def make_frame(seed_or_rng=0, level: str = "clean", size: tuple[int, int] = (640
         boxes = [[_warp_box(b, homography, size) for b in line] for line in boxes]
     sigma = rng.uniform(0.6, 1.6) if hard else rng.uniform(0.3, 0.8)
     image = cv2.GaussianBlur(image, (0, 0), sigma)
-    image += rng.normal(0, rng.uniform(2, 7) if hard else rng.uniform(0.5, 2.5), image.shape)
+    image = image.astype(np.float32)
+    image += rng.standard_normal(image.shape, dtype=np.float32) * np.float32(
+        rng.uniform(2, 7) if hard else rng.uniform(0.5, 2.5))
     image = np.clip(image, 0, 255).astype(np.uint8)
     if hard and rng.random() < 0.7:
         ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(35, 85))])

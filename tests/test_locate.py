@@ -1,0 +1,140 @@
+"""The locate stage on frames composed from MNIST test digits."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from edge_digits.locate import Candidate, LocateOptions, locate_digits
+from edge_digits.results import Box
+
+
+def compose(digits, heights, gap=0.35, origin=(40, 60), size=(640, 480), paper=235, ink=40):
+    """Dark digits on light paper, one line, left to right; returns (gray, boxes)."""
+    width, height = size
+    gray = np.full((height, width), paper, np.float32)
+    x, y0 = origin
+    tallest = max(heights)
+    boxes = []
+    for digit, h in zip(digits, heights):
+        ys, xs = np.nonzero(digit > 30)
+        crop = digit[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32) / 255
+        w = max(2, int(round(crop.shape[1] * h / crop.shape[0])))
+        alpha = cv2.resize(crop, (w, h), interpolation=cv2.INTER_LINEAR)
+        y = y0 + (tallest - h) // 2
+        region = gray[y:y + h, x:x + w]
+        region[:] = region * (1 - alpha) + ink * alpha
+        boxes.append((x, y, w, h))
+        x += w + int(gap * tallest)
+    return np.clip(gray, 0, 255).astype(np.uint8), boxes
+
+
+@pytest.fixture(scope="module")
+def solid_digits(mnist):
+    """MNIST test digits whose ink is one piece (a broken digit is a different test)."""
+    chosen = []
+    for image in mnist["x_test"][:400]:
+        count, _ = cv2.connectedComponents((image > 60).astype(np.uint8))
+        if count == 2:
+            chosen.append(image)
+    return np.stack(chosen)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_finds_as_many_digits_as_drawn(solid_digits, data):
+    count = data.draw(st.integers(1, 7))
+    indices = data.draw(st.lists(st.integers(0, len(solid_digits) - 1), min_size=count, max_size=count))
+    height = data.draw(st.integers(24, 70))
+    heights = [max(16, int(height * data.draw(st.floats(0.85, 1.1)))) for _ in indices]
+    gap = data.draw(st.floats(0.25, 0.6))
+    origin = (data.draw(st.integers(5, 60)), data.draw(st.integers(5, 300)))
+    gray, boxes = compose([solid_digits[i] for i in indices], heights, gap, origin)
+    assert boxes[-1][0] + boxes[-1][2] < 640, "composition left the frame"
+    lines = locate_digits(gray)
+    found = [c for line in lines for c in line]
+    assert len(lines) == 1 and len(found) == count, (
+        f"drew {count} digits, found {[len(line) for line in lines]}")
+    # left to right, each box on its drawn digit
+    for candidate, (x, y, w, h) in zip(found, boxes):
+        cx, cy = candidate.box.center
+        assert x - 3 <= cx <= x + w + 3 and y - 3 <= cy <= y + h + 3
+
+
+def test_candidates_are_white_ink_crops_in_frame_pixels(solid_digits):
+    gray, boxes = compose(solid_digits[:4], [50] * 4)
+    (line,) = locate_digits(gray)
+    assert len(line) == 4
+    for candidate, (x, y, w, h) in zip(line, boxes):
+        assert isinstance(candidate, Candidate) and isinstance(candidate.box, Box)
+        assert candidate.ink.dtype == np.uint8 and candidate.ink.shape == (candidate.box.height, candidate.box.width)
+        assert candidate.ink.max() == 255  # stroke cores saturate, like MNIST
+        assert abs(candidate.box.x - x) <= 3 and abs(candidate.box.y - y) <= 3
+        assert abs(candidate.box.width - w) <= 4 and abs(candidate.box.height - h) <= 4
+
+
+def test_two_lines_top_to_bottom(solid_digits):
+    top, _ = compose(solid_digits[:3], [40] * 3, origin=(50, 60))
+    bottom, _ = compose(solid_digits[3:8], [40] * 5, origin=(200, 250))
+    gray = np.minimum(top, bottom)
+    lines = locate_digits(gray)
+    assert [len(line) for line in lines] == [3, 5]
+    assert all(c.line == i for i, line in enumerate(lines) for c in line)
+
+
+def _with_hardship(gray, kind, rng):
+    height, width = gray.shape
+    out = gray.astype(np.float32)
+    if kind == "shadow":
+        yy, xx = np.mgrid[0:height, 0:width]
+        out *= 0.55 + 0.45 * (xx / width)  # light falls off to the left
+        shadow = np.zeros_like(out)
+        cv2.circle(shadow, (width // 2, height // 3), 120, 1.0, -1)
+        out *= 1 - 0.4 * cv2.GaussianBlur(shadow, (0, 0), 25)
+    elif kind == "ruled":
+        for y in range(30, height, 45):
+            cv2.line(out, (0, y), (width, y + 6), 150.0, 2, cv2.LINE_AA)
+    elif kind == "table":
+        out[:, :40] = 90
+        out[440:, :] = 90
+    elif kind == "noise":
+        out = cv2.GaussianBlur(out, (0, 0), 1.2) + rng.normal(0, 6, out.shape)
+        ok, data = cv2.imencode(".jpg", np.clip(out, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 40])
+        out = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE).astype(np.float32)
+    elif kind == "specks":
+        for _ in range(30):
+            cv2.circle(out, (int(rng.integers(width)), int(rng.integers(height))), 1, 60.0, -1)
+    elif kind == "faint":
+        out = 235 - (235 - out) * 0.3
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("kind", ["shadow", "ruled", "table", "noise", "specks", "faint"])
+def test_hardships_do_not_change_the_count(solid_digits, kind):
+    gray, _ = compose(solid_digits[10:16], [48] * 6, origin=(120, 150))
+    gray = _with_hardship(gray, kind, np.random.default_rng(3))
+    lines = locate_digits(gray)
+    assert [len(line) for line in lines] == [6], kind
+
+
+def test_blank_and_tiny_frames_have_nothing():
+    assert locate_digits(np.full((480, 640), 200, np.uint8)) == []
+    assert locate_digits(np.full((8, 8), 200, np.uint8)) == []
+    rng = np.random.default_rng(0)
+    noise = np.clip(rng.normal(200, 4, (480, 640)), 0, 255).astype(np.uint8)
+    assert locate_digits(noise) == []
+
+
+def test_large_frame_is_read_at_work_resolution(solid_digits):
+    gray, boxes = compose(solid_digits[:5], [60] * 5)
+    big = cv2.resize(gray, (3200, 2400), interpolation=cv2.INTER_LINEAR)
+    (line,) = locate_digits(big)
+    assert len(line) == 5
+    assert abs(line[0].box.x - 5 * boxes[0][0]) <= 12  # boxes in the big frame's pixels
+
+
+def test_options_are_frozen():
+    options = LocateOptions()
+    with pytest.raises(Exception):
+        options.work_width = 100

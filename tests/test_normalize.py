@@ -1,0 +1,58 @@
+"""The MNIST normalization recipe: reproduces MNIST, invariant to where and how large."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from edge_digits.errors import FrameError
+from edge_digits.normalize import normalize_digit
+
+
+def test_reproduces_mnist_test_images(mnist):
+    """MNIST digits are already normalized: the recipe must give them back unchanged."""
+    images = mnist["x_test"]
+    same = np.mean([np.array_equal(normalize_digit(image), image) for image in images])
+    assert same >= 0.999, f"only {same:.4f} of MNIST test images reproduced exactly"
+
+
+def test_blank_and_bad_inputs():
+    assert not normalize_digit(np.zeros((40, 30), np.uint8)).any()
+    with pytest.raises(FrameError):
+        normalize_digit(np.zeros((0, 5), np.uint8))
+    with pytest.raises(FrameError):
+        normalize_digit(None)
+    patch = normalize_digit(np.full((5, 5), np.nan, np.float32))
+    assert patch.shape == (28, 28) and patch.dtype == np.uint8
+
+
+def _centre_of_mass(patch):
+    moments = cv2.moments(patch, binaryImage=False)
+    return moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(index=st.integers(0, 199), scale=st.floats(0.6, 4.0), dx=st.integers(0, 120),
+       dy=st.integers(0, 120))
+def test_invariant_to_position_and_scale(mnist, index, scale, dx, dy):
+    """The same digit drawn anywhere, at any size, normalizes to (nearly) the same patch."""
+    digit = mnist["x_test"][index]
+    size = max(8, int(round(28 * scale)))
+    drawn = cv2.resize(digit, (size, size), interpolation=cv2.INTER_LINEAR if scale > 1 else cv2.INTER_AREA)
+    canvas = np.zeros((size + 130, size + 130), np.uint8)
+    canvas[dy:dy + size, dx:dx + size] = drawn
+    patch = normalize_digit(canvas)
+    reference = normalize_digit(drawn)
+    # placement on the canvas changes nothing at all
+    np.testing.assert_array_equal(patch, reference)
+    # resampling changes the pixels a little, not the shape: box, centre of mass, overlap
+    ys, xs = np.nonzero(patch > 0)
+    assert max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 in (19, 20, 21)
+    cx, cy = _centre_of_mass(patch)
+    assert abs(cx - 14) <= 1.0 and abs(cy - 14) <= 1.0
+    # compared at the scale of a stroke (blurred), the shape is the original's
+    a = cv2.GaussianBlur(patch.astype(np.float32), (0, 0), 1.0)
+    b = cv2.GaussianBlur(normalize_digit(digit).astype(np.float32), (0, 0), 1.0)
+    overlap = float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
+    assert overlap > 0.9
