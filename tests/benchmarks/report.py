@@ -23,6 +23,9 @@ CLASSIFY_TARGET_US = 8.0  #: per digit in a batch of 8, int8, one core
 READ_TARGET_MS = 0.5  #: a 640x480 frame to its string
 COLD_TARGET_MS = 250.0
 COLD_TARGET_MB = 60.0
+#: multiply-adds of one digit through the reference network (conv1 97,344; conv2 557,568;
+#: dense 51,200 + 640)
+NETWORK_MACS = 706_752
 
 GROUP_TITLES = {
     "classify-1": "Classify one digit (time per call = per digit)",
@@ -300,22 +303,30 @@ def out_of_reach(groups: dict[str, list[Figure]], missed: list[str]) -> list[str
                         f"{part('conv1 + pool')}; the whole network with a static batch {part('whole')}; "
                         f"the bundled model (dynamic batch: two XNNPACK partitions around "
                         f"SHAPE/PACK/RESHAPE) {part('bundled')}.")
-        text.append("The issue's ~3 µs \"floor\" is the network's ~0.71 M multiply-adds at the int8 "
+        kernel_us = best.get("invoke") or reference.min_s / reference.items * 1e6
+        text.append("The issue's ~3 µs \"floor\" is the network's 0.71 M multiply-adds at the int8 "
                     "peak of one core (it needs ~240 GMAC/s; AVX-512 VNNI gives 320 at best). A 3x3 "
                     "convolution over one input channel cannot use that peak (9 products per output, "
                     "and each of its 10,816 int8 outputs per digit is requantized), and XNNPACK runs "
-                    "this network at ~35-40 GMAC/s. Tried without gain: "
+                    f"this network at {NETWORK_MACS / kernel_us / 1e3:.0f} GMAC/s in its best round "
+                    f"({kernel_us:.1f} µs per digit). Tried without gain: "
                     "batches of 16-64 (same µs per digit), `experimental_default_delegate_latest_features`, "
                     "`experimental_disable_delegate_clustering`, writing through `tensor()` views (the view's "
                     "Python wrapper costs more than the 784-byte copy it saves), more threads (not one core). "
                     "Without XNNPACK (`BUILTIN_WITHOUT_DEFAULT_DELEGATES`) it is 3-4x slower; tflite-runtime "
                     "2.14's default delegate leaves int8 to the built-in kernels (see the classify tables). "
-                    "Reaching 8 µs needs a cheaper first layer (the export side): in an exploratory run, a "
-                    "stride-2 first convolution or a 14x14x4 space-to-depth input halved the per-digit "
-                    "time (about 10 µs against 19-20 µs), accuracy not measured; one more parameter-"
-                    "free change, a static flatten instead of Keras' dynamic-batch SHAPE/PACK/RESHAPE, "
-                    "gives one XNNPACK partition instead of two; it saved 1-2 µs in the exploratory "
-                    "run, less than this run's noise (compare the static and the bundled model).")
+                    "Reaching 8 µs needs a cheaper first layer, on the export side.")
+        if parts and parts.get("median") and parts.get("min") and any(
+                k.startswith("alternative") for k in parts["median"]):
+            alternatives = "; ".join(f"{k.split(': ', 1)[1]} {parts['median'][k]:.1f} µs (best "
+                                     f"{parts['min'][k]:.1f})" for k in parts["median"]
+                                     if k.startswith("alternative"))
+            text.append(f"Timed in the same rounds, with the same dense head: {alternatives}, against "
+                        f"{part('whole')} for the reference network; their accuracy is not measured "
+                        "here.")
+        text.append("A static flatten instead of Keras' dynamic-batch SHAPE/PACK/RESHAPE would give "
+                    "one XNNPACK partition instead of two; it saved 1-2 µs in an exploratory run, "
+                    "less than this run's noise.")
         lines += [" ".join(text), ""]
     if "read" in missed:
         read, locate, normalize = groups.get("read", []), groups.get("locate", []), groups.get("normalize", [])
