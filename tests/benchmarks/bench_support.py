@@ -17,6 +17,7 @@ KERAS_MODELS = (ROOT / "artifacts" / "export" / "model.keras", ROOT / "artifacts
 
 EXTERNAL: list[dict] = []  #: entries for the JSON's 'external' list
 PINNED: dict = {"cpu": None}  #: the CPU the session is pinned to
+SKIPPED: list[dict] = []  #: benchmarks not measured in this run, with the reason
 
 
 def add_external(entry: dict) -> None:

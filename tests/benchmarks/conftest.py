@@ -23,12 +23,13 @@ from importlib import metadata
 import numpy as np
 import pytest
 
-from bench_support import EXTERNAL, PINNED, frames_module, reader_module
+from bench_support import EXTERNAL, PINNED, SKIPPED, frames_module, reader_module
 
 
 def pytest_benchmark_update_json(config, benchmarks, output_json):
     """Add the figures measured in other processes, and the versions, to the saved JSON."""
     output_json["external"] = list(EXTERNAL)
+    output_json["skipped"] = list(SKIPPED)
     versions = {}
     for name in ("numpy", "opencv-python-headless", "ai-edge-litert", "tensorflow-cpu", "tensorflow",
                  "keras", "pytest-benchmark"):
@@ -37,6 +38,14 @@ def pytest_benchmark_update_json(config, benchmarks, output_json):
         except metadata.PackageNotFoundError:
             pass
     output_json["versions"] = versions
+
+
+def pytest_runtest_logreport(report):
+    """Remember what was not measured and why: BENCHMARKS.md lists it."""
+    if report.skipped and report.when in ("setup", "call"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        SKIPPED.append({"test": report.nodeid.split("::", 1)[-1],
+                        "reason": reason.removeprefix("Skipped: ")})
 
 
 @pytest.fixture(scope="session")

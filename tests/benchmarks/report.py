@@ -427,6 +427,10 @@ def render(data: dict, plot_path: Path | None) -> str:
         lines += [f"![Medians per benchmark, log scale]({plot_path.name})", ""]
     lines += out_of_reach(groups, missed)
     lines += group_tables(groups)
+    if data.get("skipped"):
+        lines += ["## Not measured in this run", ""]
+        lines += [f"- `{item['test']}`: {item['reason']}" for item in data["skipped"]]
+        lines += [""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -45,6 +45,9 @@ def unavailable(backend: str) -> str | None:
         reason = str(exc).split(";")[0]
         if backend == "tflite-runtime":
             reason += " (it needs numpy < 2: measured in artifacts/tflite-venv instead)"
+        if backend == "tensorflow" and "no attribute 'Interpreter'" in reason:
+            reason += (" (edge_digits/backends.py imports the module `tensorflow.lite`, which has no "
+                       "Interpreter in TF 2.21; `tf.lite.Interpreter` is measured as a peer)")
         return reason
 
 

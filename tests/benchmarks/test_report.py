@@ -39,6 +39,7 @@ def data():
             entry("cold-start", "keras-cold", 5.0, role="peer", label="Keras cold", peak_rss_mb=600.0),
             entry("tflite-runtime-worker", "info", 1.0, role="info"),
         ],
+        "skipped": [{"test": "test_classify[tensorflow-1]", "reason": "no TFLite interpreter"}],
         "external": [entry("classify-8", "tflrt", 800e-6, role="peer", items=8,
                            label="tflite-runtime plain", process="artifacts/tflite-venv",
                            backend="tflite-runtime 2.14.0", numpy="1.26.4")],
@@ -63,9 +64,11 @@ def test_headline_has_ratios_targets_and_reasons(data, tmp_path):
     assert "untrained weights" in text
     assert "tflite-runtime-worker" not in text  # role "info" figures are bookkeeping, not results
     assert "![Medians per benchmark, log scale](benchmarks.png)" in text
+    assert "- `test_classify[tensorflow-1]`: no TFLite interpreter" in text.split("## Not measured")[1]
 
 
 def test_main_writes_markdown_and_plot(data, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="the plot needs matplotlib (host side)")
     source = tmp_path / "bench.json"
     source.write_text(json.dumps(data))
     target = tmp_path / "BENCHMARKS.md"
