@@ -156,7 +156,8 @@ class DigitClassifier:
         """
         if self._xor_feed:
             np.bitwise_xor(patches, np.uint8(0x80), out=self._batch_pixels[:count])
-            self._batch_pixels[count:] = 0x80  # the code of pixel 0: padding rows are blank
+            if count < self._capacity:
+                self._batch_pixels[count:] = 0x80  # the code of pixel 0: padding rows are blank
         else:
             padded = np.zeros((self._capacity, 28, 28), np.uint8)
             padded[:count] = patches
