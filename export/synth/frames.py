@@ -260,7 +260,8 @@ def make_frame(seed_or_rng=0, level: str = "clean", size: tuple[int, int] = (640
 
     image = paper
     if hard and rng.random() < 0.4:  # the paper does not fill the frame: a table around it
-        table = np.ones_like(image) * np.array([rng.uniform(30, 120), rng.uniform(50, 130), rng.uniform(70, 160)])
+        table = np.empty_like(image)
+        table[:] = np.array([rng.uniform(30, 120), rng.uniform(50, 130), rng.uniform(70, 160)], np.float32)
         grain = cv2.GaussianBlur(rng.standard_normal((height, width), dtype=np.float32), (0, 0), sigmaX=8, sigmaY=1)
         table += (grain * 25)[:, :, None]
         margin_x = [rng.uniform(0, 0.06) * width for _ in range(2)]
@@ -270,7 +271,7 @@ def make_frame(seed_or_rng=0, level: str = "clean", size: tuple[int, int] = (640
                          [width - margin_x[1] + rng.uniform(-5, 5), height - margin_y[1]],
                          [margin_x[0] + rng.uniform(-5, 5), height - margin_y[1]]], np.int32)
         cv2.fillPoly(mask, [quad], 1.0, cv2.LINE_AA)
-        image = image * mask[:, :, None] + table * (1 - mask[:, :, None])
+        image = image * mask[:, :, None] + table * (np.float32(1) - mask[:, :, None])
     if hard:
         image = image * _light(size, rng)[:, :, None]
     else:
@@ -318,7 +319,7 @@ def make_frames(seed: int, count: int, level: str = "clean", size: tuple[int, in
 
 #: (file name, seed, level) of the sample frames shipped in ``edge_digits/samples``
 SAMPLES = (("digits_one_line.jpg", 104, "clean"), ("digits_two_lines.jpg", 102, "clean"),
-           ("digits_shadow_table.jpg", 3, "hard"), ("digits_form.jpg", 1, "hard"))
+           ("digits_ruled_table.jpg", 15, "hard"), ("digits_shadow_box.jpg", 19, "hard"))
 
 
 def write_samples(directory: str | Path, quality: int = 85) -> list[Path]:

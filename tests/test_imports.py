@@ -1,0 +1,30 @@
+"""The runtime never imports TensorFlow or Keras: checked in a fresh interpreter."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CHECK = """
+import sys
+import numpy as np
+{body}
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tf_keras'))
+print(','.join(heavy))
+"""
+
+
+@pytest.mark.parametrize("body", [
+    "import edge_digits",
+    "from edge_digits import DigitReader, normalize_digit",
+    "from edge_digits import DigitReader\n"
+    "with DigitReader() as reader:\n"
+    "    reader.read(np.full((480, 640, 3), 200, np.uint8))",
+    "from edge_digits.cli import build_parser\nbuild_parser()",
+])
+def test_no_tensorflow(body):
+    result = subprocess.run([sys.executable, "-c", CHECK.format(body=body)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"imported: {result.stdout.strip()}"
