@@ -76,6 +76,7 @@ class _Work:
     ink_image: np.ndarray  #: ink channel at ``ink_scale``
     ink_scale: float
     reddish: np.ndarray | None  #: 255 where the frame is reddish, at ``colour_scale``
+    line_image: np.ndarray  #: ink channel at ``colour_scale``, where box lines are sought
     colour_scale: float
 
 
@@ -92,19 +93,21 @@ def _work(frame: np.ndarray) -> _Work:
     def size(scale):
         return (max(1, int(round(width * scale))), max(1, int(round(height * scale))))
     if frame.ndim == 2:
-        small = frame if ink_scale == 1.0 else cv2.resize(frame, size(ink_scale),
-                                                         interpolation=cv2.INTER_AREA)
-        return _Work(frame, small, ink_scale, None, colour_scale)
+        half = frame if colour_scale == 1.0 else cv2.resize(frame, size(colour_scale),
+                                                            interpolation=cv2.INTER_AREA)
+        small = half if ink_scale == colour_scale else cv2.resize(
+            half, size(ink_scale), interpolation=cv2.INTER_AREA)
+        return _Work(frame, small, ink_scale, None, half, colour_scale)
     # INTER_AREA by two is fast (a SIMD path); from there to the ink width is cheap
     half = frame if colour_scale == 1.0 else cv2.resize(frame, size(colour_scale),
                                                         interpolation=cv2.INTER_AREA)
     blue, green, red = cv2.split(half)
     # reddish: red well above both green and blue (red, vermilion, orange, magenta)
     reddish = cv2.subtract(red, cv2.max(green, blue))
-    _, reddish = cv2.threshold(reddish, 50, 255, cv2.THRESH_BINARY)
+    _, reddish = cv2.threshold(reddish, 32, 255, cv2.THRESH_BINARY)
     ink_image = red if ink_scale == colour_scale else cv2.resize(
         red, size(ink_scale), interpolation=cv2.INTER_AREA)
-    return _Work(frame[:, :, 2], ink_image, ink_scale, reddish, colour_scale)
+    return _Work(frame[:, :, 2], ink_image, ink_scale, reddish, red, colour_scale)
 
 
 def _ink_mask(ink_image: np.ndarray) -> np.ndarray:
@@ -118,59 +121,101 @@ def _block(image: np.ndarray) -> int:
     return max(9, (min(image.shape) // 12) | 1)
 
 
-def _line_mask(ink: np.ndarray, min_side: int) -> np.ndarray:
-    """Box lines: straight horizontal runs at least ``min_side`` long, and the straight
-    vertical runs that join two of them (a box's sides reach from its top line to its bottom
-    line; a digit's upright stroke seldom touches both)."""
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+def _band_cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -> list[tuple]:
+    """Boxes in a mask of box-line pixels, as (x, y, w, h) interiors in frame pixels.
+
+    A box row has a top and a bottom line: two straight horizontal runs, one above the
+    other at a box's height, about as long as each other. Between them, the box sides are
+    the columns that the mask covers over (nearly) the whole band height; a pen stroke that
+    crosses a line adds ink but never removes a side, and an upright stroke (a 1) seldom
+    spans the whole box. Boxes drawn apart give one band each; joined boxes share a band.
+    """
+    height, width = lines.shape
+    # three rows tall: a one-pixel line that is slightly rotated stays one horizontal run
+    thick = cv2.dilate(lines, np.ones((3, 1), np.uint8))
+    horizontal = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(
         cv2.MORPH_RECT, (min_side, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
-        cv2.MORPH_RECT, (1, max(3, int(min_side * 0.7)))))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    if count > 1:
-        # a horizontal line within two pixels above the top and below the bottom end
-        reach = cv2.dilate(horizontal, np.ones((5, 3), np.uint8))
-        height, width = ink.shape
-        x, y, w, h = (stats[1:, i] for i in range(4))
-        keep = np.zeros(count, bool)
-        for label in np.flatnonzero(h >= min_side * 0.7) + 1:
-            x0, x1 = x[label - 1], x[label - 1] + w[label - 1]
-            top, bottom = y[label - 1], min(y[label - 1] + h[label - 1] - 1, height - 1)
-            keep[label] = reach[top, x0:x1].any() and reach[bottom, x0:x1].any()
-        vertical = np.where(keep[labels], np.uint8(255), np.uint8(0))
-        return cv2.bitwise_or(horizontal, vertical)
-    return horizontal
-
-
-def _cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -> list[tuple]:
-    """Closed, nearly rectangular holes of a line mask: candidate boxes (x, y, w, h) in
-    frame pixels."""
-    contours, hierarchy = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None:
-        return []
-    cells = []
+    count, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    segments = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)
+                if stats[i, 2] >= min_side and
+                stats[i, cv2.CC_STAT_AREA] <= max(8, 0.7 * min_side) * stats[i, 2]]  # thin
+    # a line's thickness: its area over its length (less the two rows the dilation added)
+    segments_area = {tuple(int(v) for v in stats[i, :4]): max(1.0, stats[i, 4] / stats[i, 2] - 2)
+                     for i in range(1, count)}
+    segments.sort(key=lambda seg: seg[1])
     back = 1.0 / scale
-    for contour, (_, _, _, parent) in zip(contours, hierarchy[0]):
-        if parent < 0:
-            continue  # an outer boundary, not a hole
-        x, y, w, h = cv2.boundingRect(contour)
-        if not (min_side <= w <= max_side and min_side <= h <= max_side):
+    cells = []
+    for index, (tx, ty, tw, th) in enumerate(segments):
+        best = None
+        for bx, by, bw, bh in segments[index + 1:]:
+            distance = (by + bh / 2) - (ty + th / 2)
+            if distance < min_side:
+                continue
+            if distance > max_side:
+                break
+            overlap = min(tx + tw, bx + bw) - max(tx, bx)
+            # (a pen stroke crossing a line may have cut it short: compare with the shorter)
+            if overlap < 0.7 * min(tw, bw) or overlap < 0.6 * distance:
+                continue
+            best = (bx, by, bw, bh)
+            break  # the nearest line below that matches the top line
+        if best is None:
             continue
-        if not 0.55 <= w / h <= 1.8:
+        bx, by, bw, bh = best
+        # the row spans the longer of its two lines (the other may be cut short)
+        x0, x1 = (tx, tx + tw) if tw >= bw else (bx, bx + bw)
+        # the lines' bounding boxes include their slant: the band between them is safely
+        # inside the boxes; the box height is the distance between the lines' centres
+        y0, y1 = ty + th, by
+        band_height = (by + bh / 2) - (ty + th / 2)
+        left_edge = max(x0 - 3, 0)
+        inner = lines[y0:y1, left_edge:min(x1 + 3, width)]
+        if inner.shape[0] < 3:
             continue
-        if cv2.contourArea(contour) < 0.6 * w * h:
-            continue  # not a rectangle (a ring, a letter's bowl)
-        cells.append((int(x * back), int(y * back), int(round(w * back)), int(round(h * back))))
+        coverage = (cv2.dilate(inner, np.ones((1, 3), np.uint8)) > 0).mean(axis=0)
+        span = x1 - x0
+        best = 0
+        for boxes in range(max(1, int(np.ceil(span / (1.8 * band_height)))),
+                           int(span / (0.55 * band_height)) + 1):
+            positions = x0 - left_edge + np.arange(boxes + 1) * (span / boxes)
+            found = [coverage[max(0, int(p) - 1):int(p) + 2].max(initial=0.0) >= 0.85
+                     for p in positions]
+            if all(found):
+                best = boxes
+        step = span / best if best else 0
+        # interiors: between the lines' centres, less half a line on each side; the row
+        # may be slanted (rotation, perspective): follow each line's slope
+        thickness = min(segments_area[(tx, ty, tw, th)], 0.2 * band_height)
+        top_left, top_slope = _line_course(horizontal, tx, ty, tw, th)
+        bottom_left, bottom_slope = _line_course(horizontal, bx, by, bw, bh)
+        for k in range(best):
+            left = x0 + k * step + thickness / 2
+            centre = left + (step - thickness) / 2
+            top = top_left + top_slope * (centre - tx) + thickness / 2
+            bottom = bottom_left + bottom_slope * (centre - bx) - thickness / 2
+            if bottom - top < 0.5 * band_height:
+                continue
+            cells.append((int(round(left * back)), int(round(top * back)),
+                          int(round((step - thickness) * back)), int(round((bottom - top) * back))))
     return cells
+
+
+def _line_course(horizontal: np.ndarray, x: int, y: int, w: int, h: int) -> tuple[float, float]:
+    """(centre row at column x, slope) of a nearly horizontal line in its bounding box."""
+    def centre_row(column):
+        rows = np.flatnonzero(horizontal[y:y + h, column])
+        return y + float(rows.mean()) if rows.size else y + h / 2.0
+    left, right = centre_row(x + 1), centre_row(x + w - 2)
+    return left, (right - left) / max(1, w - 3)
 
 
 def _rows(cells, min_boxes: int) -> list[list[tuple]]:
     """Group cells of about the same size into horizontal rows of ``min_boxes`` or more."""
     rows: list[list[tuple]] = []
     for cell in sorted(set(cells), key=lambda c: c[0]):
-        x, y, w, h = cell
+        x, y, w, h = cell[:4]
         for row in rows:
-            rx, ry, rw, rh = row[-1]
+            rx, ry, rw, rh = row[-1][:4]
             if abs(x - rx) < 0.5 * rw and abs(y - ry) < 0.5 * rh:
                 break  # the same box found twice (from colour and from dark lines)
             same_size = 0.75 <= h / rh <= 1.33 and 0.6 <= w / rw <= 1.6
@@ -200,23 +245,6 @@ def _crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.nda
     soft = cv2.subtract(np.full_like(crop, int(min(255, paper))), crop)
     soft = cv2.convertScaleAbs(soft, alpha=255.0 / max(1.0, paper - dark))
     return cv2.bitwise_and(soft, binary)
-
-
-def _ring_is_dark(ink: np.ndarray, cell, scale: float) -> bool:
-    """True when the box's own lines are ink-dark (grey, black, green boxes), so that they
-    have to be removed from the crop; red and orange lines already faded out."""
-    height, width = ink.shape
-    x0 = min(max(int(cell[0] * scale) - 1, 0), width - 1)
-    y0 = min(max(int(cell[1] * scale) - 1, 0), height - 1)
-    x1 = min(int((cell[0] + cell[2]) * scale), width - 1)
-    y1 = min(int((cell[1] + cell[3]) * scale), height - 1)
-    # the darkest of the two rows (columns) next to each side: lines are thin after scaling
-    top = np.maximum(ink[y0, x0:x1 + 1], ink[min(y0 + 1, height - 1), x0:x1 + 1])
-    bottom = np.maximum(ink[y1, x0:x1 + 1], ink[max(y1 - 1, 0), x0:x1 + 1])
-    left = np.maximum(ink[y0:y1 + 1, x0], ink[y0:y1 + 1, min(x0 + 1, width - 1)])
-    right = np.maximum(ink[y0:y1 + 1, x1], ink[y0:y1 + 1, max(x1 - 1, 0)])
-    ring = np.concatenate([top, bottom, left, right])
-    return bool(ring.size) and float(np.mean(ring > 0)) > 0.5
 
 
 def _cell_ink(channel, cell, dark_lines):
@@ -253,6 +281,9 @@ def _cell_ink(channel, cell, dark_lines):
         oy = min(cy0 + ch, iy1) - max(cy0, iy0)
         if ox <= 0 or oy <= 0 or ox * oy < 0.35 * cw * ch:
             continue  # outside or mostly outside: a neighbour's stroke, a letter, the line
+        if (cw >= 0.6 * w and ch <= 0.15 * h) or (ch >= 0.6 * h and cw <= 0.15 * w and
+                                                  (cx0 <= ix0 + 2 or cx0 + cw >= ix1 - 2)):
+            continue  # a remnant of the box's own line along one side
         keep[label] = True
     if not keep.any():
         return None, None
@@ -262,6 +293,13 @@ def _cell_ink(channel, cell, dark_lines):
         # crossing its box is whole again (but the rest of the line stays out)
         near = cv2.dilate(mask.view(np.uint8), np.ones((5, 5), np.uint8)) > 0
         mask |= near & (band > 0) & (original > 0)
+        # and the stroke's continuation beyond the line (a digit crossing its box)
+        beyond = cv2.dilate(mask.view(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        touching = np.unique(labels[beyond & (labels > 0)])
+        for label in touching:
+            if not keep[label] and stats[label, cv2.CC_STAT_AREA] >= min_area:
+                keep[label] = True
+        mask |= keep[labels]
     ys, xs = np.nonzero(mask)
     bx0, by0, bx1, by1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
     ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
@@ -275,27 +313,32 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions,
         low = max(4, int(options.min_box * short_side * scale))
         return low, max(low + 1, int(options.max_box * short_side * scale))
     # two sources of box lines, searched apart so that one cannot break the other's holes:
-    # straight runs of dark ink, and reddish pixels (closed over one-pixel breaks)
-    low, high = sides(work.ink_scale)
-    # thin grey lines keep a quarter of their contrast at the ink scale: look for lines in a
-    # more sensitive mask (noise does not survive the opening into long straight runs)
-    faint = cv2.adaptiveThreshold(work.ink_image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
-                                  cv2.THRESH_BINARY_INV, _block(work.ink_image), 5)
-    cells = _cells(_line_mask(faint, low), low, high, work.ink_scale)
+    # straight runs of dark ink, and reddish pixels
+    # box lines are sought at the colour scale, where a thin grey line keeps its contrast and
+    # a digit's strokes are short next to the box's sides; a low threshold keeps faint lines
+    # (noise does not survive the opening into long straight runs)
+    low, high = sides(work.colour_scale)
+    faint = cv2.adaptiveThreshold(work.line_image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                  cv2.THRESH_BINARY_INV, _block(work.line_image), 6)
+    # (cells carry whether their lines are dark, i.e. have to be removed from the crops)
+    cells = [cell + (True,) for cell in _band_cells(faint, low, high, work.colour_scale)]
     if work.reddish is not None:
-        low, high = sides(work.colour_scale)
-        closed = cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-        cells += _cells(closed, low, high, work.colour_scale)
+        # a pen stroke crossing a red line cuts it: bridge such gaps along each line
+        bridge = max(3, low // 2)
+        closed = cv2.bitwise_or(
+            cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((1, bridge), np.uint8)),
+            cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((bridge, 1), np.uint8)))
+        cells += [cell + (False,) for cell in _band_cells(closed, low, high, work.colour_scale)]
     rows = _rows(cells, options.min_boxes)
     fields, areas = [], []
     for row in rows:
         inks, boxes = [], []
         for cell in row:
-            cell_ink, box = _cell_ink(work.channel, cell, _ring_is_dark(ink, cell, work.ink_scale))
+            cell_ink, box = _cell_ink(work.channel, cell[:4], cell[4])
             inks.append(cell_ink)
-            boxes.append(box or Box(*cell))
+            boxes.append(box or Box(*cell[:4]))
         separators = tuple(i for i in range(1, len(row))
-                           if row[i][0] - (row[i - 1][0] + row[i - 1][2]) > 0.25 * row[i][2])
+                           if row[i][0] - (row[i - 1][0] + row[i - 1][2]) > 0.4 * row[i][2])
         x0, y0 = min(c[0] for c in row), min(c[1] for c in row)
         x1 = max(c[0] + c[2] for c in row)
         y1 = max(c[1] + c[3] for c in row)
