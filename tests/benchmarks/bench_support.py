@@ -5,6 +5,7 @@ module object: the pinned CPU and the figures measured in other processes.
 """
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -33,6 +34,16 @@ def describe(benchmark, *, role: str, label: str, backend: str | None = None, th
         "role": role, "label": label, "backend": backend, "threads": threads,
         "model": None if model is None else Path(model).name, "frame_size": frame_size,
         "items": items, "pinned_cpu": PINNED["cpu"], **more})
+
+
+def cycling(function, inputs):
+    """A no-argument callable applying ``function`` to each input in turn.
+
+    Timing a stage over a small seeded set, not one frame, keeps a median from being the
+    cost of one lucky input.
+    """
+    items = itertools.cycle(inputs)
+    return lambda: function(next(items))
 
 
 def frames_module():

@@ -13,7 +13,17 @@ next to its peers):
   ``backend``, ``threads``, ``model``, ``frame_size``, ``items`` (digits or frames per call),
   ``pinned_cpu``;
 - figures measured outside pytest-benchmark (tflite-runtime in its own environment) go
-  through ``bench_support.add_external`` into the JSON's ``external`` list, in the same shape.
+  through ``bench_support.add_external`` into the JSON's ``external`` list, in the same shape;
+- a stage that is not importable skips with the reason (BENCHMARKS.md lists the skips).
+
+A new stage looks like this (``frame_sets`` and ``reader`` are fixtures below)::
+
+    def test_postcode(benchmark, frame_sets, reader):
+        frames = [f.image for f in frame_sets("clean", (640, 480), 8)]
+        benchmark.group = "postcode"
+        describe(benchmark, role="edge-digits", label="read_postcode 640x480",
+                 backend=reader.backend, frame_size="640x480")
+        benchmark(cycling(read_postcode, frames))     # bench_support.cycling
 """
 from __future__ import annotations
 
@@ -83,17 +93,21 @@ def patches(mnist_test):
 
 
 @pytest.fixture(scope="session")
-def frame_sets(mnist_test, quick):
-    """Seeded generated frames: {(level, (width, height)): [SynthFrame, ...]} built lazily."""
+def frame_sets(mnist_test):
+    """``get(level, (width, height), count)`` -> the first ``count`` seeded generated frames.
+
+    Frames are made once per level and size (frame i is the same whatever the count) and
+    shared by every benchmark of the session; generating a 1280x720 frame takes ~0.5 s.
+    """
     frames = frames_module()
-    digits = mnist_test
     cache: dict = {}
 
     def get(level: str, size: tuple[int, int], count: int) -> list:
-        key = (level, size, count)
-        if key not in cache:
-            cache[key] = frames.make_frames(2026, count, level, size, digits=digits)
-        return cache[key]
+        made = cache.setdefault((level, size), [])
+        if len(made) < count:
+            made.extend(frames.make_frame(np.random.default_rng([2026, i]), level, size, mnist_test)
+                        for i in range(len(made), count))
+        return made[:count]
     return get
 
 

@@ -11,14 +11,12 @@ the cost of one lucky frame.
 """
 from __future__ import annotations
 
-import itertools
-
 import cv2
 import numpy as np
 import pytest
 
 from baseline import read_plain
-from bench_support import describe
+from bench_support import cycling, describe
 
 SIZES = {"640x480": (640, 480), "1280x720": (1280, 720)}
 
@@ -41,12 +39,6 @@ def accuracy(frame_sets, reader, quick):
         plain = sum(read_plain(f.image, reader.classifier) == f.text for f in frames)
         scores[level] = {"frames": count, "edge-digits": ours / count, "plain": plain / count}
     return scores
-
-
-def cycling(function, inputs):
-    """A no-argument callable applying ``function`` to each input in turn."""
-    items = itertools.cycle(inputs)
-    return lambda: function(next(items))
 
 
 @pytest.mark.parametrize("size", list(SIZES))
