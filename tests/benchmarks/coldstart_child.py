@@ -2,6 +2,7 @@
 
     python tests/benchmarks/coldstart_child.py edge-digits FRAME.png
     python tests/benchmarks/coldstart_child.py keras FRAME.png [MODEL.keras]
+    python tests/benchmarks/coldstart_child.py classify-only -   (no OpenCV: the floor)
 
 Started by ``test_bench_coldstart.py``, which times the whole process from spawn to exit
 and takes its peak RSS from ``wait4``. Prints the phases it saw as one JSON line.
@@ -53,6 +54,29 @@ def edge_digits_run(frame_path: str) -> dict:
             "rss_mb_after": memory}
 
 
+def classify_only_run() -> dict:
+    """numpy + LiteRT + the classifier on 8 blank patches, without OpenCV: the stack's floor."""
+    phases, memory, last = {}, {"python": current_rss_mb()}, START
+
+    def mark(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        phases[name], memory[name], last = (now - last) * 1e3, current_rss_mb(), now
+
+    import numpy as np
+    mark("import numpy")
+    import ai_edge_litert.interpreter  # noqa: F401
+    mark("import ai_edge_litert")
+    from edge_digits.classify import DigitClassifier
+    mark("import edge_digits.classify")
+    classifier = DigitClassifier()
+    mark("load model")
+    probabilities = classifier.classify(np.zeros((8, 28, 28), np.uint8))
+    mark("classify 8 patches")
+    return {"text": "".join(str(v) for v in probabilities.argmax(axis=1)),
+            "backend": classifier.backend, "phases_ms": phases, "rss_mb_after": memory}
+
+
 def keras_run(frame_path: str, model_path: str | None) -> dict:
     import cv2
     import keras
@@ -86,8 +110,12 @@ def keras_run(frame_path: str, model_path: str | None) -> dict:
 
 if __name__ == "__main__":
     mode, frame = sys.argv[1], sys.argv[2]
-    result = edge_digits_run(frame) if mode == "edge-digits" else keras_run(
-        frame, sys.argv[3] if len(sys.argv) > 3 else None)
+    if mode == "edge-digits":
+        result = edge_digits_run(frame)
+    elif mode == "classify-only":
+        result = classify_only_run()
+    else:
+        result = keras_run(frame, sys.argv[3] if len(sys.argv) > 3 else None)
     from edge_digits.bench import peak_rss_mb  # tiny module: after the measured work
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))

@@ -91,6 +91,16 @@ def test_cold_start_edge_digits(benchmark, frame_file, quick):
     assert runs[-1][1] > 5  # a real RSS figure in MB
 
 
+def test_cold_start_classify_only(benchmark, quick):
+    """The floor of the runtime's stack: numpy and LiteRT only (no OpenCV, no frame)."""
+    benchmark.group = "cold-start"
+    runs = measure(benchmark, [sys.executable, str(CHILD), "classify-only", "-"],
+                   child_env(), rounds=7, quick=quick)
+    describe(benchmark, role="floor", label="floor: import numpy + LiteRT, load, classify 8 patches",
+             backend=runs[-1][2]["backend"], items=1, **summarize(runs))
+    assert "cv2" not in runs[-1][2]["phases_ms"]
+
+
 def test_cold_start_keras(benchmark, frame_file, quick):
     pytest.importorskip("keras", reason="Keras (host side) not installed")
     path, _ = frame_file
