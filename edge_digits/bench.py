@@ -207,6 +207,8 @@ def run_benchmarks(model_path: str | Path | None = None, *, num_threads: int = 1
     from .errors import SourceError
 
     frames = sample_frames(frames_dir)
+    if not frames and Path(frames_dir) != SAMPLES_DIR:  # the bundled folder may be empty in a checkout
+        raise SourceError(f"no frames (.png, .jpg) to read in {frames_dir}")
     results = []
     start = time.perf_counter()
     try:
@@ -234,8 +236,6 @@ def run_benchmarks(model_path: str | Path | None = None, *, num_threads: int = 1
             results.append(BenchResult(f"classify {batch} digit{'s' if batch > 1 else ''}",
                                        init * 1e3, first * 1e3, warm * 1e3, stats, items=batch,
                                        info={"input": source}))
-        if not frames and Path(frames_dir) != SAMPLES_DIR:
-            raise SourceError(f"no frames (.png, .jpg) to read in {frames_dir}")
         if reader is not None and frames:  # a checkout without samples benchmarks classify only
             sizes = sorted({f"{image.shape[1]}x{image.shape[0]}" for _, image in frames})
             images = itertools.cycle([image for _, image in frames])  # each frame in turn
