@@ -28,7 +28,7 @@ def _config(tmp_path, **changes):
         pytest.skip("MNIST not found: set EDGE_DIGITS_MNIST")
     base = dict(mnist=str(path), out=tmp_path / "out", bundle_dir=tmp_path / "bundle",
                 train=TrainSettings(epochs=1, batch_size=64, warmup_epochs=0.0), train_limit=4000, augment_copies=1,
-                calibration_digits=64, verbose=0)
+                calibration_digits=64, camera_test_digits=500, verbose=0)
     base.update(changes)
     return pipeline.quick_config(**base)
 
@@ -82,6 +82,7 @@ def test_quick_export_writes_verified_artifacts(quick, tmp_path):
     assert "keras" in versions and "numpy" in versions
     assert "tensorflow" in versions or "tensorflow-cpu" in versions
     assert len(manifest["variants"]["int8"]["per_class_accuracy"]) == 10
+    assert 0.5 < manifest["camera_test_accuracy"]["int8"] <= 1.0
     # The runtime reads it with its manifest, and agrees with the Keras model it came from.
     x_test = np.load(mnist_path())["x_test"]
     with DigitClassifier(bundle / "digits_int8.tflite") as classifier:
