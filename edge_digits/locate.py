@@ -128,7 +128,7 @@ def _background(small: np.ndarray) -> np.ndarray:
     return cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
-_JOIN_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+_DILATE_KERNEL = np.ones((3, 3), np.uint8)
 _CLOSE_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 
 
@@ -155,12 +155,11 @@ def _thresholds(dark: np.ndarray, options: LocateOptions) -> tuple[int, int]:
     return int(weak), int(strong)
 
 
-def _text_height(mask: np.ndarray, min_height: float) -> float:
+def _text_height(stats: np.ndarray, min_height: float, frame_height: int) -> float:
     """A rough height of the writing: the median height of digit-shaped components."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
-    shaped = heights[(heights >= min_height) & (widths < 2.5 * heights) & (heights < mask.shape[0] // 2)]
+    shaped = heights[(heights >= min_height) & (widths < 2.5 * heights) & (heights < frame_height // 2)]
     return float(np.median(shaped)) if shaped.size else 0.0
 
 
@@ -202,15 +201,6 @@ def _between_rules(rules: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
     top = rules[max(0, y - 3):y + 3, x0:x1]
     bottom = rules[max(0, y + h - 3):y + h + 3, x0:x1]
     return bool(top.any() and bottom.any())
-
-
-def _components(mask: np.ndarray, strong: np.ndarray):
-    """Connected components of ``mask`` that hold at least one ``strong`` pixel."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    keep = np.zeros(count, bool)
-    keep[np.unique(labels[strong > 0])] = True
-    keep[0] = False
-    return labels, stats, keep
 
 
 def _poles(line: list[_Blob]) -> list[_Blob]:
@@ -335,20 +325,24 @@ def _segmentations(blob: _Blob, line_height: float, options: LocateOptions) -> l
     return [k for k in dict.fromkeys(counts) if k == 1 or aspect / k >= 0.25]
 
 
-def ink_image(gray: np.ndarray, background: np.ndarray, weak: int) -> np.ndarray:
+def ink_image(gray: np.ndarray, background: np.ndarray, weak: int,
+              mask: np.ndarray | None = None) -> np.ndarray:
     """Anti-aliased white-on-black ink of a grayscale crop, its background given.
 
-    Relative darkness minus the noise floor ``weak``, stretched so that the stroke core
-    (the darkest fifth of the ink pixels) saturates at 255, as MNIST strokes do.
+    Relative darkness minus the noise floor ``weak`` (within ``mask``, if given: uint8,
+    nonzero where ink may be), stretched so that the stroke core (the darkest fifth of the
+    ink pixels) saturates at 255, as MNIST strokes do. Returns uint8 of ``gray``'s shape.
     """
-    dark = _darkness(gray, background).astype(np.float32) - weak
-    np.maximum(dark, 0, out=dark)
-    values = dark[dark > 0]
-    if values.size == 0:
-        return np.zeros(gray.shape, np.uint8)
-    core = float(np.percentile(values, 80))
-    scale = 255.0 / max(core, 1.0)
-    return np.clip(dark * scale, 0, 255).astype(np.uint8)
+    dark = cv2.subtract(_darkness(gray, background), weak)
+    if mask is not None:
+        dark = cv2.bitwise_and(dark, dark, mask=mask)
+    hist = cv2.calcHist([dark], [0], None, [256], [0, 256]).ravel()
+    hist[0] = 0
+    total = hist.sum()
+    if total == 0:
+        return dark
+    core = int(np.searchsorted(np.cumsum(hist), 0.8 * total))
+    return cv2.convertScaleAbs(dark, alpha=255.0 / max(core, 1))
 
 
 def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> list[list[Candidate]]:
@@ -377,15 +371,21 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     dark = _darkness(small, background)
     weak, strong = _thresholds(dark, options)
     _, mask = cv2.threshold(dark, weak, 255, cv2.THRESH_BINARY)
+    min_h = options.min_digit_height / sy
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     rules = None
-    if options.remove_lines:
-        mask, rules = _remove_lines(mask, _text_height(mask, options.min_digit_height / sy))
+    height, width = mask.shape
+    if options.remove_lines and count > 1 and (
+            stats[1:, cv2.CC_STAT_WIDTH].max() >= max(15, width // 10)
+            or stats[1:, cv2.CC_STAT_HEIGHT].max() >= max(15, height // 4)):
+        # something long enough to be a line: remove lines, then take components again
+        mask, rules = _remove_lines(mask, _text_height(stats, min_h, height))
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     _, strong_mask = cv2.threshold(dark, strong, 255, cv2.THRESH_BINARY)
-    strong_mask = cv2.bitwise_and(strong_mask, mask)
-    # Join strokes broken by a skipping pen, blur or the reduced resolution (gaps of a
-    # work pixel or two) before taking components.
-    # mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _JOIN_KERNEL)
-    labels, stats, keep = _components(mask, strong_mask)
+    # hysteresis: keep the components that hold at least one strongly dark pixel
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[cv2.bitwise_and(strong_mask, mask) > 0])] = True
+    keep[0] = False
 
     min_h = options.min_digit_height / sy
     max_h = options.max_digit_height * small.shape[0]
@@ -463,20 +463,24 @@ def _crop(gray, background, labels, blob: _Blob, weak: int, sx: float, sy: float
     x1, y1 = min(full_w, int(np.ceil(wx1 * sx))), min(full_h, int(np.ceil(wy1 * sy)))
     region = gray[y0:y1, x0:x1]
     bg = cv2.resize(background[wy0:wy1, wx0:wx1], (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    mask = np.isin(labels[wy0:wy1, wx0:wx1], blob.labels).astype(np.uint8)
+    region_labels = labels[wy0:wy1, wx0:wx1]
+    if len(blob.labels) == 1:
+        mask = (region_labels == blob.labels[0]).view(np.uint8)
+    else:
+        mask = np.isin(region_labels, blob.labels).view(np.uint8)
     if blob.cut is not None:
+        mask = mask.copy()
         cx0, cx1 = blob.cut[0] - wx0, blob.cut[1] - wx0
         mask[:, :max(0, cx0)] = 0
         mask[:, max(0, cx1):] = 0
     mask = cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
     if sx > 1.0 or sy > 1.0:
-        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-    ink = ink_image(region, bg, weak) * mask
-    ys, xs = np.nonzero(ink)
-    if ys.size:
-        bx0, by0, bx1, by1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
-        ink = ink[by0:by1, bx0:bx1]
-        box = Box(x0 + bx0, y0 + by0, bx1 - bx0, by1 - by0)
+        mask = cv2.dilate(mask, _DILATE_KERNEL)
+    ink = ink_image(region, bg, weak, mask)
+    bx, by, bw, bh = cv2.boundingRect(ink)
+    if bw and bh:
+        ink = ink[by:by + bh, bx:bx + bw]
+        box = Box(x0 + bx, y0 + by, bw, bh)
     else:
         box = Box(x0, y0, x1 - x0, y1 - y0)
     return Candidate(np.ascontiguousarray(ink), box, line)
