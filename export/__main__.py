@@ -16,6 +16,20 @@ from dataclasses import replace
 from pathlib import Path
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a fraction in 0..1 (0.988 for 98.8%), got {text}")
+    return value
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m export", description=__doc__.splitlines()[0])
     parser.add_argument("--mnist", help="Keras-format mnist.npz (default: $EDGE_DIGITS_MNIST, "
@@ -28,22 +42,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     bundle.add_argument("--no-bundle", action="store_true", help="do not bundle")
     parser.add_argument("--quick", action="store_true", help="smoke test: 6,000 digits, 1 "
                         "epoch, gate 80%%, no bundling unless --bundle-dir")
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--epochs", type=_positive_int)
+    parser.add_argument("--batch-size", type=_positive_int)
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--augment", choices=("camera", "none"), help="training augmentation "
                         "(default camera)")
-    parser.add_argument("--augment-copies", type=int, help="augmented variants per digit")
+    parser.add_argument("--augment-copies", type=_positive_int, help="augmented variants per digit")
     parser.add_argument("--no-cache", action="store_true", help="do not reuse augmented digits "
                         "cached in artifacts/cache")
     parser.add_argument("--none-class", action="store_true", help="add an 11th class 'none' "
                         "trained on generated non-digits")
     parser.add_argument("--builder", choices=("sequential", "functional"))
-    parser.add_argument("--gate", type=float, help="minimum int8 test accuracy (default 0.988)")
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads for training and "
+    parser.add_argument("--gate", type=_fraction, help="minimum int8 test accuracy (default 0.988)")
+    parser.add_argument("--threads", type=_positive_int, default=1, help="CPU threads for training and "
                         "evaluation")
-    parser.add_argument("--train-limit", type=int, help="use only the first N training digits")
+    parser.add_argument("--train-limit", type=_positive_int, help="use only the first N training digits")
     return parser.parse_args(argv)
 
 

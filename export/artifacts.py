@@ -54,7 +54,7 @@ def check_gate(int8_accuracy: float, float_accuracy: float, gate: float = DEFAUL
                         f"{(float_accuracy - int8_accuracy) * 100:.2f} points below the float "
                         f"model's {float_accuracy:.2%} (allowed: {max_drop * 100:.2f})")
     if problems:
-        raise GateRefused(f"export refused: {'; '.join(problems)}; {kept} left untouched")
+        raise GateRefused(f"refused: {'; '.join(problems)}; {kept} left untouched")
 
 
 def manifest_bytes(manifest: dict) -> bytes:

@@ -168,6 +168,14 @@ def test_cli_bad_mnist_is_one_line_and_exit_2(tmp_path, capsys):
     assert err.startswith("export: MNIST file not found") and "\n" not in err
 
 
+@pytest.mark.parametrize("argv", [["--gate", "98.8"], ["--epochs", "0"], ["--threads", "-1"]])
+def test_cli_rejects_bad_options(argv, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert "expected" in capsys.readouterr().err
+
+
 def test_cli_quick_export_does_not_bundle(tmp_path, monkeypatch):
     from export.__main__ import config_from, parse_args
 
