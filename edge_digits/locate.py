@@ -184,12 +184,11 @@ def _remove_lines(mask: np.ndarray, text_height: float = 0.0) -> tuple[np.ndarra
     lines = cv2.bitwise_or(horizontal, vertical)
     if not lines.any():
         return mask, None
-    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
     cleaned = cv2.bitwise_and(mask, cv2.bitwise_not(lines))
     # A stroke that crossed a line is cut in two: close across the line's thickness, but
     # only inside the removed band, so the line itself does not come back.
-    rejoin_h = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((7, 1), np.uint8))
-    rejoin_v = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8))
+    rejoin_h = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8))
+    rejoin_v = cv2.morphologyEx(cleaned, cv2.MORPH_CLOSE, np.ones((1, 9), np.uint8))
     rejoined = cv2.bitwise_or(rejoin_h, rejoin_v)
     restored = cv2.bitwise_and(rejoined, lines)
     return cv2.bitwise_or(cleaned, restored), (horizontal if horizontal.any() else None)
@@ -234,7 +233,11 @@ def _merge_pieces(blobs: list[_Blob], line_height: float) -> list[_Blob]:
                     continue
                 union_h = max(a.y1, b.y1) - min(a.y0, b.y0)
                 union_w = max(a.x1, b.x1) - min(a.x0, b.x0)
-                if union_h > 1.3 * line_height or union_w > 1.1 * line_height:
+                gap = max(a.y0, b.y0) - min(a.y1, b.y1)
+                # Pieces cut apart by a removed line are stacked with a thin gap; the line's
+                # height may then be that of the pieces, so it does not bound them.
+                stacked = gap <= max(2.0, 0.2 * line_height) and union_h <= 2.4 * line_height
+                if union_w > 1.1 * max(line_height, union_h) or (union_h > 1.3 * line_height and not stacked):
                     continue  # together they would be larger than one digit
                 blobs[i] = _Blob(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1),
                                  max(a.y1, b.y1), a.labels + b.labels)
@@ -431,6 +434,8 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
             if blob.height > 2.2 * line_height and blob.width < 0.3 * blob.height:
                 continue  # a box side or margin line, taller than the text
             kept.append(blob)
+        if len(kept) == 1 and kept[0].width < 0.3 * kept[0].height and len(lines) > 1:
+            continue  # a lone thin stroke beside other writing: an edge or margin, not a '1'
         if not kept:
             continue
         index = len(result)
