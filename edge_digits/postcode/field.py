@@ -7,13 +7,12 @@ Two kinds of :class:`Field`, each a left-to-right list of ink crops (one per dig
 black, ready for :func:`~edge_digits.normalize.normalize_digit`):
 
 - ``"boxes"``: a row of three or more pre-printed boxes of about the same size (red, orange,
-  any colour, grey or black). The boxes are found as the closed holes of a *line mask*:
-  saturated reddish pixels (the usual box colours) and long straight runs of dark pixels
-  (grey, black or green boxes). Each box gives one crop cut from the full-resolution frame,
-  with the box lines dropped: red and orange lines vanish in the red channel ("drop-out
-  colour", as form readers do); dark lines are masked out and the strokes that crossed them
-  re-joined, so that digits that touch or cross a line survive and the lines are not read as
-  1s. An empty box gives an empty crop (``None``).
+  any colour, grey or black), found from two straight horizontal lines a box height apart
+  and box sides at regular steps between them (see :func:`_band_cells`). Each box gives one
+  crop cut from the full-resolution frame, with the box lines dropped: red and orange lines
+  vanish in the red channel ("drop-out colour", as form readers do); dark lines are masked
+  out and the strokes that crossed them re-joined, so that digits that touch or cross a
+  line survive and the lines are not read as 1s. An empty box gives an empty crop (None).
 - ``"line"``: a run of digit-sized marks on one written line separated from the rest of the
   line by word gaps (the code at the start or end of a city line). Marks that are flat and
   short between two digits are taken for a hyphen and recorded as a separator.
@@ -75,8 +74,8 @@ class _Work:
     channel: np.ndarray  #: (H, W) full-resolution ink channel (red, or gray), a view
     ink_image: np.ndarray  #: ink channel at ``ink_scale``
     ink_scale: float
+    line_image: np.ndarray  #: ink channel at ``colour_scale``, where dark box lines are sought
     reddish: np.ndarray | None  #: 255 where the frame is reddish, at ``colour_scale``
-    line_image: np.ndarray  #: ink channel at ``colour_scale``, where box lines are sought
     colour_scale: float
 
 
@@ -97,17 +96,19 @@ def _work(frame: np.ndarray) -> _Work:
                                                             interpolation=cv2.INTER_AREA)
         small = half if ink_scale == colour_scale else cv2.resize(
             half, size(ink_scale), interpolation=cv2.INTER_AREA)
-        return _Work(frame, small, ink_scale, None, half, colour_scale)
+        return _Work(frame, small, ink_scale, half, None, colour_scale)
     # INTER_AREA by two is fast (a SIMD path); from there to the ink width is cheap
     half = frame if colour_scale == 1.0 else cv2.resize(frame, size(colour_scale),
                                                         interpolation=cv2.INTER_AREA)
     blue, green, red = cv2.split(half)
-    # reddish: red well above both green and blue (red, vermilion, orange, magenta)
-    reddish = cv2.subtract(red, cv2.max(green, blue))
-    _, reddish = cv2.threshold(reddish, 32, 255, cv2.THRESH_BINARY)
+    # reddish: red at least ~18% above both green and blue (red, vermilion, orange,
+    # magenta), relative so that it holds in shadow and for one-pixel lines that the
+    # downscale mixed with paper; cream and kraft paper stay below
+    reddish = cv2.subtract(cv2.convertScaleAbs(red, alpha=0.85), cv2.max(green, blue))
+    _, reddish = cv2.threshold(reddish, 3, 255, cv2.THRESH_BINARY)
     ink_image = red if ink_scale == colour_scale else cv2.resize(
         red, size(ink_scale), interpolation=cv2.INTER_AREA)
-    return _Work(frame[:, :, 2], ink_image, ink_scale, reddish, red, colour_scale)
+    return _Work(frame[:, :, 2], ink_image, ink_scale, red, reddish, colour_scale)
 
 
 def _ink_mask(ink_image: np.ndarray) -> np.ndarray:
@@ -174,14 +175,17 @@ def _band_cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -
             continue
         coverage = (cv2.dilate(inner, np.ones((1, 3), np.uint8)) > 0).mean(axis=0)
         span = x1 - x0
-        best = 0
-        for boxes in range(max(1, int(np.ceil(span / (1.8 * band_height)))),
-                           int(span / (0.55 * band_height)) + 1):
+        best, best_score = 0, 0.0
+        for boxes in range(max(1, int(np.ceil(span / (1.6 * band_height)))),
+                           int(span / (0.6 * band_height)) + 1):
             positions = x0 - left_edge + np.arange(boxes + 1) * (span / boxes)
-            found = [coverage[max(0, int(p) - 1):int(p) + 2].max(initial=0.0) >= 0.85
-                     for p in positions]
-            if all(found):
-                best = boxes
+            reach = max(1, int(0.1 * span / boxes))  # sides are thick, ends overhang
+            found = np.array([coverage[max(0, int(p) - reach):int(p) + reach + 1].max(initial=0.0)
+                              for p in positions])
+            # every side there; more boxes win only if their sides are as solid (a pen
+            # stroke in the middle of each box is not a side)
+            if found.min() >= 0.85 and found.mean() >= 0.97 * best_score:
+                best, best_score = boxes, max(best_score, float(found.mean()))
         step = span / best if best else 0
         # interiors: between the lines' centres, less half a line on each side; the row
         # may be slanted (rotation, perspective): follow each line's slope
@@ -213,9 +217,9 @@ def _rows(cells, min_boxes: int) -> list[list[tuple]]:
     """Group cells of about the same size into horizontal rows of ``min_boxes`` or more."""
     rows: list[list[tuple]] = []
     for cell in sorted(set(cells), key=lambda c: c[0]):
-        x, y, w, h = cell[:4]
+        x, y, w, h = cell
         for row in rows:
-            rx, ry, rw, rh = row[-1][:4]
+            rx, ry, rw, rh = row[-1]
             if abs(x - rx) < 0.5 * rw and abs(y - ry) < 0.5 * rh:
                 break  # the same box found twice (from colour and from dark lines)
             same_size = 0.75 <= h / rh <= 1.33 and 0.6 <= w / rw <= 1.6
@@ -247,7 +251,7 @@ def _crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.nda
     return cv2.bitwise_and(soft, binary)
 
 
-def _cell_ink(channel, cell, dark_lines):
+def _cell_ink(channel, cell):
     """The digit written in one box (full resolution), box lines dropped; None if empty."""
     x, y, w, h = cell
     # the box plus a margin: digits often stick out of their box
@@ -259,15 +263,18 @@ def _cell_ink(channel, cell, dark_lines):
         return None, None
     # the box interior in crop coordinates
     ix0, iy0, ix1, iy1 = x - fx0, y - fy0, x + w - fx0, y + h - fy0
-    ink = original
-    band = None
-    if dark_lines:
-        # the box's lines: a band from just inside the hole to a few pixels outside it
-        width = max(3, int(0.14 * w))
-        band = np.zeros(ink.shape, np.uint8)
-        cv2.rectangle(band, (ix0 - width // 2 + 1, iy0 - width // 2 + 1),
-                      (ix1 + width // 2 - 1, iy1 + width // 2 - 1), 255, width)
+    # the box's lines: a band from just inside the interior to a few pixels outside it
+    width = max(3, int(0.14 * w))
+    band = np.zeros(original.shape, np.uint8)
+    cv2.rectangle(band, (ix0 - width // 2 + 1, iy0 - width // 2 + 1),
+                  (ix1 + width // 2 - 1, iy1 + width // 2 - 1), 255, width)
+    on_band = original[band > 0] > 0
+    if on_band.size and on_band.mean() > 0.2:
+        # the lines show in the ink channel (grey, black, green boxes): drop them
         ink = cv2.bitwise_and(original, cv2.bitwise_not(band))
+    else:
+        # red and orange lines vanish in the red channel: nothing to drop
+        ink, band = original, None
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         (ink > 0).view(np.uint8), connectivity=8)
     keep = np.zeros(count, bool)
@@ -312,31 +319,28 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions,
     def sides(scale):
         low = max(4, int(options.min_box * short_side * scale))
         return low, max(low + 1, int(options.max_box * short_side * scale))
-    # two sources of box lines, searched apart so that one cannot break the other's holes:
-    # straight runs of dark ink, and reddish pixels
-    # box lines are sought at the colour scale, where a thin grey line keeps its contrast and
-    # a digit's strokes are short next to the box's sides; a low threshold keeps faint lines
+    # box lines are sought at the colour scale, where a thin line keeps its contrast and a
+    # digit's strokes are short next to the box's sides; a low threshold keeps faint lines
     # (noise does not survive the opening into long straight runs)
     low, high = sides(work.colour_scale)
     faint = cv2.adaptiveThreshold(work.line_image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                   cv2.THRESH_BINARY_INV, _block(work.line_image), 6)
-    # (cells carry whether their lines are dark, i.e. have to be removed from the crops)
-    cells = [cell + (True,) for cell in _band_cells(faint, low, high, work.colour_scale)]
+    cells = _band_cells(faint, low, high, work.colour_scale)
     if work.reddish is not None:
-        # a pen stroke crossing a red line cuts it: bridge such gaps along each line
+        # red and orange lines, apart: a pen stroke crossing one cuts it, bridge such gaps
         bridge = max(3, low // 2)
         closed = cv2.bitwise_or(
             cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((1, bridge), np.uint8)),
             cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((bridge, 1), np.uint8)))
-        cells += [cell + (False,) for cell in _band_cells(closed, low, high, work.colour_scale)]
+        cells += _band_cells(closed, low, high, work.colour_scale)
     rows = _rows(cells, options.min_boxes)
     fields, areas = [], []
     for row in rows:
         inks, boxes = [], []
         for cell in row:
-            cell_ink, box = _cell_ink(work.channel, cell[:4], cell[4])
+            cell_ink, box = _cell_ink(work.channel, cell)
             inks.append(cell_ink)
-            boxes.append(box or Box(*cell[:4]))
+            boxes.append(box or Box(*cell))
         separators = tuple(i for i in range(1, len(row))
                            if row[i][0] - (row[i - 1][0] + row[i - 1][2]) > 0.4 * row[i][2])
         x0, y0 = min(c[0] for c in row), min(c[1] for c in row)
