@@ -18,7 +18,7 @@ import platform
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -32,8 +32,10 @@ from .network import BUILDERS, REFERENCE_PARAMS, architecture
 from .train import TrainSettings, to_input, train
 
 DIGIT_LABELS = [str(digit) for digit in range(10)]
+CACHE_ENTRIES = 3  #: augmented pools kept in the cache folder
 CAMERA_TEST_SEED = 10_000  #: seed of the camera-distorted test set (training uses small seeds)
 NONE_LABEL = "none"
+NONE_CLASS = 10  #: index of "none" in the 11-class model's output
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class ExportConfig:
     augment_copies: int = 1  #: augmented variants precomputed per training digit
     none_class: bool = False  #: add an 11th class "none" trained on generated non-digits
     none_fraction: float = 0.1  #: generated non-digits, as a fraction of the training digits
+    none_test_marks: int = 2000  #: generated non-digits (from test digits) to score the none class
     builder: str = "sequential"  #: "sequential" or "functional" (the same network)
     gate: float = artifacts.DEFAULT_GATE  #: minimum int8 test accuracy
     max_drop: float = artifacts.MAX_DROP  #: maximum int8 loss against float32
@@ -137,9 +140,30 @@ def _camera_pool(x_fit: np.ndarray, config: ExportConfig, data_sha256: str,
         buffer = io.BytesIO()
         np.save(buffer, pool, allow_pickle=False)
         artifacts.commit(Path(config.cache_dir), {path.name: buffer.getvalue()})
+        # Keep the few most recent entries (42 MB each): older recipes are not coming back.
+        entries = sorted(Path(config.cache_dir).glob("camera-pool-*.npy"),
+                         key=lambda entry: entry.stat().st_mtime, reverse=True)
+        for stale in entries[CACHE_ENTRIES:]:
+            stale.unlink()
     except OSError as exc:  # the cache is an optimization: never fail an export for it
         log(f"note: augmented digits not cached ({exc})")
     return pool
+
+
+def _add_non_digits(pool, y_fit, x_val, y_val, config: ExportConfig):
+    """Append generated non-digits (class 10, "none") to the training pool and validation set.
+
+    Every pool variant gets its own non-digits, so they are as varied as the digits.
+    """
+    count = int(pool.shape[1] * config.none_fraction)
+    none_fit = augment.non_digits(pool[0], count * pool.shape[0], seed=config.train.seed + 1)
+    pool = np.concatenate([pool, none_fit.reshape(pool.shape[0], count, 28, 28)], axis=1)
+    y_fit = np.concatenate([y_fit, np.full(count, NONE_CLASS, y_fit.dtype)])
+    none_val = augment.non_digits(x_val, int(len(x_val) * config.none_fraction),
+                                  seed=config.train.seed + 2)
+    x_val = np.concatenate([x_val, none_val])
+    y_val = np.concatenate([y_val, np.full(len(none_val), NONE_CLASS, y_val.dtype)])
+    return pool, y_fit, x_val, y_val
 
 
 def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) -> Export:
@@ -168,17 +192,8 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         raise ValueError(f"unknown augmentation {config.augment!r}; expected 'camera' or 'none'")
     labels = DIGIT_LABELS + ([NONE_LABEL] if config.none_class else [])
     none_metrics = None
-    none_val = None
     if config.none_class:
-        count = int(len(x_fit) * config.none_fraction)
-        none_fit = augment.non_digits(x_fit, count * pool.shape[0], seed=config.train.seed + 1)
-        none_fit = none_fit.reshape(pool.shape[0], count, 28, 28)
-        pool = np.concatenate([pool, none_fit], axis=1)
-        y_fit = np.concatenate([y_fit, np.full(count, 10, y_fit.dtype)])
-        none_val = augment.non_digits(x_val, int(len(x_val) * config.none_fraction),
-                                      seed=config.train.seed + 2)
-        x_val = np.concatenate([x_val, none_val])
-        y_val = np.concatenate([y_val, np.full(len(none_val), 10, y_val.dtype)])
+        pool, y_fit, x_val, y_val = _add_non_digits(pool, y_fit, x_val, y_val, config)
     seconds["augment"] = time.perf_counter() - stage
     log(f"training pool: {pool.shape[0]} variant(s) of {pool.shape[1]} digits "
         f"(augmentation: {config.augment}, none class: {config.none_class}) "
@@ -223,15 +238,16 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         camera_predictions = evaluate.predict_tflite(path, camera_test, config.threads)
     camera_accuracy = float((camera_predictions == mnist.y_test[:camera_count]).mean())
     if config.none_class:
-        none_test = augment.non_digits(mnist.x_test, 2000, seed=config.train.seed + 3)
+        none_test = augment.non_digits(mnist.x_test, config.none_test_marks,
+                                       seed=config.train.seed + 3)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / artifacts.MODEL_NAME
             path.write_bytes(variants["int8"])
             none_predictions = evaluate.predict_tflite(path, none_test, config.threads)
         none_metrics = {
             "generated_test_non_digits": int(len(none_test)),
-            "non_digits_called_none": round(float((none_predictions == 10).mean()), 5),
-            "test_digits_called_none": round(float((results["int8"].predictions == 10).mean()), 5),
+            "non_digits_called_none": round(float((none_predictions == NONE_CLASS).mean()), 5),
+            "test_digits_called_none": round(float((results["int8"].predictions == NONE_CLASS).mean()), 5),
         }
     seconds["evaluate"] = time.perf_counter() - stage
 
@@ -331,5 +347,5 @@ def run(config: ExportConfig, log: Callable[[str], None] = lambda line: None) ->
     export = build(config, log)
     log(summary_table(export))
     publish(export, log)
-    log(f"stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in export.seconds.items()))
+    log("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in export.seconds.items()))
     return export

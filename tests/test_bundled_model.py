@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 
 from edge_digits.models import DEFAULT_MODEL, MODELS_DIR, sha256_of

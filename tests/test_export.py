@@ -201,3 +201,19 @@ def test_augmented_digits_are_cached_and_reused(tmp_path):
                                   "data-sha", lines.append)
     assert not np.array_equal(first, other)  # another seed is another cache entry
     assert len(list((tmp_path / "cache").glob("camera-pool-*.npy"))) == 2
+
+
+def test_none_class_export_has_eleven_labels(tmp_path):
+    export = pipeline.build(_config(tmp_path, none_class=True, train_limit=2000,
+                                    camera_test_digits=200, none_test_marks=200))
+    manifest = export.manifest
+    assert manifest["labels"] == [str(d) for d in range(10)] + ["none"]
+    assert manifest["output"]["shape"][-1] == 11 and manifest["architecture"]["params"] == 56_779
+    metrics = manifest["none_class"]
+    assert metrics["generated_test_non_digits"] == 200
+    assert 0.0 <= metrics["test_digits_called_none"] <= metrics["non_digits_called_none"]
+    path = tmp_path / "digits_int8.tflite"
+    path.write_bytes(export.variants["int8"])
+    (tmp_path / "manifest.json").write_bytes(artifacts.manifest_bytes(manifest))
+    with DigitClassifier(path) as classifier:
+        assert classifier.labels[-1] == "none" and classifier.num_classes == 11
