@@ -2,7 +2,7 @@
 
     python -m export --mnist ../shared/data/mnist.npz --threads 2     # make export
     python -m export --mnist ../shared/data/mnist.npz --quick --out artifacts/quick
-    python -m export --none-class --out artifacts/none-class --no-bundle
+    python -m export --mnist ../shared/data/mnist.npz --none-class    # -> artifacts/none-class
 
 MNIST comes from --mnist, else $EDGE_DIGITS_MNIST, else keras.datasets.mnist.load_data().
 Exit 0 on success, 2 on bad input or a refused export (one line on stderr), 130 on Ctrl-C.
@@ -41,18 +41,19 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "(default: the runtime package's edge_digits/models/)")
     bundle.add_argument("--no-bundle", action="store_true", help="do not bundle")
     parser.add_argument("--quick", action="store_true", help="smoke test: 6,000 digits, 1 "
-                        "epoch, gate 80%%, no bundling unless --bundle-dir")
-    parser.add_argument("--epochs", type=_positive_int)
-    parser.add_argument("--batch-size", type=_positive_int)
-    parser.add_argument("--learning-rate", type=float)
-    parser.add_argument("--seed", type=int)
+                        "epoch, gate 70%%, no bundling unless --bundle-dir")
+    parser.add_argument("--epochs", type=_positive_int, help="default 20")
+    parser.add_argument("--batch-size", type=_positive_int, help="default 128")
+    parser.add_argument("--learning-rate", type=float, help="Adam's peak rate (default 0.002)")
+    parser.add_argument("--seed", type=int, help="default 1")
     parser.add_argument("--augment", choices=("camera", "none"), help="training augmentation "
                         "(default camera)")
     parser.add_argument("--augment-copies", type=_positive_int, help="augmented variants per digit")
     parser.add_argument("--no-cache", action="store_true", help="do not reuse augmented digits "
                         "cached in artifacts/cache")
     parser.add_argument("--none-class", action="store_true", help="add an 11th class 'none' "
-                        "trained on generated non-digits")
+                        "trained on generated non-digits (default out artifacts/none-class, "
+                        "not bundled unless --bundle-dir)")
     parser.add_argument("--builder", choices=("sequential", "functional"))
     parser.add_argument("--gate", type=_fraction, help="minimum int8 test accuracy (default 0.988)")
     parser.add_argument("--threads", type=_positive_int, default=1, help="CPU threads for training and "
@@ -75,7 +76,10 @@ def config_from(args: argparse.Namespace):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
     if args.none_class:
-        changes["none_class"] = True
+        # The bundled default stays the 10-class reference network: never replace it by accident.
+        changes.update(none_class=True, bundle_dir=None)
+        if args.out is None and not args.quick:
+            changes["out"] = Path("artifacts/none-class")
     if args.no_cache:
         changes["cache_dir"] = None
     if args.bundle_dir is not None:

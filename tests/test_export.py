@@ -184,6 +184,8 @@ def test_cli_quick_export_does_not_bundle(tmp_path, monkeypatch):
     default = config_from(parse_args([]))
     from edge_digits.models import MODELS_DIR
     assert default.bundle_dir == MODELS_DIR and default.train.epochs == 20
+    none_class = config_from(parse_args(["--none-class"]))
+    assert none_class.bundle_dir is None and str(none_class.out) == "artifacts/none-class"
     with pytest.raises(DataError):
         pipeline.load_mnist(str(tmp_path / "missing.npz"))
 
