@@ -41,7 +41,7 @@ class PostcodeOptions:
 
     #: every digit of a returned code must have at least this probability; higher means
     #: fewer wrong codes and more rejections
-    threshold: float = 0.9
+    threshold: float = 0.97
     #: a second valid code whose score is within this of the best one rejects both
     #: ("two candidates too close"); 1.0 rejects on any second distinct code
     margin: float = 1.0

@@ -131,7 +131,6 @@ def _band_cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -
     crosses a line adds ink but never removes a side, and an upright stroke (a 1) seldom
     spans the whole box. Boxes drawn apart give one band each; joined boxes share a band.
     """
-    height, width = lines.shape
     # three rows tall: a one-pixel line that is slightly rotated stays one horizontal run
     thick = cv2.dilate(lines, np.ones((3, 1), np.uint8))
     horizontal = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(
@@ -146,9 +145,12 @@ def _band_cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -
     segments.sort(key=lambda seg: seg[1])
     back = 1.0 / scale
     cells = []
-    for index, (tx, ty, tw, th) in enumerate(segments):
-        best = None
-        for bx, by, bw, bh in segments[index + 1:]:
+    for index, top_line in enumerate(segments):
+        tx, ty, tw, th = top_line
+        # the lines below that could close a row with this one, nearest first; a pen
+        # stroke inside the boxes (a 7's bar) may match too, but gives no regular sides
+        for bottom_line in segments[index + 1:]:
+            bx, by, bw, bh = bottom_line
             distance = (by + bh / 2) - (ty + th / 2)
             if distance < min_side:
                 continue
@@ -158,49 +160,60 @@ def _band_cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -
             # (a pen stroke crossing a line may have cut it short: compare with the shorter)
             if overlap < 0.7 * min(tw, bw) or overlap < 0.6 * distance:
                 continue
-            best = (bx, by, bw, bh)
-            break  # the nearest line below that matches the top line
-        if best is None:
+            found = _row_between(lines, horizontal, top_line, bottom_line,
+                                 segments_area[top_line], back)
+            if found:
+                cells.extend(found)
+                break
+    return cells
+
+
+def _row_between(lines, horizontal, top_line, bottom_line, thickness, back) -> list[tuple]:
+    """The boxes between two horizontal lines, or [] if their sides are not regular."""
+    tx, ty, tw, th = top_line
+    bx, by, bw, bh = bottom_line
+    width = lines.shape[1]
+    # the row spans the longer of its two lines (the other may be cut short)
+    x0, x1 = (tx, tx + tw) if tw >= bw else (bx, bx + bw)
+    # the lines' bounding boxes include their slant: the band between them is safely
+    # inside the boxes; the box height is the distance between the lines' centres
+    y0, y1 = ty + th, by
+    band_height = (by + bh / 2) - (ty + th / 2)
+    left_edge = max(x0 - 3, 0)
+    inner = lines[y0:y1, left_edge:min(x1 + 3, width)]
+    if inner.shape[0] < 3:
+        return []
+    coverage = (cv2.dilate(inner, np.ones((1, 3), np.uint8)) > 0).mean(axis=0)
+    span = x1 - x0
+    best, best_score = 0, 0.0
+    for boxes in range(max(1, int(np.ceil(span / (1.6 * band_height)))),
+                       int(span / (0.6 * band_height)) + 1):
+        positions = x0 - left_edge + np.arange(boxes + 1) * (span / boxes)
+        reach = max(1, int(0.1 * span / boxes))  # sides are thick, ends overhang
+        found = np.array([coverage[max(0, int(p) - reach):int(p) + reach + 1].max(initial=0.0)
+                          for p in positions])
+        # every side there; more boxes win only if their sides are as solid (a pen
+        # stroke in the middle of each box is not a side)
+        if found.min() >= 0.85 and found.mean() >= 0.97 * best_score:
+            best, best_score = boxes, max(best_score, float(found.mean()))
+    if not best:
+        return []
+    step = span / best
+    # interiors: between the lines' centres, less half a line on each side; the row may be
+    # slanted (rotation, perspective): follow each line's slope
+    thickness = min(thickness, 0.2 * band_height)
+    top_left, top_slope = _line_course(horizontal, tx, ty, tw, th)
+    bottom_left, bottom_slope = _line_course(horizontal, bx, by, bw, bh)
+    cells = []
+    for k in range(best):
+        left = x0 + k * step + thickness / 2
+        centre = left + (step - thickness) / 2
+        top = top_left + top_slope * (centre - tx) + thickness / 2
+        bottom = bottom_left + bottom_slope * (centre - bx) - thickness / 2
+        if bottom - top < 0.5 * band_height:
             continue
-        bx, by, bw, bh = best
-        # the row spans the longer of its two lines (the other may be cut short)
-        x0, x1 = (tx, tx + tw) if tw >= bw else (bx, bx + bw)
-        # the lines' bounding boxes include their slant: the band between them is safely
-        # inside the boxes; the box height is the distance between the lines' centres
-        y0, y1 = ty + th, by
-        band_height = (by + bh / 2) - (ty + th / 2)
-        left_edge = max(x0 - 3, 0)
-        inner = lines[y0:y1, left_edge:min(x1 + 3, width)]
-        if inner.shape[0] < 3:
-            continue
-        coverage = (cv2.dilate(inner, np.ones((1, 3), np.uint8)) > 0).mean(axis=0)
-        span = x1 - x0
-        best, best_score = 0, 0.0
-        for boxes in range(max(1, int(np.ceil(span / (1.6 * band_height)))),
-                           int(span / (0.6 * band_height)) + 1):
-            positions = x0 - left_edge + np.arange(boxes + 1) * (span / boxes)
-            reach = max(1, int(0.1 * span / boxes))  # sides are thick, ends overhang
-            found = np.array([coverage[max(0, int(p) - reach):int(p) + reach + 1].max(initial=0.0)
-                              for p in positions])
-            # every side there; more boxes win only if their sides are as solid (a pen
-            # stroke in the middle of each box is not a side)
-            if found.min() >= 0.85 and found.mean() >= 0.97 * best_score:
-                best, best_score = boxes, max(best_score, float(found.mean()))
-        step = span / best if best else 0
-        # interiors: between the lines' centres, less half a line on each side; the row
-        # may be slanted (rotation, perspective): follow each line's slope
-        thickness = min(segments_area[(tx, ty, tw, th)], 0.2 * band_height)
-        top_left, top_slope = _line_course(horizontal, tx, ty, tw, th)
-        bottom_left, bottom_slope = _line_course(horizontal, bx, by, bw, bh)
-        for k in range(best):
-            left = x0 + k * step + thickness / 2
-            centre = left + (step - thickness) / 2
-            top = top_left + top_slope * (centre - tx) + thickness / 2
-            bottom = bottom_left + bottom_slope * (centre - bx) - thickness / 2
-            if bottom - top < 0.5 * band_height:
-                continue
-            cells.append((int(round(left * back)), int(round(top * back)),
-                          int(round((step - thickness) * back)), int(round((bottom - top) * back))))
+        cells.append((int(round(left * back)), int(round(top * back)),
+                      int(round((step - thickness) * back)), int(round((bottom - top) * back))))
     return cells
 
 

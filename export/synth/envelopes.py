@@ -132,7 +132,8 @@ class EnvelopeGenerator:
         ink = np.array(INK_COLOURS[rng.integers(len(INK_COLOURS))], np.float32)
         code_box = self._draw_envelope(card, rng, profile, layout, code, ink, portrait, blank)
         if extra_code is not None:
-            self._draw_free_code(card, rng, extra_code, ink, 40, 40, 34)
+            # a second code, bottom left (as a sender's code written by hand)
+            self._draw_free_code(card, rng, extra_code, ink, 40, card.shape[0] - 110, 36)
         image, matrix = self._photograph(card, rng)
         x, y, w, h = code_box
         corners = np.array([[[x, y]], [[x + w, y]], [[x, y + h]], [[x + w, y + h]]], np.float32)

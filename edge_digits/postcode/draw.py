@@ -1,0 +1,49 @@
+"""Draw a postcode result onto a copy of the frame (``edge-digits postcode --annotate``).
+
+    >>> picture = draw_postcode(frame, result)     # BGR copy; the frame is not changed
+
+A read code is boxed in green with its text and confidence; a rejection draws the best
+candidate (if any) in red with the reason, so that the person it goes to sees why.
+Kept apart from the pipeline: reading never draws.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..frame import check_frame
+from .decide import PostcodeResult
+
+READ = (40, 170, 40)  #: BGR of a read code
+REJECTED = (30, 30, 220)  #: BGR of a rejected candidate and the reason
+
+
+def draw_postcode(frame: np.ndarray, result: PostcodeResult) -> np.ndarray:
+    """A BGR copy of ``frame`` with ``result`` drawn on it."""
+    frame = check_frame(frame)
+    if frame.ndim == 2 or frame.shape[2] == 1:
+        picture = cv2.cvtColor(frame.reshape(frame.shape[:2]), cv2.COLOR_GRAY2BGR)
+    elif frame.shape[2] == 4:
+        picture = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
+    else:
+        picture = frame.copy()
+    thickness = max(1, int(round(picture.shape[1] / 400)))
+    font = max(0.4, picture.shape[1] / 1400)
+    colour = READ if result.accepted else REJECTED
+    for digit in result.digits:
+        box = digit.box
+        cv2.rectangle(picture, (box.x, box.y), (box.right, box.bottom), colour, 1)
+    if result.accepted:
+        label = f"{result.profile}: {result.text}  {result.confidence:.2f}"
+    else:
+        label = f"{result.profile}: rejected ({result.reason}) {result.detail}"
+    if result.box is not None:
+        box = result.box
+        cv2.rectangle(picture, (box.x - 3, box.y - 3), (box.right + 3, box.bottom + 3), colour,
+                      thickness)
+        origin = (max(0, box.x), max(int(24 * font), box.y - int(10 * font)))
+    else:
+        origin = (10, int(30 * font))
+    cv2.putText(picture, label, origin, cv2.FONT_HERSHEY_SIMPLEX, font, colour, thickness,
+                cv2.LINE_AA)
+    return picture

@@ -1,0 +1,218 @@
+"""Postal codes: profiles (data, validation), decision rules, field finding, bad input, CLI.
+
+Accuracy on the seeded envelope set is in test_postcode_accuracy.py.
+"""
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from edge_digits.errors import ConfigError, FrameError
+from edge_digits.postcode import (REJECT_AMBIGUOUS, REJECT_LOW_DIGIT, REJECT_NO_FIELD,
+                                  REJECT_WRONG_LENGTH, PostcodeOptions, available_profiles,
+                                  find_fields, load_profile, read_postcode)
+from edge_digits.postcode.decide import Candidate, decide
+from edge_digits.results import Box, Digit
+
+
+@pytest.fixture(scope="module")
+def reader():
+    from edge_digits.read import DigitReader
+    with DigitReader() as loaded:
+        yield loaded
+
+
+@pytest.fixture(scope="module")
+def generator(mnist):
+    from export.synth.envelopes import EnvelopeGenerator
+    return EnvelopeGenerator(mnist["x_test"], mnist["y_test"], seed=7)
+
+
+# ------------------------------------------------------------------------------ profiles
+def test_bundled_profiles_load_and_describe_their_formats():
+    assert {"jp", "us", "fr", "de", "hu"} <= set(available_profiles())
+    assert load_profile("jp").lengths == (7,)
+    assert load_profile("US").lengths == (5, 9)
+    assert load_profile("fr").lengths == load_profile("de").lengths == (5,)
+    assert load_profile("hu").lengths == (4,)
+
+
+@pytest.mark.parametrize("spec, length", [("digits:6", 6), ("6 digits", 6), ("3digits", 3)])
+def test_generic_profiles(spec, length):
+    profile = load_profile(spec)
+    assert profile.lengths == (length,) and profile.name == f"digits:{length}"
+
+
+def test_hyphen_is_optional_but_only_where_the_format_has_it():
+    jp = load_profile("jp")
+    assert jp.match("1000001") == "NNN-NNNN"
+    assert jp.match("1000001", (3,)) == "NNN-NNNN"
+    assert jp.match("1000001", (4,)) is None
+    assert jp.match("100001") is None
+    assert jp.format("1000001") == "100-0001"
+    us = load_profile("us")
+    assert us.format("123456789") == "12345-6789" and us.match("12345", (2,)) is None
+
+
+@pytest.mark.parametrize("spec", ["xx", "digits:0", "digits:40", "", "no such country"])
+def test_unknown_profiles_are_config_errors_that_list_the_known_ones(spec):
+    with pytest.raises(ConfigError) as error:
+        load_profile(spec)
+    assert repr(spec) in str(error.value) or "digits" in str(error.value)
+
+
+@pytest.mark.parametrize("content, says", [
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "expected a JSON object"),
+    ('{"name": "x"}', "missing keys ['formats']"),
+    ('{"name": "x", "formats": ["NNN"], "colour": "red"}', "unknown keys ['colour']"),
+    ('{"name": "x", "formats": ["NN--N"]}', "is not a pattern"),
+    ('{"name": "x", "formats": []}', "non-empty list"),
+    ('{"name": "x", "formats": ["NNN"], "hyphen_required": "yes"}', "true or false"),
+])
+def test_malformed_profile_files_say_what_is_wrong(tmp_path, content, says):
+    path = tmp_path / "country.json"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=r".*") as error:
+        load_profile(str(path))
+    assert says in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_profile_file_of_ones_own(tmp_path):
+    path = tmp_path / "nl.json"
+    path.write_text(json.dumps({"name": "nl4", "formats": ["NNNN"], "description": "x"}))
+    assert load_profile(str(path)).lengths == (4,)
+
+
+# ------------------------------------------------------------------------------ decision
+def _candidate(text, confidences, kind="line", separators=()):
+    box = Box(0, 0, 10, 10)
+    digits = tuple(Digit(int(c), p, box, int(c)) for c, p in zip(text, confidences))
+    return Candidate(kind, digits, separators, box, len(digits))
+
+
+def test_decide_reads_a_confident_code_of_the_right_form():
+    result = decide([_candidate("1000001", [0.99] * 7, separators=(3,))], load_profile("jp"),
+                    PostcodeOptions())
+    assert result.accepted and result.code == "1000001" and result.text == "100-0001"
+    assert result.confidence == pytest.approx(0.99 ** 7)
+    assert result.to_dict()["code"] == "1000001"
+
+
+def test_decide_rejects_with_each_reason():
+    options, fr = PostcodeOptions(threshold=0.9), load_profile("fr")
+    low = decide([_candidate("22630", [0.99, 0.99, 0.5, 0.99, 0.99])], fr, options)
+    assert not low.accepted and low.reason == REJECT_LOW_DIGIT and "22?30" in low.detail
+    two = decide([_candidate("22630", [0.99] * 5), _candidate("75001", [0.98] * 5)], fr, options)
+    assert two.reason == REJECT_AMBIGUOUS and two.code is None
+    same = decide([_candidate("22630", [0.99] * 5), _candidate("22630", [0.95] * 5)], fr, options)
+    assert same.accepted and same.code == "22630"
+    short = decide([_candidate("2263", [0.99] * 4, kind="boxes")], fr, options)
+    assert short.reason == REJECT_WRONG_LENGTH
+    assert decide([], fr, options).reason == REJECT_NO_FIELD
+    hyphen = decide([_candidate("1000001", [0.99] * 7, separators=(4,))], load_profile("jp"),
+                    options)
+    assert not hyphen.accepted  # 1000-001 is not a Japanese code
+
+
+def test_margin_moves_the_operating_point():
+    fr = load_profile("fr")
+    pair = [_candidate("22630", [0.999] * 5), _candidate("75001", [0.91] * 5)]
+    assert decide(pair, fr, PostcodeOptions(0.9, margin=1.0)).reason == REJECT_AMBIGUOUS
+    assert decide(pair, fr, PostcodeOptions(0.9, margin=0.05)).code == "22630"
+    # a higher threshold leaves the weaker candidate out altogether
+    assert decide(pair, fr, PostcodeOptions(0.95, margin=1.0)).code == "22630"
+    with pytest.raises(ValueError):
+        PostcodeOptions(threshold=1.5)
+
+
+# ------------------------------------------------------------------------- field finding
+def test_box_field_is_found_with_one_crop_per_box(generator):
+    # (a frame where it works: the rate over many is in test_postcode_accuracy.py)
+    envelope = generator.envelope("fr", "boxes", seed=1)
+    fields = [f for f in find_fields(envelope.image) if f.kind == "boxes"]
+    assert fields, "the box row was not found"
+    x, y, w, h = envelope.code_box
+    row = max(fields, key=lambda f: len(f.inks))
+    assert len(row.inks) == 5
+    assert abs(row.box.center[0] - (x + w / 2)) < w / 4 and abs(row.box.center[1] - (y + h / 2)) < h
+
+
+def test_box_lines_are_not_read_as_ones(reader, generator):
+    """Empty boxes give empty crops, not '1's from their sides."""
+    envelope = generator.envelope("fr", "boxes", seed=3, blank=True)
+    for found in find_fields(envelope.image):
+        if found.kind == "boxes":
+            assert all(ink is None for ink in found.inks)
+    result = read_postcode(reader, envelope.image, "fr")
+    assert not result.accepted
+
+
+# --------------------------------------------------------------------------- bad input
+def test_no_envelope_blank_envelope_and_two_codes_are_rejected_not_guessed(reader, generator):
+    table = np.full((720, 1280, 3), (60, 80, 110), np.uint8)
+    table += np.random.default_rng(0).integers(0, 8, table.shape, dtype=np.uint8)
+    result = read_postcode(reader, table, "fr")
+    assert not result.accepted and result.reason == REJECT_NO_FIELD
+    for profile, layout in (("hu", "city_start"), ("jp", "boxes"), ("us", "city_end")):
+        blank = generator.envelope(profile, layout, seed=11, blank=True)
+        assert not read_postcode(reader, blank.image, profile).accepted, (profile, layout)
+    two = generator.envelope("de", "city_start", seed=12, code="79859", extra_code="10117")
+    result = read_postcode(reader, two.image, "de")
+    assert not result.accepted and result.reason in (REJECT_AMBIGUOUS, REJECT_LOW_DIGIT)
+
+
+@pytest.mark.parametrize("frame", [None, np.zeros((0, 0, 3), np.uint8),
+                                   np.zeros((100, 100), np.float32), np.zeros((4, 4), np.uint8)])
+def test_bad_frames_raise_frame_errors(reader, frame):
+    with pytest.raises(FrameError):
+        read_postcode(reader, frame, "fr")
+
+
+def test_unknown_profile_raises_before_reading(reader):
+    with pytest.raises(ConfigError):
+        read_postcode(reader, np.zeros((100, 100, 3), np.uint8), "atlantis")
+
+
+def test_gray_and_bgra_frames_are_accepted(reader, generator):
+    envelope = generator.envelope("de", "city_start", seed=5)
+    bgr = read_postcode(reader, envelope.image, "de")
+    gray = read_postcode(reader, cv2.cvtColor(envelope.image, cv2.COLOR_BGR2GRAY), "de")
+    bgra = read_postcode(reader, cv2.cvtColor(envelope.image, cv2.COLOR_BGR2BGRA), "de")
+    assert bgra.code == bgr.code
+    assert gray.code in (bgr.code, None)  # no colour: never a different code
+
+
+# -------------------------------------------------------------------------------- CLI
+def test_cli_reads_a_directory_prints_json_and_annotates(tmp_path, capsys, generator):
+    from edge_digits.cli import main
+    envelope = generator.envelope("de", "city_start", seed=5)
+    cv2.imwrite(str(tmp_path / "a.png"), envelope.image)
+    cv2.imwrite(str(tmp_path / "b.png"), np.full((300, 400, 3), 230, np.uint8))
+    assert main(["postcode", str(tmp_path), "--format", "de"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["a.png", "b.png"]
+    assert lines[1].split("\t")[1] == "-" and REJECT_NO_FIELD in lines[1]
+    out = tmp_path / "annotated"
+    assert main(["postcode", str(tmp_path / "a.png"), "--format", "de", "--json",
+                 "--annotate", str(out)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["name"] == "a.png" and record["profile"] == "de"
+    assert set(record) >= {"code", "text", "confidence", "reason", "box", "digits"}
+    assert cv2.imread(str(out / "a.png")).shape == envelope.image.shape
+
+
+def test_cli_exit_code_2_with_one_line_for_bad_profiles(tmp_path, capsys):
+    from edge_digits.cli import main
+    image = tmp_path / "a.png"
+    cv2.imwrite(str(image), np.full((300, 400, 3), 230, np.uint8))
+    assert main(["postcode", str(image), "--format", "atlantis"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "atlantis" in err[0]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "formats": "NNNN"}')
+    assert main(["postcode", str(image), "--format", str(bad)]) == 2
+    assert "formats" in capsys.readouterr().err

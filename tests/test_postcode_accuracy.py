@@ -1,0 +1,94 @@
+"""Read / misread / reject rates of ``read_postcode`` on a fixed seeded set of envelopes.
+
+140 generated 1280x720 envelope frames (export/synth/envelopes.py, seed 0): 20 per
+(profile, layout): JP and FR box fields, free-form codes at the start (JP, FR, DE, HU) or
+end (US, 5 or 5+4 digits) of the city line, MNIST *test* digits, camera perspective and light.
+
+The issue's targets are >= 95% read and <= 1% misread. The floors asserted here are what
+the pipeline measured when this test was written (see the report / README), so that a
+regression fails; the misread ceiling is the one that matters most (a wrong code is far
+worse than a rejection). Run ``python tests/test_postcode_accuracy.py`` for the table.
+"""
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+COUNT = 140
+
+#: measured at the default operating point (threshold 0.97, margin 1.0), bundled model
+#: 7eae01a; floors a few points below, so that noise in the model does not flip them
+FLOORS = {
+    "read": 0.68,  # measured 0.74 (target 0.95: not reached, box fields fail most)
+    "misread": 0.025,  # measured 0.014 (target 0.01)
+    "free_form_read": 0.80,  # measured 0.87
+}
+
+
+def evaluate(reader, images, labels, count=COUNT, seed=0, options=None):
+    """{(profile, layout): Counter(read=, misread=, reject=)} and the reasons."""
+    from edge_digits.postcode import read_postcode
+    from export.synth.envelopes import EnvelopeGenerator
+
+    table = collections.defaultdict(collections.Counter)
+    reasons = collections.Counter()
+    for envelope in EnvelopeGenerator(images, labels, seed=seed).batch(count):
+        result = read_postcode(reader, envelope.image, envelope.profile, options)
+        key = (envelope.profile, envelope.layout)
+        if result.code is None:
+            table[key]["reject"] += 1
+            reasons[result.reason] += 1
+        elif result.code == envelope.code:
+            table[key]["read"] += 1
+        else:
+            table[key]["misread"] += 1
+    return table, reasons
+
+
+@pytest.fixture(scope="module")
+def rates(mnist):
+    from edge_digits.read import DigitReader
+    with DigitReader() as reader:
+        return evaluate(reader, mnist["x_test"], mnist["y_test"])
+
+
+@pytest.mark.slow
+def test_read_and_misread_rates(rates):
+    table, _ = rates
+    total = sum((counter for counter in table.values()), collections.Counter())
+    frames = sum(total.values())
+    assert frames == COUNT
+    assert total["read"] / frames >= FLOORS["read"], dict(total)
+    assert total["misread"] / frames <= FLOORS["misread"], dict(total)
+    free = sum((c for (_, layout), c in table.items() if layout != "boxes"), collections.Counter())
+    assert free["read"] / sum(free.values()) >= FLOORS["free_form_read"], dict(free)
+
+
+@pytest.mark.slow
+def test_every_profile_and_layout_reads_some_and_misreads_few(rates):
+    table, _ = rates
+    assert len(table) == 7
+    for key, counter in table.items():
+        frames = sum(counter.values())
+        assert counter["read"] >= 0.25 * frames, (key, dict(counter))
+        assert counter["misread"] <= 1, (key, dict(counter))
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from edge_digits.read import DigitReader
+    with np.load(Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist.npz") as data:
+        images, labels = data["x_test"], data["y_test"]
+    with DigitReader() as loaded:
+        found, why = evaluate(loaded, images, labels)
+    for (profile, layout), counter in sorted(found.items()):
+        n = sum(counter.values())
+        print(f"{profile:3s} {layout:11s} read {counter['read']:3d}/{n}  misread "
+              f"{counter['misread']:2d}  reject {counter['reject']:2d}")
+    print("reasons:", dict(why))
