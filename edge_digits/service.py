@@ -269,11 +269,14 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def source_options(config: ServiceConfig) -> dict[str, Any]:
-    """``open_source`` options from the config (options a source does not take are ignored)."""
+def source_options(config: ServiceConfig, with_main: bool = False) -> dict[str, Any]:
+    """``open_source`` options from the config (options a source does not take are ignored).
+
+    ``with_main``: also capture Picamera2's main stream (only a preview window draws on it).
+    """
     options: dict[str, Any] = {"lores_size": config.source.lores_size,
                                "main_size": config.source.main_size,
-                               "with_main": config.preview != "off"}
+                               "with_main": with_main}
     if config.source.camera_size:
         options["width"], options["height"] = config.source.camera_size
     return options
@@ -329,7 +332,7 @@ def serve(config: ServiceConfig, *, stop: threading.Event | None = None,
         while not stop.is_set():
             try:
                 source = opener(config.source.spec, backoff=backoff, on_event=on_event,
-                                stop=stop, **source_options(config))
+                                stop=stop, **source_options(config, on_frame is not None))
             except SourceError as exc:
                 if not live:
                     raise

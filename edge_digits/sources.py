@@ -278,13 +278,17 @@ class LiveSource(FrameSource):
         self._open()
         self._opened = True
 
-    def _reopen(self) -> bool:
-        """Reopen after a loss; False if the stream should end (stop asked, no backoff)."""
+    def _reopen(self, attempt: int) -> int:
+        """Reopen after a loss; the attempt count it got to, or -1 to end the stream.
+
+        ``attempt`` is the count of the current outage so far: an outage ends only when a
+        frame is delivered, so a device that reopens but still delivers nothing keeps
+        backing off (and gives up) instead of cycling at the first delay for ever.
+        """
         self._release()
         self._opened = False
         if self.backoff is None:
-            return False
-        attempt = 0
+            return -1
         while True:
             attempt += 1
             if self.backoff.attempts and attempt > self.backoff.attempts:
@@ -297,17 +301,18 @@ class LiveSource(FrameSource):
                        attempt, delay)
             # wait() returns True when stop is set (SIGTERM, Ctrl-C handler): end cleanly
             if self.stop.wait(delay):
-                return False
+                return -1
             try:
                 self._start()
             except SourceError as exc:
                 logger.debug("%s: attempt %d failed: %s", self.name, attempt, exc)
                 continue
             self._emit("reconnected", f"reopened after {attempt} attempt(s)", attempt, delay)
-            return True
+            return attempt
 
     def __iter__(self) -> Iterator[Frame]:
         index = 0
+        outage = 0  # reopen attempts since the last delivered frame
         try:
             if not self._opened:
                 self._start()
@@ -315,9 +320,11 @@ class LiveSource(FrameSource):
                 grabbed = self._grab()
                 if grabbed is None:
                     self._emit("lost", "stopped delivering frames")
-                    if not self._reopen():
+                    outage = self._reopen(outage)
+                    if outage < 0:
                         return
                     continue
+                outage = 0
                 image, display = grabbed
                 yield Frame(image, f"{self.name}#{index}", index, display)
                 index += 1

@@ -288,3 +288,37 @@ def test_preview_window_refuses_a_headless_opencv():
         pytest.skip("this OpenCV has a GUI")
     with pytest.raises(SourceError, match="no GUI"):
         PreviewWindow()
+
+
+def test_service_on_picamera2_reads_the_lores_stream_through_a_timeout(synth_frames, reader):
+    from test_sources import World  # the Picamera2 stand-in
+
+    world = World(scene=cv2.resize(synth_frames[0].image, (1280, 960)))
+    stop, seen = threading.Event(), []
+
+    def opener(spec, **options):
+        return open_source(spec, picamera2_class=world.make_class(), **options)
+
+    def on_frame(frame, reading):
+        seen.append(frame)
+        if len(seen) == 2:  # one more frame, then two captures time out
+            world.fail_after, world.failures = world.frames_delivered + 1, 2
+        if len(seen) == 5:
+            stop.set()
+
+    out = io.StringIO()
+    config = config_for("picamera2", reconnect=FAST,
+                        source={"lores_size": [640, 480], "main_size": [1280, 960]})
+    code = serve(config, reader=reader, stop=stop, stdout=out, on_frame=on_frame,
+                 opener=opener)
+    assert code == EXIT_OK
+    lines = records(out.getvalue())
+    events = [(line["event"], line["attempt"]) for line in lines if "event" in line]
+    # the reopened camera timed out again before a frame: the outage went on to attempt 2
+    assert events == [("lost", 0), ("reconnecting", 1), ("reconnected", 1),
+                      ("lost", 0), ("reconnecting", 2), ("reconnected", 2)]
+    readings = [line for line in lines if "event" not in line]
+    assert len(readings) == 5 and [f.index for f in seen] == list(range(5))
+    assert all(line["frame_size"] == [640, 480] for line in readings)  # the lores stream
+    assert seen[0].image.ndim == 2 and seen[0].display is not None  # gray read, BGR to draw
+    assert len({line["text"] for line in readings}) == 1 and readings[0]["text"]

@@ -320,6 +320,7 @@ class World:
     cameras: int = 1  #: how many cameras are attached
     busy_opens: int = 0  #: the next N constructions fail as "busy"
     fail_after: int | None = None  #: captures fail once this many frames were delivered
+    failures: int | None = None  #: ... this many times, then work again (None: for ever)
     frames_delivered: int = 0
     instances: list = field(default_factory=list)
     configs: list = field(default_factory=list)
@@ -420,6 +421,10 @@ class StandInPicamera2:
             raise RuntimeError("Camera is not running")
         world = self.world
         if world.fail_after is not None and world.frames_delivered >= world.fail_after:
+            if world.failures is not None:
+                world.failures -= 1
+                if world.failures <= 0:
+                    world.fail_after = None
             raise TimeoutError("Camera frontend has timed out!")
         world.frames_delivered += 1
 
@@ -561,3 +566,18 @@ def test_picamera2_that_times_out_is_reopened_and_says_so(world):
     assert [e.kind for e in events] == ["lost", "reconnecting", "reconnecting", "reconnected"]
     first, second = world.instances
     assert first.closed and first.stop_calls == 1 and second.closed
+
+
+def test_picamera2_that_reopens_but_never_delivers_backs_off_and_gives_up(world):
+    # Opening works every time, capturing never does: the outage must not restart at the
+    # first delay after each successful reopen, and attempts must run out.
+    world.fail_after = 0
+    events = []
+    camera = open_source("picamera2", picamera2_class=world.make_class(), backoff=FAST,
+                         on_event=events.append)
+    with pytest.raises(SourceError, match="gave up after 3 reopen attempts"):
+        list(camera)
+    reconnecting = [e for e in events if e.kind == "reconnecting"]
+    assert [e.attempt for e in reconnecting] == [1, 2, 3]
+    assert [e.delay for e in reconnecting] == [0.001, 0.002, 0.004]
+    assert all(instance.closed for instance in world.instances)
