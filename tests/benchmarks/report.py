@@ -224,8 +224,9 @@ def group_tables(groups: dict[str, list[Figure]]) -> list[str]:
              "Median per call and per item (digit for classify, frame otherwise), interquartile "
              "range, the fastest round (what an idle machine approaches), rounds, and the ratio "
              "of the medians to edge-digits' figure of the same group (and frame "
-             "size). Roles: **ours**, *peer* (what users would otherwise run), floor (a lower "
-             "bound, not a usable pipeline).", ""]
+             "size). Roles: **ours** (edge-digits), peer (what users would otherwise run), floor (a "
+             "lower bound, not a usable pipeline), variant (ours with the export's other "
+             "quantizations).", ""]
     for group, figures in groups.items():
         lines += [f"### {GROUP_TITLES.get(group, group)}", "",
                   "| | Role | Backend | Median / call | Per item | IQR | Min / call | Rounds | Ratio |",
@@ -396,7 +397,7 @@ def plot(groups: dict[str, list[Figure]], path: Path) -> bool:
     panels = [p for p in panels if groups.get(p[0])]
     if not panels:
         return False
-    colors = {"edge-digits": "#1b7837", "peer": "#b2182b", "floor": "#878787"}
+    colors = {"edge-digits": "#1b7837", "peer": "#b2182b", "floor": "#878787", "variant": "#4393c3"}
     heights = [max(2, len(groups[p[0]])) for p in panels]
     figure, axes = plt.subplots(len(panels), 1, figsize=(9, 1.0 + 0.42 * sum(heights) + 0.5 * len(panels)),
                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
@@ -411,7 +412,8 @@ def plot(groups: dict[str, list[Figure]], path: Path) -> bool:
         for index, value in enumerate(values):
             axis.text(value, index, f" {value:.3g}", va="center", fontsize=7)
         axis.margins(x=0.25)
-    figure.suptitle("edge-digits medians, one core (green: ours, red: peers, grey: floor)", fontsize=10)
+    figure.suptitle("edge-digits medians, one core (green: ours, blue: our other model variants, "
+                    "red: peers, grey: floors)", fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

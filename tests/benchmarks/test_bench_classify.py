@@ -91,6 +91,28 @@ def test_classify(benchmark, classifier_on, patches, count):
     assert probabilities.shape == (count, classifier_on.num_classes)
 
 
+EXPORT_VARIANTS = {  #: other quantizations the export writes beside the int8 model
+    "float32": "digits_float32.tflite",
+    "float16 weights": "digits_float16.tflite",
+    "dynamic-range int8 weights": "digits_dynamic.tflite",
+}
+
+
+@pytest.mark.parametrize("variant", list(EXPORT_VARIANTS))
+def test_classify_export_variants(benchmark, patches, variant):
+    """The same network in the export's other variants, batch of 8, same classifier class."""
+    path = ROOT / "artifacts" / "export" / EXPORT_VARIANTS[variant]
+    if not path.exists():
+        pytest.skip(f"no {path.relative_to(ROOT)}: run `make export` first")
+    batch = np.ascontiguousarray(patches[:8])
+    with DigitClassifier(path, num_threads=1) as loaded:
+        benchmark.group = "classify-8"
+        describe(benchmark, role="variant", label=f"DigitClassifier, {variant} model",
+                 backend=loaded.backend, model=path, items=8)
+        probabilities = benchmark(loaded.classify, batch)
+    assert probabilities.shape == (8, loaded.num_classes)
+
+
 def interleaved_us(functions: dict, items: int, rounds: int, calls: int = 100) -> dict:
     """Median and minimum µs per item of each function, timed in alternating rounds.
 
