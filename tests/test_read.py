@@ -16,14 +16,15 @@ from edge_digits.results import Digit, Reading
 from export.synth.frames import make_frames
 
 # Fixed sets: seed, size. Floors are what the current pipeline and bundled model reach
-# (measured, minus a margin for the model being re-exported), not the targets
+# (measured on these sets with the bundled 99.24% model: clean 0.84 exact, 0.91 per digit;
+# hard 0.36 exact, 0.56 per digit; minus a margin), not the targets
 # (95% clean, 85% hard): see the README's accuracy section.
 CLEAN = (11, 100)
 HARD = (12, 80)
 CLEAN_EXACT_FLOOR = 0.80
-CLEAN_DIGIT_FLOOR = 0.92
-HARD_EXACT_FLOOR = 0.25
-HARD_DIGIT_FLOOR = 0.45
+CLEAN_DIGIT_FLOOR = 0.88
+HARD_EXACT_FLOOR = 0.30
+HARD_DIGIT_FLOOR = 0.50
 
 
 @pytest.fixture(scope="module")
