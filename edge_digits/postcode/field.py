@@ -147,8 +147,9 @@ def _band_cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -
     cells = []
     for index, top_line in enumerate(segments):
         tx, ty, tw, th = top_line
-        # the lines below that could close a row with this one, nearest first; a pen
-        # stroke inside the boxes (a 7's bar) may match too, but gives no regular sides
+        # the lines below that could close a row with this one; a pen stroke inside the
+        # boxes (a 7's bar) may match too, but seldom gives regular sides
+        best, best_likeness = [], 0.0
         for bottom_line in segments[index + 1:]:
             bx, by, bw, bh = bottom_line
             distance = (by + bh / 2) - (ty + th / 2)
@@ -162,9 +163,12 @@ def _band_cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -
                 continue
             found = _row_between(lines, horizontal, top_line, bottom_line,
                                  segments_area[top_line], back)
-            if found:
-                cells.extend(found)
-                break
+            # the real bottom line is about as long as the top line; a run of bold pen
+            # strokes across the boxes is shorter
+            likeness = min(tw, bw) / max(tw, bw)
+            if found and likeness > best_likeness:
+                best, best_likeness = found, likeness
+        cells.extend(best)
     return cells
 
 
@@ -184,14 +188,19 @@ def _row_between(lines, horizontal, top_line, bottom_line, thickness, back) -> l
     if inner.shape[0] < 3:
         return []
     coverage = (cv2.dilate(inner, np.ones((1, 3), np.uint8)) > 0).mean(axis=0)
+    # a side may stand a little off its regular place (thick sides, overhanging ends)
+    reach = max(1, int(0.1 * band_height))
+    coverage = cv2.dilate(coverage.astype(np.float32)[None, :],
+                          np.ones((1, 2 * reach + 1), np.uint8))[0]
     span = x1 - x0
+    first, last = x0 - left_edge, min(x1 - left_edge, coverage.size - 1)
+    if coverage[first] < 0.85 or coverage[last] < 0.85:
+        return []  # no side at an end: not a row of boxes (text, a stroke, a stamp)
     best, best_score = 0, 0.0
     for boxes in range(max(1, int(np.ceil(span / (1.6 * band_height)))),
                        int(span / (0.6 * band_height)) + 1):
-        positions = x0 - left_edge + np.arange(boxes + 1) * (span / boxes)
-        reach = max(1, int(0.1 * span / boxes))  # sides are thick, ends overhang
-        found = np.array([coverage[max(0, int(p) - reach):int(p) + reach + 1].max(initial=0.0)
-                          for p in positions])
+        positions = np.minimum((first + np.arange(boxes + 1) * (span / boxes)).astype(int), last)
+        found = coverage[positions]
         # every side there; more boxes win only if their sides are as solid (a pen
         # stroke in the middle of each box is not a side)
         if found.min() >= 0.85 and found.mean() >= 0.97 * best_score:
