@@ -5,8 +5,11 @@
     ...     for candidate in line:                    # left to right
     ...         candidate.ink, candidate.box          # white-on-black crop, frame pixels
 
-Stable API (the postcode reader builds on it): :func:`locate_digits`, :class:`Candidate`,
-:class:`LocateOptions`, :func:`ink_image`.
+Stable API (the postcode reader builds on it): :func:`locate_digits` ``(gray, options) ->
+list[list[Candidate]]``, :class:`Candidate` ``(ink, box, line, splits, split_first)``,
+:class:`LocateOptions`, :func:`ink_image`. Classify candidates with
+:meth:`edge_digits.read.DigitReader.read_candidates` (chooses among splits) or
+:meth:`~edge_digits.read.DigitReader.classify_inks` (one digit per crop).
 
 How, and why each step:
 
@@ -26,10 +29,14 @@ How, and why each step:
    horizontal and vertical lines and removed; strokes that crossed a line are re-joined by
    a short closing across it. Remaining components that are long and thin relative to the
    text height (box sides, edges) are dropped.
-5. **Components to digits.** Pieces of one digit (broken strokes) that overlap in x and are
-   close in y are merged; components are grouped into lines by their vertical centres and
-   ordered left to right; specks and dots small relative to their line are dropped; a
-   component much wider than a digit is split at the minima of its column ink profile.
+5. **Components to digits.** Components are grouped into lines by their vertical centres
+   (digit-sized ones found the lines, smaller pieces join the line they sit in); pieces of
+   one digit (broken strokes, halves cut by a removed line) that overlap in x are merged
+   while the union stays digit-sized; specks, dots and dashes small relative to their
+   line, box sides (thin strokes from one printed line to another), strokes cut by the
+   frame's border and lines much smaller than the handwriting (print) are dropped. Ink
+   wider than one digit carries ``Candidate.splits``: the same ink cut into 2-4 digits at
+   the minima of its column ink profile; the reader lets the classifier choose.
 6. **Ink crops** are cut at full resolution as anti-aliased relative darkness (not a binary
    mask), restricted to the component's own pixels so that neighbours do not leak in, and
    scaled so that the stroke core is saturated like MNIST's.

@@ -16,7 +16,7 @@ from edge_digits.results import Digit, Reading
 from export.synth.frames import make_frames
 
 # Fixed sets: seed, size. Floors are what the current pipeline and bundled model reach
-# (measured on these sets with the bundled 99.24% model: clean 0.84 exact, 0.91 per digit;
+# (measured on these sets with the bundled model: clean 0.84 exact, 0.91 per digit;
 # hard 0.36 exact, 0.56 per digit; minus a margin), not the targets
 # (95% clean, 85% hard): see the README's accuracy section.
 CLEAN = (11, 100)
