@@ -6,7 +6,9 @@ module object: the pinned CPU and the figures measured in other processes.
 from __future__ import annotations
 
 import itertools
+import statistics
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,23 @@ def describe(benchmark, *, role: str, label: str, backend: str | None = None, th
         "role": role, "label": label, "backend": backend, "threads": threads,
         "model": None if model is None else Path(model).name, "frame_size": frame_size,
         "items": items, "pinned_cpu": PINNED["cpu"], **more})
+
+
+def interleaved_us(functions: dict, items: int, rounds: int, calls: int = 100) -> dict:
+    """Median and minimum µs per item of each function, timed in alternating rounds.
+
+    Taking turns round by round exposes every function to the same load on a shared
+    machine, so their differences are meaningful where separate benchmarks are not.
+    """
+    samples = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            for _ in range(calls):
+                function()
+            samples[name].append((time.perf_counter() - start) / calls / items * 1e6)
+    return {"median": {name: round(statistics.median(v), 2) for name, v in samples.items()},
+            "min": {name: round(min(v), 2) for name, v in samples.items()}, "rounds": rounds}
 
 
 def cycling(function, inputs):

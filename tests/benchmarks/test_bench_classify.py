@@ -17,9 +17,7 @@ the fly, random weights: timing does not depend on them) to show where the time 
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
-import time
 import warnings
 from pathlib import Path
 
@@ -31,7 +29,7 @@ from edge_digits.classify import DigitClassifier
 from edge_digits.errors import BackendError
 
 from bench_support import (MODEL, ROOT, TFLITE_VENV, add_external, describe, import_tensorflow,
-                           keras_model_and_weights)
+                           interleaved_us, keras_model_and_weights)
 
 WORKER = Path(__file__).with_name("tflite_runtime_worker.py")
 
@@ -111,23 +109,6 @@ def test_classify_export_variants(benchmark, patches, variant):
                  backend=loaded.backend, model=path, items=8)
         probabilities = benchmark(loaded.classify, batch)
     assert probabilities.shape == (8, loaded.num_classes)
-
-
-def interleaved_us(functions: dict, items: int, rounds: int, calls: int = 100) -> dict:
-    """Median and minimum µs per item of each function, timed in alternating rounds.
-
-    Taking turns round by round exposes every function to the same load on a shared
-    machine, so their differences are meaningful where separate benchmarks are not.
-    """
-    samples = {name: [] for name in functions}
-    for _ in range(rounds):
-        for name, function in functions.items():
-            start = time.perf_counter()
-            for _ in range(calls):
-                function()
-            samples[name].append((time.perf_counter() - start) / calls / items * 1e6)
-    return {"median": {name: round(statistics.median(v), 2) for name, v in samples.items()},
-            "min": {name: round(min(v), 2) for name, v in samples.items()}, "rounds": rounds}
 
 
 def test_invoke_only(benchmark, patches, quick):

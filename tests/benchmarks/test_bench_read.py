@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from baseline import read_plain
-from bench_support import cycling, describe
+from bench_support import cycling, describe, interleaved_us
 
 SIZES = {"640x480": (640, 480), "1280x720": (1280, 720)}
 
@@ -68,14 +68,32 @@ def test_normalize(benchmark, reader, timing_frames, size):
     assert all(p.shape == (28, 28) for p in patches)
 
 
+def stage_shares(reader, frames, quick: bool) -> dict:
+    """Read, locate and normalize of the same frames in alternating rounds (ms per frame)."""
+    from edge_digits.normalize import normalize_digit
+
+    images = [f.image for f in frames]
+    grays = [cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) for image in images]
+    inks = [[c.ink for line in reader.locate(gray) for c in line] for gray in grays]
+    calls = len(images)
+    timed = interleaved_us({
+        "read": cycling(reader.read, images),
+        "locate": cycling(reader.locate, grays),
+        "normalize": cycling(lambda crops: [normalize_digit(ink) for ink in crops], inks),
+    }, items=1, rounds=3 if quick else 15, calls=calls)
+    return {kind: {name: round(us / 1e3, 3) for name, us in values.items()}
+            if isinstance(values, dict) else values for kind, values in timed.items()}
+
+
 @pytest.mark.parametrize("size", list(SIZES))
-def test_read(benchmark, reader, timing_frames, accuracy, size):
+def test_read(benchmark, reader, timing_frames, accuracy, size, quick):
     frames = timing_frames[size]
     benchmark.group = "read"
     describe(benchmark, role="edge-digits", label=f"DigitReader.read {size}", frame_size=size,
              backend=reader.backend, frames=len(frames),
              accuracy={level: s["edge-digits"] for level, s in accuracy.items()},
-             accuracy_frames=accuracy["clean"]["frames"])
+             accuracy_frames=accuracy["clean"]["frames"],
+             interleaved_ms_per_frame=stage_shares(reader, frames, quick))
     reading = benchmark(cycling(reader.read, [f.image for f in frames]))
     assert reading.frame_size == SIZES[size]
 
