@@ -121,7 +121,9 @@ cp "$MNIST" "$WORK/mnist.npz"
 FRAMES="${PI_CHECK_FRAMES:-24}"
 log "generating $FRAMES frames and reading them on the host ($(uname -m))"
 ( cd "$REPO" && EDGE_DIGITS_MNIST="$WORK/mnist.npz" "$HOST_PY" devices/pi-check/frames.py make "$WORK/frames" --count "$FRAMES" )
-( cd "$WORK" && PYTHONPATH="$REPO" "$HOST_PY" "$REPO/devices/pi-check/frames.py" read "$WORK/frames" > "$WORK/readings-host.jsonl" )
+# The host reads with the very sources the wheel was built from (others may be editing the
+# tree meanwhile).
+( cd "$WORK" && PYTHONPATH="$build" "$HOST_PY" "$REPO/devices/pi-check/frames.py" read "$WORK/frames" > "$WORK/readings-host.jsonl" )
 log "host stage: $(( $(date +%s) - t_host )) s"
 
 # --- 5. chroot: install the wheel and its aarch64 dependencies from PyPI -------------------
@@ -177,6 +179,10 @@ _, backend = load_interpreter_class('auto')
 print(f'chroot: {platform.machine()} Python {sys.version.split()[0]} numpy {numpy.__version__} '
       f'opencv {cv2.__version__} interpreter {backend}; edge_digits from {edge_digits.__file__}')
 " >&2
+# Tests that look for files beside the sources (edge_digits/samples, models) find the
+# installed package's: src/edge_digits is a link to it, so every import is the wheel's.
+site="$(in_chroot $VENV_IN_CHROOT/bin/python -c 'import edge_digits, os; print(os.path.dirname(edge_digits.__file__))')"
+ln -sfn "$site" "$WORK/src/edge_digits"
 log "install stage: $(( $(date +%s) - t_install )) s"
 
 # --- 6. chroot: the runtime's tests -----------------------------------------------------------
