@@ -162,6 +162,11 @@ def _thresholds(dark: np.ndarray, options: LocateOptions) -> tuple[int, int]:
     return int(weak), int(strong)
 
 
+def _connected(mask: np.ndarray):
+    """8-connected components with stats (BBDT: about twice as fast here as the default)."""
+    return cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+
+
 def _text_height(stats: np.ndarray, min_height: float, frame_height: int) -> float:
     """A rough height of the writing: the median height of digit-shaped components."""
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
@@ -214,10 +219,12 @@ def _poles(line: list[_Blob]) -> list[_Blob]:
     if len(line) < 2:
         return []
     poles = []
-    heights = np.array([b.height for b in line], np.float32)
-    for index, blob in enumerate(line):
-        others = np.delete(heights, index)
-        if blob.height > 1.35 * float(np.median(others)) and blob.width < 0.2 * blob.height:
+    heights = sorted(b.height for b in line)
+    for blob in line:
+        others = list(heights)
+        others.remove(blob.height)
+        median = others[len(others) // 2]
+        if blob.height > 1.35 * median and blob.width < 0.2 * blob.height:
             poles.append(blob)
     return poles
 
@@ -344,15 +351,9 @@ def ink_image(gray: np.ndarray, background: np.ndarray, weak: int,
     ink pixels) saturates at 255, as MNIST strokes do. Returns uint8 of ``gray``'s shape.
     """
     dark = cv2.subtract(_darkness(gray, background), weak)
-    if mask is not None:
-        dark = cv2.bitwise_and(dark, dark, mask=mask)
-    hist = cv2.calcHist([dark], [0], None, [256], [0, 256]).ravel()
-    hist[0] = 0
-    total = hist.sum()
-    if total == 0:
-        return dark
-    core = int(np.searchsorted(np.cumsum(hist), 0.8 * total))
-    return cv2.convertScaleAbs(dark, alpha=255.0 / max(core, 1))
+    if mask is None:
+        mask = np.full(dark.shape, 255, np.uint8)
+    return _stretch(dark, mask)
 
 
 def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> list[list[Candidate]]:
@@ -382,7 +383,7 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     weak, strong = _thresholds(dark, options)
     _, mask = cv2.threshold(dark, weak, 255, cv2.THRESH_BINARY)
     min_h = options.min_digit_height / sy
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, labels, stats, _ = _connected(mask)
     rules = None
     height, width = mask.shape
     if options.remove_lines and count > 1 and (
@@ -390,7 +391,7 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
             or stats[1:, cv2.CC_STAT_HEIGHT].max() >= max(15, height // 4)):
         # something long enough to be a line: remove lines, then take components again
         mask, rules = _remove_lines(mask, _text_height(stats, min_h, height))
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        count, labels, stats, _ = _connected(mask)
     _, strong_mask = cv2.threshold(dark, strong, 255, cv2.THRESH_BINARY)
     # hysteresis: keep the components that hold at least one strongly dark pixel
     keep = np.zeros(count, bool)
@@ -428,6 +429,7 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     tallest = max(h for h, line in zip(heights, lines) if len(line) > 1 or len(lines) == 1) \
         if any(len(line) > 1 for line in lines) or len(lines) == 1 else max(heights)
     result: list[list[Candidate]] = []
+    full_dark = None
     for line, line_height in zip(lines, heights):
         if line_height < 0.5 * tallest:
             continue  # much smaller than the handwriting: print, specks
@@ -446,9 +448,12 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
         if not kept:
             continue
         index = len(result)
+        if full_dark is None:
+            # relative darkness at full resolution, once per frame: every crop is cut from it
+            full_dark = _full_darkness(gray, background, weak, sx, sy)
         candidates = []
         for blob in kept:
-            whole = _crop(gray, background, labels, blob, weak, sx, sy, index)
+            whole = _crop(full_dark, labels, blob, sx, sy, index)
             counts = _segmentations(blob, line_height, options)
             splits = []
             for parts in counts:
@@ -456,7 +461,7 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
                     continue
                 pieces = _split(blob, labels, parts)
                 if len(pieces) == parts:
-                    splits.append(tuple(_crop(gray, background, labels, piece, weak, sx, sy, index)
+                    splits.append(tuple(_crop(full_dark, labels, piece, sx, sy, index)
                                         for piece in pieces))
             if splits:
                 whole = Candidate(whole.ink, whole.box, index, tuple(splits), counts[0] != 1)
@@ -465,16 +470,35 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     return result
 
 
-def _crop(gray, background, labels, blob: _Blob, weak: int, sx: float, sy: float, line: int) -> Candidate:
+def _full_darkness(gray: np.ndarray, background: np.ndarray, weak: int, sx: float, sy: float) -> np.ndarray:
+    """Relative darkness minus the noise floor, at the frame's resolution (uint8)."""
+    if sx == 1.0 and sy == 1.0:
+        full_background = background
+    else:
+        full_background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.subtract(_darkness(gray, full_background), weak)
+
+
+def _stretch(dark: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Masked darkness scaled so that the darkest fifth of the ink saturates (like MNIST)."""
+    dark = cv2.bitwise_and(dark, dark, mask=mask)
+    hist = cv2.calcHist([dark], [0], None, [256], [0, 256]).ravel()
+    hist[0] = 0
+    total = hist.sum()
+    if total == 0:
+        return dark
+    core = int(np.searchsorted(np.cumsum(hist), 0.8 * total))
+    return cv2.convertScaleAbs(dark, alpha=255.0 / max(core, 1))
+
+
+def _crop(full_dark: np.ndarray, labels: np.ndarray, blob: _Blob, sx: float, sy: float, line: int) -> Candidate:
     """Cut one candidate's ink at full resolution, restricted to its own components."""
-    full_h, full_w = gray.shape
+    full_h, full_w = full_dark.shape
     pad = 1
     wx0, wy0 = max(0, blob.x0 - pad), max(0, blob.y0 - pad)
     wx1, wy1 = min(labels.shape[1], blob.x1 + pad), min(labels.shape[0], blob.y1 + pad)
     x0, y0 = int(np.floor(wx0 * sx)), int(np.floor(wy0 * sy))
     x1, y1 = min(full_w, int(np.ceil(wx1 * sx))), min(full_h, int(np.ceil(wy1 * sy)))
-    region = gray[y0:y1, x0:x1]
-    bg = cv2.resize(background[wy0:wy1, wx0:wx1], (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
     region_labels = labels[wy0:wy1, wx0:wx1]
     if len(blob.labels) == 1:
         mask = (region_labels == blob.labels[0]).view(np.uint8)
@@ -488,7 +512,7 @@ def _crop(gray, background, labels, blob: _Blob, weak: int, sx: float, sy: float
     mask = cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
     if sx > 1.0 or sy > 1.0:
         mask = cv2.dilate(mask, _DILATE_KERNEL)
-    ink = ink_image(region, bg, weak, mask)
+    ink = _stretch(full_dark[y0:y1, x0:x1], mask)
     bx, by, bw, bh = cv2.boundingRect(ink)
     if bw and bh:
         ink = ink[by:by + bh, bx:bx + bw]
