@@ -430,6 +430,7 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
         if any(len(line) > 1 for line in lines) or len(lines) == 1 else max(heights)
     result: list[list[Candidate]] = []
     full_dark = None
+    kept_lines = []
     for line, line_height in zip(lines, heights):
         if line_height < 0.5 * tallest:
             continue  # much smaller than the handwriting: print, specks
@@ -445,8 +446,12 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
             kept.append(blob)
         if len(kept) == 1 and kept[0].width < 0.3 * kept[0].height and len(lines) > 1:
             continue  # a lone thin stroke beside other writing: an edge or margin, not a '1'
-        if not kept:
-            continue
+        if kept:
+            kept_lines.append((kept, line_height))
+    longest = max((len(kept) for kept, _ in kept_lines), default=0)
+    for kept, line_height in kept_lines:
+        if len(kept) == 1 and longest >= 3:
+            continue  # a lone mark beside strings of digits: a paper corner, a tick, a smudge
         index = len(result)
         if full_dark is None:
             # relative darkness at full resolution, once per frame: every crop is cut from it
