@@ -265,6 +265,30 @@ def _rows(cells, min_boxes: int) -> list[list[tuple]]:
     return [row for row in rows if len(row) >= min_boxes]
 
 
+def _merge_rows(rows: list[list[tuple]], lengths) -> list[list[tuple]]:
+    """One row per place: of rows that overlap, keep the one whose box count a code may
+    have (``lengths``), else the one with more boxes."""
+    def extent(row):
+        return (row[0][0], min(c[1] for c in row), row[-1][0] + row[-1][2],
+                max(c[1] + c[3] for c in row))
+
+    def rank(row):
+        return (lengths is not None and len(row) in lengths, len(row))
+    kept: list[list[tuple]] = []
+    for row in sorted(rows, key=rank, reverse=True):
+        x0, y0, x1, y1 = extent(row)
+        overlaps = False
+        for other in kept:
+            ox0, oy0, ox1, oy1 = extent(other)
+            if min(x1, ox1) - max(x0, ox0) > 0.5 * min(x1 - x0, ox1 - ox0) and \
+                    min(y1, oy1) - max(y0, oy0) > 0.5 * min(y1 - y0, oy1 - oy0):
+                overlaps = True
+                break
+        if not overlaps:
+            kept.append(row)
+    return kept
+
+
 def _crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray | None:
     """Ink of a full-resolution crop as white on black uint8 (Otsu), or None if blank.
 
@@ -345,8 +369,8 @@ def _cell_ink(channel, cell):
     return ink, Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
 
 
-def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions,
-                short_side: int) -> tuple[list[Field], list[tuple]]:
+def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side: int,
+                lengths=None) -> tuple[list[Field], list[tuple]]:
     """Box rows and, per row, the area (frame pixels) free-form search must skip."""
     def sides(scale):
         low = max(4, int(options.min_box * short_side * scale))
@@ -357,19 +381,21 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions,
     low, high = sides(work.colour_scale)
     faint = cv2.adaptiveThreshold(work.line_image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                   cv2.THRESH_BINARY_INV, _block(work.line_image), 6)
-    cells = _band_cells(faint, low, high, work.colour_scale)
+    # rows are made per source of lines, then the sources' rows over the same place are
+    # merged: the row whose box count a code may have wins, else the one with more boxes
+    rows = _rows(_band_cells(faint, low, high, work.colour_scale), options.min_boxes)
     if work.gray is not None:
         faint_gray = cv2.adaptiveThreshold(work.gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                            cv2.THRESH_BINARY_INV, _block(work.gray), 6)
-        cells += _band_cells(faint_gray, low, high, work.colour_scale)
+        rows += _rows(_band_cells(faint_gray, low, high, work.colour_scale), options.min_boxes)
     if work.reddish is not None:
         # red and orange lines, apart: a pen stroke crossing one cuts it, bridge such gaps
         bridge = max(3, low // 2)
         closed = cv2.bitwise_or(
             cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((1, bridge), np.uint8)),
             cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((bridge, 1), np.uint8)))
-        cells += _band_cells(closed, low, high, work.colour_scale)
-    rows = _rows(cells, options.min_boxes)
+        rows += _rows(_band_cells(closed, low, high, work.colour_scale), options.min_boxes)
+    rows = _merge_rows(rows, lengths)
     fields, areas = [], []
     for row in rows:
         inks, boxes = [], []
@@ -540,5 +566,5 @@ def find_fields(frame: np.ndarray, options: FieldOptions | None = None,
     work = _work(frame, options.gray_lines)
     ink = _ink_mask(work.ink_image)
     short_side = min(frame.shape[:2])
-    box_fields, areas = _box_fields(work, ink, options, short_side)
+    box_fields, areas = _box_fields(work, ink, options, short_side, lengths)
     return box_fields + _line_fields(work, ink, options, short_side, areas, lengths)
