@@ -378,9 +378,11 @@ def out_of_reach(groups: dict[str, list[Figure]], missed: list[str]) -> list[str
             text.append(f"Inside it: {phase_text} (Python's own start-up is the rest).")
         if memory_text:
             text.append(f"Resident memory after each step: {memory_text}.")
+        bare = memory.get("python")
         text.append("Most of it is loading numpy, OpenCV and the LiteRT interpreter, each a large "
-                    "native library, before any of our code runs (a bare Python is ~9 MB); the "
-                    "model (65 kB) and its tensor arena add ~2 MB, reading a frame ~10 MB of "
+                    "native library, before any of our code runs"
+                    + (f" (Python itself holds {bare:.0f} MB when the script starts)" if bare else "")
+                    + "; the model (65 kB) and its tensor arena add ~2 MB, reading a frame ~10 MB of "
                     "OpenCV and numpy buffers. On a loaded 2-core machine imports are slow too.")
         floor = next((f for f in cold if f.role == "floor"), None)
         if floor and floor.info.get("peak_rss_mb"):
