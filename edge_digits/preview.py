@@ -54,7 +54,7 @@ class FpsMeter:
 
 def draw_overlay(image: np.ndarray, reading: Any, fps: float,
                  read_size: tuple[int, int] | None = None) -> np.ndarray:
-    """A BGR copy of ``image`` with digit boxes, the text read and the FPS drawn on it.
+    """A BGR copy of ``image`` with the reading (``annotate.draw_reading``) and the FPS.
 
     Parameters
     ----------
@@ -64,22 +64,15 @@ def draw_overlay(image: np.ndarray, reading: Any, fps: float,
         Its boxes are in the pixels of the frame that was read.
     fps : float
     read_size : (width, height), optional
-        Size of the frame that was read, when ``image`` is larger (boxes are scaled).
+        Size of the frame that was read, when ``image`` is larger: boxes are scaled by the
+        width ratio (keep ``lores_size`` and ``main_size`` at the same aspect ratio).
     """
-    canvas = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image.copy()
-    height, width = canvas.shape[:2]
-    read_width, read_height = read_size or (width, height)
-    sx, sy = width / read_width, height / read_height
-    thickness = max(1, round(min(width, height) / 320))
-    for string in reading.strings:
-        for digit in string.digits:
-            box = digit.box
-            color = (0, 200, 0) if digit.value is not None else (0, 0, 255)
-            cv2.rectangle(canvas, (round(box.x * sx), round(box.y * sy)),
-                          (round(box.right * sx), round(box.bottom * sy)), color, thickness)
-        x, y = round(string.box.x * sx), max(0, round(string.box.y * sy) - 6 * thickness)
-        cv2.putText(canvas, string.text, (x, max(y, 12 * thickness)), cv2.FONT_HERSHEY_SIMPLEX,
-                    0.6 * thickness, (255, 80, 0), thickness + 1, cv2.LINE_AA)
+    from .annotate import draw_reading
+
+    scale = image.shape[1] / read_size[0] if read_size else 1.0
+    canvas = draw_reading(image, reading, scale)
+    height = canvas.shape[0]
+    thickness = max(1, round(min(canvas.shape[:2]) / 320))
     cv2.putText(canvas, f"{fps:5.1f} FPS", (8, height - 10), cv2.FONT_HERSHEY_SIMPLEX,
                 0.5 * thickness, (0, 255, 255), thickness, cv2.LINE_AA)
     return canvas
