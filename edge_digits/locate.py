@@ -13,7 +13,7 @@ list[list[Candidate]]``, :class:`Candidate` ``(ink, box, line, splits, split_fir
 
 How, and why each step:
 
-1. **Work at a reduced resolution** (``LocateOptions.work_width``, 320 px by default) for
+1. **Work at a reduced resolution** (``LocateOptions.work_width``, 256 px by default) for
    *finding*; the crops handed to the classifier are cut from the full-resolution frame.
 2. **Background normalization.** The paper's brightness is estimated on a coarse grid (a
    local maximum, then a median: ink is sparse and darker than paper), and the ink image is
@@ -57,7 +57,7 @@ class LocateOptions:
 
     #: width of the image digits are *found* in (crops are cut at full resolution); smaller
     #: is faster, but strokes thinner than ~2 frame pixels per work pixel may vanish
-    work_width: int = 320
+    work_width: int = 256
     #: digits shorter than this (frame pixels) are taken for specks or print
     min_digit_height: int = 14
     #: digits taller than this fraction of the frame height are not digits (edges, hands)
