@@ -168,6 +168,9 @@ def headline(groups: dict[str, list[Figure]]) -> tuple[list[str], list[str]]:
         pair = ((floor.info.get("interleaved_us_per_digit") or {}).get("median", {})) if floor else {}
         if pair.get("classify") and pair.get("invoke"):
             note += f"; XNNPACK kernels {pair['invoke'] / pair['classify']:.0%} of it"
+        if pair.get("classify") and pair.get("plain"):
+            note += (f"; in alternating rounds with the plain LiteRT loop: {pair['classify']:.1f} "
+                     f"against {pair['plain']:.1f}, {ratio_text(pair['plain'], pair['classify'])}")
         note += ")"
         rows.append(f"| Classify, µs per digit, batch of 8 (int8, 1 core) | {value:.1f}{note} | "
                     f"≤ {CLASSIFY_TARGET_US:g} | {status(value, CLASSIFY_TARGET_US)} | "

@@ -117,8 +117,10 @@ def test_invoke_only(benchmark, patches, quick):
     with DigitClassifier(num_threads=1) as loaded, DigitClassifier(num_threads=1) as timed:
         loaded.classify(batch)  # resize to 8 and fill the input
         timed.classify(batch)
+        plain = plain_classifier(load_interpreter_class("ai-edge-litert")[0])
         interleaved = interleaved_us({"classify": lambda: timed.classify(batch),
-                                      "invoke": loaded._interpreter.invoke}, 8, 3 if quick else 41)
+                                      "invoke": loaded._interpreter.invoke,
+                                      "plain": lambda: plain(batch)}, 8, 3 if quick else 41)
         benchmark.group = "classify-8"
         describe(benchmark, role="floor", label=f"invoke() only, batch 8 ({loaded.backend})",
                  backend=loaded.backend, items=8, interleaved_us_per_digit=interleaved)
