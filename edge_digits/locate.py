@@ -386,9 +386,11 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     count, labels, stats, _ = _connected(mask)
     rules = None
     height, width = mask.shape
+    widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     if options.remove_lines and count > 1 and (
-            stats[1:, cv2.CC_STAT_WIDTH].max() >= max(15, width // 10)
-            or stats[1:, cv2.CC_STAT_HEIGHT].max() >= max(15, height // 4)):
+            ((widths >= max(15, width // 10)) & (widths >= 2.5 * heights)).any()
+            or ((heights >= max(15, height // 4)) & (heights >= 2.5 * widths)).any()
+            or (widths >= width // 3).any() or (heights >= height // 2).any()):
         # something long enough to be a line: remove lines, then take components again
         mask, rules = _remove_lines(mask, _text_height(stats, min_h, height))
         count, labels, stats, _ = _connected(mask)
@@ -454,8 +456,9 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
             continue  # a lone mark beside strings of digits: a paper corner, a tick, a smudge
         index = len(result)
         if full_dark is None:
-            # relative darkness at full resolution, once per frame: every crop is cut from it
-            full_dark = _full_darkness(gray, background, weak, sx, sy)
+            # relative darkness at full resolution, once per frame, over the part of the
+            # frame that holds candidates: every crop is cut from it
+            full_dark = _FullDarkness(gray, background, weak, sx, sy, kept_lines)
         candidates = []
         for blob in kept:
             whole = _crop(full_dark, labels, blob, sx, sy, index)
@@ -475,13 +478,32 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     return result
 
 
-def _full_darkness(gray: np.ndarray, background: np.ndarray, weak: int, sx: float, sy: float) -> np.ndarray:
-    """Relative darkness minus the noise floor, at the frame's resolution (uint8)."""
-    if sx == 1.0 and sy == 1.0:
-        full_background = background
-    else:
-        full_background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return cv2.subtract(_darkness(gray, full_background), weak)
+class _FullDarkness:
+    """Relative darkness minus the noise floor at the frame's resolution (uint8), computed
+    once over the bounding box of all candidates; indexed in frame coordinates."""
+
+    def __init__(self, gray, background, weak, sx, sy, kept_lines):
+        blobs = [b for kept, _ in kept_lines for b in kept]
+        full_h, full_w = gray.shape
+        wx0 = max(0, min(b.x0 for b in blobs) - 2)
+        wy0 = max(0, min(b.y0 for b in blobs) - 2)
+        wx1 = min(background.shape[1], max(b.x1 for b in blobs) + 2)
+        wy1 = min(background.shape[0], max(b.y1 for b in blobs) + 2)
+        self.x0, self.y0 = int(np.floor(wx0 * sx)), int(np.floor(wy0 * sy))
+        x1, y1 = min(full_w, int(np.ceil(wx1 * sx))), min(full_h, int(np.ceil(wy1 * sy)))
+        self.shape = (full_h, full_w)
+        region = gray[self.y0:y1, self.x0:x1]
+        if sx == 1.0 and sy == 1.0:
+            region_background = background[self.y0:y1, self.x0:x1]
+        else:
+            # resize the work-resolution background of the region to the region's size
+            # (aligned on the same frame coordinates as a whole-frame resize, to a pixel)
+            region_background = cv2.resize(background[wy0:wy1, wx0:wx1], (x1 - self.x0, y1 - self.y0),
+                                           interpolation=cv2.INTER_LINEAR)
+        self.dark = cv2.subtract(_darkness(region, region_background), weak)
+
+    def crop(self, x0, y0, x1, y1):
+        return self.dark[y0 - self.y0:y1 - self.y0, x0 - self.x0:x1 - self.x0]
 
 
 def _stretch(dark: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -496,7 +518,7 @@ def _stretch(dark: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return cv2.convertScaleAbs(dark, alpha=255.0 / max(core, 1))
 
 
-def _crop(full_dark: np.ndarray, labels: np.ndarray, blob: _Blob, sx: float, sy: float, line: int) -> Candidate:
+def _crop(full_dark: "_FullDarkness", labels: np.ndarray, blob: _Blob, sx: float, sy: float, line: int) -> Candidate:
     """Cut one candidate's ink at full resolution, restricted to its own components."""
     full_h, full_w = full_dark.shape
     pad = 1
@@ -517,7 +539,7 @@ def _crop(full_dark: np.ndarray, labels: np.ndarray, blob: _Blob, sx: float, sy:
     mask = cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
     if sx > 1.0 or sy > 1.0:
         mask = cv2.dilate(mask, _DILATE_KERNEL)
-    ink = _stretch(full_dark[y0:y1, x0:x1], mask)
+    ink = _stretch(full_dark.crop(x0, y0, x1, y1), mask)
     bx, by, bw, bh = cv2.boundingRect(ink)
     if bw and bh:
         ink = ink[by:by + bh, bx:bx + bw]
