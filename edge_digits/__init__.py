@@ -21,8 +21,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackendError", "Box", "ConfigError", "Digit", "DigitClassifier", "DigitReader",
-    "DigitString", "EdgeDigitsError", "FrameError", "ModelError", "Reading", "SourceError",
-    "normalize_digit",
+    "DigitString", "EdgeDigitsError", "FrameError", "ModelError", "ReadOptions", "Reading",
+    "SourceError", "normalize_digit", "open_source", "read_postcode",
 ]
 
 
@@ -31,9 +31,15 @@ def __getattr__(name: str):
     if name == "DigitClassifier":
         from .classify import DigitClassifier
         return DigitClassifier
-    if name == "DigitReader":
-        from .read import DigitReader
-        return DigitReader
+    if name in ("DigitReader", "ReadOptions"):
+        from . import read
+        return getattr(read, name)
+    if name == "open_source":
+        from .sources import open_source
+        return open_source
+    if name == "read_postcode":
+        from .postcode import read_postcode
+        return read_postcode
     if name == "normalize_digit":
         from .normalize import normalize_digit
         return normalize_digit
