@@ -18,11 +18,11 @@ import pytest
 COUNT = 140
 
 #: measured at the default operating point (threshold 0.97, margin 1.0), bundled model
-#: 7eae01a; floors a few points below, so that noise in the model does not flip them
+#: of 7eae01a; floors a few points below, so that noise in the model does not flip them
 FLOORS = {
-    "read": 0.68,  # measured 0.74 (target 0.95: not reached, box fields fail most)
+    "read": 0.70,  # measured 0.764 (target 0.95: not reached, box fields fail most)
     "misread": 0.025,  # measured 0.014 (target 0.01)
-    "free_form_read": 0.80,  # measured 0.87
+    "free_form_read": 0.80,  # measured 0.88
 }
 
 

@@ -17,8 +17,8 @@ black, ready for :func:`~edge_digits.normalize.normalize_digit`):
   line by word gaps (the code at the start or end of a city line). Marks that are flat and
   short between two digits are taken for a hyphen and recorded as a separator.
 
-Everything is found at half resolution (1280x720 -> 640x360); crops are cut at full
-resolution. Pure functions; no classifier here (see :mod:`edge_digits.postcode.decide`).
+Box lines are sought at half resolution (1280x720 -> 640x360), free-form marks at quarter
+resolution (320x180); crops are cut at full resolution. Pure functions; no classifier here (see :mod:`edge_digits.postcode.decide`).
 """
 from __future__ import annotations
 
