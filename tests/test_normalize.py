@@ -51,8 +51,12 @@ def test_invariant_to_position_and_scale(mnist, index, scale, dx, dy):
     assert max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 in (19, 20, 21)
     cx, cy = _centre_of_mass(patch)
     assert abs(cx - 14) <= 1.0 and abs(cy - 14) <= 1.0
-    # compared at the scale of a stroke (blurred), the shape is the original's
+    # compared at the scale of a stroke (blurred), the shape is the original's. Resampling
+    # may move the rounded centre of mass by one pixel (a thin "1" then overlaps itself
+    # poorly), so the best of the one-pixel shifts counts.
     a = cv2.GaussianBlur(patch.astype(np.float32), (0, 0), 1.0)
     b = cv2.GaussianBlur(normalize_digit(digit).astype(np.float32), (0, 0), 1.0)
-    overlap = float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
+    overlap = max(
+        float((np.roll(a, (sy, sx), axis=(0, 1)) * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
+        for sy in (-1, 0, 1) for sx in (-1, 0, 1))
     assert overlap > 0.9
