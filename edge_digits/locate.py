@@ -135,7 +135,18 @@ def _background(small: np.ndarray) -> np.ndarray:
     return cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
-_DILATE_KERNEL = np.ones((3, 3), np.uint8)
+_DILATE_KERNELS: dict = {}
+
+
+def _dilate_kernel(sx: float, sy: float) -> np.ndarray:
+    """A rectangle reaching most of a work pixel (``sx`` x ``sy`` frame pixels) each way."""
+    size = (2 * max(1, int(sx)) + 1, 2 * max(1, int(sy)) + 1)
+    kernel = _DILATE_KERNELS.get(size)
+    if kernel is None:
+        kernel = _DILATE_KERNELS[size] = np.ones((size[1], size[0]), np.uint8)
+    return kernel
+
+
 _CLOSE_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 
 
@@ -538,7 +549,10 @@ def _crop(full_dark: "_FullDarkness", labels: np.ndarray, blob: _Blob, sx: float
         mask[:, max(0, cx1):] = 0
     mask = cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
     if sx > 1.0 or sy > 1.0:
-        mask = cv2.dilate(mask, _DILATE_KERNEL)
+        # One work pixel covers ~sx x sy frame pixels: the nearest-neighbour mask misses the
+        # anti-aliased edges and thin ends of strokes by up to that much, so grow it by most of
+        # a work pixel (the crop keeps only the component's ink, so neighbours stay out).
+        mask = cv2.dilate(mask, _dilate_kernel(sx, sy))
     ink = _stretch(full_dark.crop(x0, y0, x1, y1), mask)
     bx, by, bw, bh = cv2.boundingRect(ink)
     if bw and bh:
