@@ -36,7 +36,10 @@ How, and why each step:
    line, box sides (thin strokes from one printed line to another), strokes cut by the
    frame's border and lines much smaller than the handwriting (print) are dropped. Ink
    wider than one digit carries ``Candidate.splits``: the same ink cut into 2-4 digits at
-   the minima of its column ink profile; the reader lets the classifier choose.
+   the minima of its column ink profile; the reader lets the classifier choose. Two
+   neighbours that almost touch and together are no wider than one digit (a faint '0'
+   broken into '(' and ')') become one candidate whose first guess is the two pieces
+   (``split_first``) and whose whole is the union: the classifier decides the same way.
 6. **Ink crops** are cut at full resolution as anti-aliased relative darkness (not a binary
    mask), restricted to the component's own pixels so that neighbours do not leak in, and
    scaled so that the stroke core is saturated like MNIST's.
@@ -308,13 +311,30 @@ def _group_lines(blobs: list[_Blob], min_height: float) -> list[list[_Blob]]:
     return [sorted(lines[k], key=lambda b: b.x0) for k in order]
 
 
-def _split(blob: _Blob, labels: np.ndarray, parts: int) -> list[_Blob]:
-    """Split a blob into ``parts`` at the minima of its column ink profile."""
+def _fragments(a: _Blob, b: _Blob, line_height: float) -> bool:
+    """True when ``a`` and its right neighbour ``b`` may be one digit broken in two: they
+    almost touch, overlap vertically, and together are no wider than one digit."""
+    gap = b.x0 - a.x1
+    union_h = max(a.y1, b.y1) - min(a.y0, b.y0)
+    union_w = max(a.x1, b.x1) - a.x0
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return (gap <= _FRAGMENT_GAP * line_height and overlap > 0
+            and union_w <= _FRAGMENT_WIDTH * max(line_height, union_h))
+
+
+_FRAGMENT_GAP = 0.08
+_FRAGMENT_WIDTH = 0.95
+
+
+def _split(blob: _Blob, labels: np.ndarray, parts: int) -> list[list[_Blob]]:
+    """Ways to split a blob into ``parts``: at the deepest minimum of its column ink
+    profile near each even division (a list of one way, or none if it cannot be split).
+    Offering other minima as well was measured: no better on either level."""
     width = blob.width
     if parts < 2 or width < 2 * parts:
-        return [blob]
+        return []
     region = labels[blob.y0:blob.y1, blob.x0:blob.x1]
-    mask = np.isin(region, blob.labels)
+    mask = region == blob.labels[0] if len(blob.labels) == 1 else np.isin(region, blob.labels)
     profile = mask.sum(axis=0).astype(np.float32)
     profile = np.convolve(profile, np.ones(3, np.float32) / 3, mode="same")
     cuts = [0]
@@ -326,17 +346,22 @@ def _split(blob: _Blob, labels: np.ndarray, parts: int) -> list[_Blob]:
         cut = centre if hi <= lo else lo + int(np.argmin(profile[lo:hi]))
         cuts.append(cut)
     cuts.append(width)
-    pieces = []
-    for start, stop in zip(cuts[:-1], cuts[1:]):
-        if stop - start < 2:
-            continue
-        rows = np.flatnonzero(mask[:, start:stop].any(axis=1))
-        if rows.size == 0:
-            continue
-        pieces.append(_Blob(blob.x0 + start, blob.y0 + int(rows[0]), blob.x0 + stop,
-                            blob.y0 + int(rows[-1]) + 1, blob.labels,
-                            cut=(blob.x0 + start, blob.x0 + stop)))
-    return pieces if len(pieces) == parts else [blob]
+    ways = [cuts]
+    result = []
+    for way in ways:
+        pieces = []
+        for start, stop in zip(way[:-1], way[1:]):
+            if stop - start < 2:
+                continue
+            rows = np.flatnonzero(mask[:, start:stop].any(axis=1))
+            if rows.size == 0:
+                continue
+            pieces.append(_Blob(blob.x0 + start, blob.y0 + int(rows[0]), blob.x0 + stop,
+                                blob.y0 + int(rows[-1]) + 1, blob.labels,
+                                cut=(blob.x0 + start, blob.x0 + stop)))
+        if len(pieces) == parts:
+            result.append(pieces)
+    return result
 
 
 def _segmentations(blob: _Blob, line_height: float, options: LocateOptions) -> list[int]:
@@ -471,15 +496,32 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
             # frame that holds candidates: every crop is cut from it
             full_dark = _FullDarkness(gray, background, weak, sx, sy, kept_lines)
         candidates = []
-        for blob in kept:
+        counts_of = [_segmentations(blob, line_height, options) for blob in kept]
+        skip = False
+        for at, blob in enumerate(kept):
+            if skip:
+                skip = False
+                continue
+            counts = counts_of[at]
+            if at + 1 < len(kept) and counts == [1] and counts_of[at + 1] == [1] and \
+                    _fragments(blob, kept[at + 1], line_height):
+                # two pieces that may be one digit broken in two (a faint '0' as '(' and
+                # ')'): the two digits are the first guess, the classifier may prefer one
+                pair = kept[at + 1]
+                union = _Blob(blob.x0, min(blob.y0, pair.y0), max(blob.x1, pair.x1),
+                              max(blob.y1, pair.y1), blob.labels + pair.labels)
+                whole = _crop(full_dark, labels, union, sx, sy, index)
+                parts = (_crop(full_dark, labels, blob, sx, sy, index),
+                         _crop(full_dark, labels, pair, sx, sy, index))
+                candidates.append(Candidate(whole.ink, whole.box, index, (parts,), True))
+                skip = True
+                continue
             whole = _crop(full_dark, labels, blob, sx, sy, index)
-            counts = _segmentations(blob, line_height, options)
             splits = []
             for parts in counts:
                 if parts == 1:
                     continue
-                pieces = _split(blob, labels, parts)
-                if len(pieces) == parts:
+                for pieces in _split(blob, labels, parts):
                     splits.append(tuple(_crop(full_dark, labels, piece, sx, sy, index)
                                         for piece in pieces))
             if splits:

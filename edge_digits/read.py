@@ -67,6 +67,15 @@ class ReadOptions:
     #: how much surer (mean log-probability, nats) the classifier must be of another
     #: segmentation of touching digits than of the geometric first guess to prefer it
     split_margin: float = 0.3
+    #: the classifier's other segmentations of touching digits are considered only when it
+    #: is less sure than this of a part of the geometric first guess (a confident reading
+    #: of the first guess is kept: halves of a wide '0' are often confident '1's too)
+    split_doubt: float = 0.7
+    #: ink this many times wider than the median width of the other candidates of its line
+    #: (of 3 or more) is doubted as one digit unless the classifier is surer than
+    #: ``wide_doubt``: the line's own digits are the best prior of one digit's width
+    split_wide: float = 1.5
+    wide_doubt: float = 0.97
     #: options of the locate stage (see :class:`edge_digits.locate.LocateOptions`)
     locate: LocateOptions = field(default_factory=LocateOptions)
 
@@ -158,7 +167,8 @@ class DigitReader:
         result = []
         for line in lines:
             digits: list[Digit] = []
-            for candidate in line:
+            widths = [candidate.box.width for candidate in line]
+            for at, candidate in enumerate(line):
                 segmentations = [(candidate,)] + list(candidate.splits)
                 rows = []
                 for segmentation in segmentations:
@@ -172,7 +182,12 @@ class DigitReader:
                 choice = first
                 # Another segmentation is considered only when the first guess is not
                 # confidently digits: halves of a wide '0' are often confident '1's too.
-                if rows[first][:, digit_columns].max(axis=1).min() < self.options.threshold:
+                doubt = self.options.split_doubt
+                if candidate.splits and len(line) >= 3:
+                    others = float(np.median(widths[:at] + widths[at + 1:]))
+                    if candidate.box.width >= self.options.split_wide * others:
+                        doubt = max(doubt, self.options.wide_doubt)
+                if rows[first][:, digit_columns].max(axis=1).min() < doubt:
                     for index, score in enumerate(scores):
                         if index != first and score > scores[choice] + self.options.split_margin:
                             choice = index
