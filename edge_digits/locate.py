@@ -27,7 +27,10 @@ How, and why each step:
    keep their full extent, paper texture and noise do not start components.
 4. **Ruled lines, underlines and boxes** are found by morphological opening with long
    horizontal and vertical lines and removed; strokes that crossed a line are re-joined by
-   a short closing across it. Remaining components that are long and thin relative to the
+   a short closing across it. The sides of pre-printed boxes, too short for the long
+   kernel, are vertical strokes taller than the writing that run from one removed
+   horizontal line to another: removed too, so a digit touching one is freed. Remaining
+   components that are long and thin relative to the
    text height (box sides, edges) are dropped.
 5. **Components to digits.** Components are grouped into lines by their vertical centres
    (digit-sized ones found the lines, smaller pieces join the line they sit in); pieces of
@@ -207,6 +210,8 @@ def _remove_lines(mask: np.ndarray, text_height: float = 0.0) -> tuple[np.ndarra
     vertical = cv2.morphologyEx(thick_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
     horizontal = cv2.bitwise_and(horizontal, mask)
     vertical = cv2.bitwise_and(vertical, mask)
+    if text_height > 0 and horizontal.any():
+        vertical = cv2.bitwise_or(vertical, _box_sides(thick_v, mask, horizontal, text_height))
     lines = cv2.bitwise_or(horizontal, vertical)
     if not lines.any():
         return mask, None
@@ -218,6 +223,28 @@ def _remove_lines(mask: np.ndarray, text_height: float = 0.0) -> tuple[np.ndarra
     rejoined = cv2.bitwise_or(rejoin_h, rejoin_v)
     restored = cv2.bitwise_and(rejoined, lines)
     return cv2.bitwise_or(cleaned, restored), (horizontal if horizontal.any() else None)
+
+
+def _box_sides(thick_v: np.ndarray, mask: np.ndarray, horizontal: np.ndarray,
+               text_height: float) -> np.ndarray:
+    """Vertical strokes taller than the writing that run from one horizontal line to
+    another: the sides of pre-printed boxes (too short for the long vertical kernel). A
+    digit touching a box side would otherwise be one component with it."""
+    length = int(max(5, _BOX_SIDE * text_height))
+    upright = cv2.morphologyEx(thick_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    upright = cv2.bitwise_and(upright, mask)
+    sides = np.zeros_like(mask)
+    if not upright.any():
+        return sides
+    count, labels, stats, _ = _connected(upright)
+    for label in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[label])
+        if w <= max(3, 0.25 * h) and _between_rules(horizontal, x, y, w, h):
+            sides[labels == label] = 255
+    return sides
+
+
+_BOX_SIDE = 1.3  #: a box side is at least this many times the writing's height
 
 
 def _between_rules(rules: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
