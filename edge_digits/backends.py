@@ -11,11 +11,13 @@ import importlib
 
 from .errors import BackendError
 
-#: backend name -> module that holds ``Interpreter``, in order of preference
-BACKENDS: dict[str, str] = {
-    "ai-edge-litert": "ai_edge_litert.interpreter",
-    "tflite-runtime": "tflite_runtime.interpreter",
-    "tensorflow": "tensorflow.lite",
+#: backend name -> (module, attribute path of ``Interpreter`` in it), in order of preference.
+#: TensorFlow's ``tf.lite`` is a lazily built namespace, not an importable module: the
+#: class is reached from ``tensorflow`` itself.
+BACKENDS: dict[str, tuple[str, str]] = {
+    "ai-edge-litert": ("ai_edge_litert.interpreter", "Interpreter"),
+    "tflite-runtime": ("tflite_runtime.interpreter", "Interpreter"),
+    "tensorflow": ("tensorflow", "lite.Interpreter"),
 }
 
 INSTALL_HINT = (
@@ -35,8 +37,11 @@ def load_interpreter_class(backend: str = "auto"):
     failures = []
     for name in names:
         try:
-            module = importlib.import_module(BACKENDS[name])
-            return module.Interpreter, name
+            module_name, attribute_path = BACKENDS[name]
+            found = importlib.import_module(module_name)
+            for attribute in attribute_path.split("."):
+                found = getattr(found, attribute)
+            return found, name
         except Exception as exc:  # ImportError, or a wheel built for another numpy
             failures.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     raise BackendError(f"no TFLite interpreter could be loaded ({'; '.join(failures)}); {INSTALL_HINT}")
