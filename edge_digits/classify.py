@@ -11,6 +11,9 @@ classifier per thread.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +43,28 @@ def _check_model_bytes(path: Path) -> bytes:
     return data
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Silence the C library's stderr (file descriptor 2) for the duration.
+
+    LiteRT's C++ core prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." on
+    the first allocation, which would make a CLI error two lines instead of one. Its real
+    errors still arrive as Python exceptions. Python's own ``sys.stderr`` is untouched.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no file descriptor 2 (some embedded hosts): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class DigitClassifier:
     """A loaded TFLite digit classifier.
 
@@ -63,7 +88,8 @@ class DigitClassifier:
         self.num_threads = num_threads
         try:
             self._interpreter = interpreter_class(model_content=data, num_threads=num_threads)
-            self._interpreter.allocate_tensors()
+            with _native_stderr_silenced():
+                self._interpreter.allocate_tensors()
         except Exception as exc:  # the interpreter's own errors are RuntimeError/ValueError
             raise ModelError(f"model file {self.model_path} could not be loaded by "
                              f"{self.backend}: {str(exc).strip().splitlines()[0]}") from exc
