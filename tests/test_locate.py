@@ -138,3 +138,16 @@ def test_options_are_frozen():
     options = LocateOptions()
     with pytest.raises(Exception):
         options.work_width = 100
+
+
+def test_digits_touching_the_sides_of_a_printed_box(solid_digits):
+    # A form's box around the string, taller than the writing, with the first and last
+    # digits drawn against its sides: the sides are removed, the digits are kept whole.
+    gray, boxes = compose(solid_digits[20:25], [44] * 5, gap=0.3, origin=(150, 200))
+    left, right = boxes[0][0], boxes[-1][0] + boxes[-1][2]
+    top, bottom = 200 - 12, 200 + 44 + 12
+    cv2.rectangle(gray, (left - 1, top), (right, bottom), 90, 2)
+    lines = locate_digits(gray)
+    assert [len(line) for line in lines] == [5]
+    for candidate, (x, y, w, h) in zip(lines[0], boxes):
+        assert abs(candidate.box.width - w) <= 6 and abs(candidate.box.height - h) <= 6, (candidate.box, (x, y, w, h))
