@@ -169,6 +169,13 @@ class DigitReader:
             digits: list[Digit] = []
             widths = [candidate.box.width for candidate in line]
             for at, candidate in enumerate(line):
+                if not candidate.splits:
+                    # one reading only: nothing to choose (most candidates)
+                    digit = self._digit(probabilities[position], candidate.box)
+                    position += 1
+                    if digit is not None:
+                        digits.append(digit)
+                    continue
                 segmentations = [(candidate,)] + list(candidate.splits)
                 rows = []
                 for segmentation in segmentations:
