@@ -34,7 +34,8 @@ How, and why each step:
    text height (box sides, edges) are dropped.
 5. **Components to digits.** Components are grouped into lines by their vertical centres
    (digit-sized ones found the lines, smaller pieces join the line they sit in); pieces of
-   one digit (broken strokes, halves cut by a removed line) that overlap in x are merged
+   one digit (broken strokes, halves cut by a removed line) that overlap in x, or a piece
+   too small for a digit within a fifth of the line's height of another, are merged
    while the union stays digit-sized; specks, dots and dashes small relative to their
    line, box sides (thin strokes from one printed line to another), strokes cut by the
    frame's border and lines much smaller than the handwriting (print) are dropped. Ink
@@ -271,8 +272,10 @@ def _poles(line: list[_Blob]) -> list[_Blob]:
 
 
 def _merge_pieces(blobs: list[_Blob], line_height: float) -> list[_Blob]:
-    """Merge pieces of one digit of a line: overlapping in x, not taller than a digit."""
+    """Merge pieces of one digit of a line: overlapping in x (or a small piece near
+    another), together not larger than a digit."""
     blobs = sorted(blobs, key=lambda b: b.x0)
+    bridge = _BRIDGE * line_height
     merged = True
     while merged:
         merged = False
@@ -280,11 +283,14 @@ def _merge_pieces(blobs: list[_Blob], line_height: float) -> list[_Blob]:
             a = blobs[i]
             for j in range(i + 1, len(blobs)):
                 b = blobs[j]
-                if b.x0 >= a.x1:
+                if b.x0 >= a.x1 + bridge:
                     break
                 overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
                 small = min(a.height, b.height) < 0.45 * line_height
-                if overlap < (0.2 if small else 0.3) * min(a.width, b.width):
+                # a piece too small for a digit (of a broken or dotted stroke) may lie beside
+                # the rest of its digit with a small gap: bridged when the union fits a digit
+                near = small and -overlap <= bridge and max(a.y0, b.y0) - min(a.y1, b.y1) <= bridge
+                if overlap < (0.2 if small else 0.3) * min(a.width, b.width) and not near:
                     continue
                 union_h = max(a.y1, b.y1) - min(a.y0, b.y0)
                 union_w = max(a.x1, b.x1) - min(a.x0, b.x0)
@@ -350,6 +356,7 @@ def _fragments(a: _Blob, b: _Blob, line_height: float) -> bool:
 
 
 _FRAGMENT_GAP = 0.08
+_BRIDGE = 0.2  #: gap (of the line height) bridged between a small piece and its digit
 _FRAGMENT_WIDTH = 0.95
 
 

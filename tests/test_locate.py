@@ -4,7 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from edge_digits.locate import Candidate, LocateOptions, locate_digits
 from edge_digits.results import Box
@@ -50,8 +50,12 @@ def test_finds_as_many_digits_as_drawn(solid_digits, data):
     heights = [max(16, int(height * data.draw(st.floats(0.85, 1.1)))) for _ in indices]
     gap = data.draw(st.floats(0.25, 0.6))
     origin = (data.draw(st.integers(5, 60)), data.draw(st.integers(5, 300)))
-    gray, boxes = compose([solid_digits[i] for i in indices], heights, gap, origin)
-    assert boxes[-1][0] + boxes[-1][2] < 640, "composition left the frame"
+    try:
+        gray, boxes = compose([solid_digits[i] for i in indices], heights, gap, origin)
+    except ValueError:
+        assume(False)  # the string does not fit in the frame
+    # a digit cut by (or touching) the frame's border is dropped by design: not this test
+    assume(boxes[-1][0] + boxes[-1][2] < 630)
     lines = locate_digits(gray)
     found = [c for line in lines for c in line]
     assert len(lines) == 1 and len(found) == count, (
