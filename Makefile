@@ -8,7 +8,7 @@ MNIST ?= $(or $(EDGE_DIGITS_MNIST),$(wildcard ../shared/data/mnist.npz))
 MNIST_FLAG := $(if $(MNIST),--mnist $(MNIST),)
 THREADS ?= 1
 
-.PHONY: run install install-host test export export-quick bench bench-smoke pi-check clean
+.PHONY: run install install-host test export export-reference export-quick bench bench-smoke pi-check clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,15 @@ run: install                   ## read the bundled sample frames with the bundle
 test: install-host             ## the test suite (the README's and CI's test command)
 	$(PY) -m pytest
 
+# The bundled default is the reference network with an 11th output, 'none' (not a digit),
+# trained on generated non-digits: it rejects marks, fragments and touching pairs that the
+# 10-class network reads as confident digits (README, "The bundled model").
 export: install-host           ## train, quantize, evaluate, bundle the default model
-	$(PY) -m export $(MNIST_FLAG) --threads 2
+	$(PY) -m export $(MNIST_FLAG) --threads 2 --none-class --out artifacts/export \
+	    --bundle-dir edge_digits/models
+
+export-reference: install-host ## the reference network exactly (10 classes), not bundled
+	$(PY) -m export $(MNIST_FLAG) --threads 2 --no-bundle --out artifacts/reference
 
 export-quick: install-host     ## a 1-epoch export on a subset, into artifacts/quick (no bundling)
 	$(PY) -m export $(MNIST_FLAG) --quick --out artifacts/quick
