@@ -20,8 +20,12 @@ def test_bundled_file_matches_manifest(manifest):
 
 
 def test_manifest_says_what_the_model_is(manifest, classifier):
-    assert manifest["labels"] == [str(d) for d in range(10)] == classifier.labels
-    assert manifest["architecture"]["params"] == 56_714
+    # the ten digits, and the bundled model's 11th class 'none' (not a digit) when present
+    assert manifest["labels"][:10] == [str(d) for d in range(10)]
+    assert manifest["labels"][10:] in ([], ["none"])
+    assert manifest["labels"] == classifier.labels
+    # the reference network: 56,714 parameters, plus 65 for the 'none' output (64 + bias)
+    assert manifest["architecture"]["params"] == 56_714 + 65 * (len(manifest["labels"]) - 10)
     assert manifest["input"]["dtype"] == "int8" == classifier.input_dtype.name
     assert manifest["input"]["quantization"]["zero_point"] == -128 == classifier.input_zero_point
     assert classifier.input_scale == pytest.approx(1 / 255)

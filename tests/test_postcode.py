@@ -183,7 +183,9 @@ def test_gray_and_bgra_frames_are_accepted(reader, generator):
     gray = read_postcode(reader, cv2.cvtColor(envelope.image, cv2.COLOR_BGR2GRAY), "de")
     bgra = read_postcode(reader, cv2.cvtColor(envelope.image, cv2.COLOR_BGR2BGRA), "de")
     assert bgra.code == bgr.code
-    assert gray.code in (bgr.code, None)  # no colour: never a different code
+    # without colour a box field may be found or missed, but no code other than the
+    # written one (or the colour read's) is ever returned
+    assert gray.code in (bgr.code, envelope.code, None)
 
 
 # -------------------------------------------------------------------------------- CLI
