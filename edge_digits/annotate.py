@@ -24,6 +24,16 @@ def _scaled(box: Box, scale: float) -> tuple[tuple[int, int], tuple[int, int]]:
             (int(round(box.right * scale)), int(round(box.bottom * scale))))
 
 
+def bgr_copy(frame: np.ndarray) -> np.ndarray:
+    """A BGR copy of a validated gray, BGR or BGRA frame, to draw on."""
+    frame = check_frame(frame)
+    if frame.ndim == 2 or frame.shape[2] == 1:
+        return cv2.cvtColor(frame.reshape(frame.shape[:2]), cv2.COLOR_GRAY2BGR)
+    if frame.shape[2] == 4:
+        return cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
+    return frame.copy()
+
+
 def draw_reading(frame: np.ndarray, reading: Reading, scale: float = 1.0) -> np.ndarray:
     """A BGR copy of ``frame`` with ``reading`` drawn on it.
 
@@ -35,13 +45,7 @@ def draw_reading(frame: np.ndarray, reading: Reading, scale: float = 1.0) -> np.
     scale : float
         Factor from the read frame's pixels to ``frame``'s pixels.
     """
-    frame = check_frame(frame)
-    if frame.ndim == 2 or frame.shape[2] == 1:
-        picture = cv2.cvtColor(frame.reshape(frame.shape[:2]), cv2.COLOR_GRAY2BGR)
-    elif frame.shape[2] == 4:
-        picture = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
-    else:
-        picture = frame.copy()
+    picture = bgr_copy(frame)
     thickness = max(1, int(round(picture.shape[1] / 400)))
     font = max(0.4, picture.shape[1] / 1200)
     for string in reading.strings:

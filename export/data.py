@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from edge_digits.models import sha256_of
+
 from .errors import DataError
 
 #: key -> (shape after the first axis, dtype) of a Keras-format mnist.npz
@@ -41,14 +43,6 @@ class Mnist:
     y_test: np.ndarray  #: (M,) uint8
     source: str  #: the .npz path, or "keras.datasets.mnist"
     sha256: str  #: of the .npz file, or of the arrays' bytes when downloaded by Keras
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _sha256_arrays(arrays: dict) -> str:
@@ -104,7 +98,7 @@ def load_npz(path: str | Path) -> Mnist:
                         "expected a Keras-format mnist.npz") from exc
     arrays = validate(arrays, str(path))
     return Mnist(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"],
-                 source=str(path), sha256=_sha256_file(path))
+                 source=str(path), sha256=sha256_of(path))
 
 
 def load_mnist(path: str | Path | None = None) -> Mnist:

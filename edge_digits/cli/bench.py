@@ -15,16 +15,7 @@ import json
 import sys
 
 from ..bench import SAMPLES_DIR, pin_to_one_core, run_benchmarks
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+from .common import threads_type
 
 
 def _non_negative(text: str) -> int:
@@ -42,7 +33,7 @@ def add_parser(subparsers) -> None:
         "bench", help="measure init time, latency and memory on this device",
         description="Benchmark classify and reading end to end on the bundled sample frames: "
                     "init time, first inference, warm-up, then mean, std, p50, p95 and peak RSS.")
-    parser.add_argument("--threads", type=_positive, default=1,
+    parser.add_argument("--threads", type=threads_type, default=1,
                         help="interpreter threads (default 1; with 1 the process is pinned to one core)")
     parser.add_argument("--model", default=None, help="a .tflite model (default: the bundled int8 model)")
     parser.add_argument("--backend", default="auto",
@@ -50,7 +41,7 @@ def add_parser(subparsers) -> None:
                         help="TFLite interpreter (default: the first one installed)")
     parser.add_argument("--frames", default=str(SAMPLES_DIR),
                         help="folder of frames to read (default: the bundled samples)")
-    parser.add_argument("--runs", type=_positive, default=200, help="timed calls per benchmark (default 200)")
+    parser.add_argument("--runs", type=threads_type, default=200, help="timed calls per benchmark (default 200)")
     parser.add_argument("--warmup", type=_non_negative, default=20,
                         help="untimed calls before timing (default 20)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one core")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..frame import check_frame
+from ..annotate import bgr_copy
 from .decide import PostcodeResult
 
 READ = (40, 170, 40)  #: BGR of a read code
@@ -20,13 +20,7 @@ REJECTED = (30, 30, 220)  #: BGR of a rejected candidate and the reason
 
 def draw_postcode(frame: np.ndarray, result: PostcodeResult) -> np.ndarray:
     """A BGR copy of ``frame`` with ``result`` drawn on it."""
-    frame = check_frame(frame)
-    if frame.ndim == 2 or frame.shape[2] == 1:
-        picture = cv2.cvtColor(frame.reshape(frame.shape[:2]), cv2.COLOR_GRAY2BGR)
-    elif frame.shape[2] == 4:
-        picture = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
-    else:
-        picture = frame.copy()
+    picture = bgr_copy(frame)
     thickness = max(1, int(round(picture.shape[1] / 400)))
     font = max(0.4, picture.shape[1] / 1400)
     colour = READ if result.accepted else REJECTED
