@@ -175,7 +175,7 @@ def test_keras(benchmark, keras_model, patches, count, call):
              model="model.keras" if "trained" in weights and "untrained" not in weights else None,
              items=count, weights=weights, keras_version=__import__("keras").__version__)
     probabilities = np.asarray(benchmark(run, x))
-    assert probabilities.shape == (count, 10)
+    assert probabilities.shape == (count, int(model.outputs[0].shape[-1]))  # 10, or 11 with 'none' 
 
 
 def test_tflite_runtime(quick, one_core):
@@ -296,5 +296,5 @@ def test_batches_match_single_calls(mnist_test, count):
         one_by_one = np.concatenate([single.classify(image) for image in images])
     np.testing.assert_array_equal(together, one_by_one)
     np.testing.assert_array_equal(again, together)
-    assert together.dtype == np.float32 and together.shape == (count, 10)
+    assert together.dtype == np.float32 and together.shape == (count, batched.num_classes)
     assert (together.argmax(axis=1) == mnist_test[1][:count]).mean() >= 0.9
