@@ -50,6 +50,7 @@ How, and why each step:
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -344,6 +345,18 @@ def _group_lines(blobs: list[_Blob], min_height: float) -> list[list[_Blob]]:
     return [sorted(lines[k], key=lambda b: b.x0) for k in order]
 
 
+def _percentile75(values: list) -> float:
+    """``np.percentile(values, 75)`` (linear) of a short list of integer-valued numbers,
+    without numpy's overhead (called once per line). Exact here: the interpolation weight
+    is a multiple of 1/4, so every step is exact in float64."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * 0.75
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    weight = position - low
+    return float(ordered[low] + (ordered[high] - ordered[low]) * weight)
+
+
 def _fragments(a: _Blob, b: _Blob, line_height: float) -> bool:
     """True when ``a`` and its right neighbour ``b`` may be one digit broken in two: they
     almost touch, overlap vertically, and together are no wider than one digit."""
@@ -496,7 +509,7 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
         return []
     # a line's height: from the blobs tall enough to be digits (attached pieces would
     # pull it down)
-    heights = [float(np.percentile([b.height for b in line if b.height >= min_h] or [min_h], 75))
+    heights = [_percentile75([b.height for b in line if b.height >= min_h] or [min_h])
                for line in lines]
     tallest = max(h for h, line in zip(heights, lines) if len(line) > 1 or len(lines) == 1) \
         if any(len(line) > 1 for line in lines) or len(lines) == 1 else max(heights)
@@ -576,8 +589,8 @@ class _FullDarkness:
         wy0 = max(0, min(b.y0 for b in blobs) - 2)
         wx1 = min(background.shape[1], max(b.x1 for b in blobs) + 2)
         wy1 = min(background.shape[0], max(b.y1 for b in blobs) + 2)
-        self.x0, self.y0 = int(np.floor(wx0 * sx)), int(np.floor(wy0 * sy))
-        x1, y1 = min(full_w, int(np.ceil(wx1 * sx))), min(full_h, int(np.ceil(wy1 * sy)))
+        self.x0, self.y0 = math.floor(wx0 * sx), math.floor(wy0 * sy)
+        x1, y1 = min(full_w, math.ceil(wx1 * sx)), min(full_h, math.ceil(wy1 * sy))
         self.shape = (full_h, full_w)
         region = gray[self.y0:y1, self.x0:x1]
         if sx == 1.0 and sy == 1.0:
@@ -595,7 +608,11 @@ class _FullDarkness:
 
 def _stretch(dark: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Masked darkness scaled so that the darkest fifth of the ink saturates (like MNIST)."""
-    dark = cv2.bitwise_and(dark, dark, mask=mask)
+    return _stretch_masked(cv2.bitwise_and(dark, dark, mask=mask))
+
+
+def _stretch_masked(dark: np.ndarray) -> np.ndarray:
+    """:func:`_stretch` of darkness already masked (zero outside the ink)."""
     hist = cv2.calcHist([dark], [0], None, [256], [0, 256]).ravel()
     hist[0] = 0
     total = hist.sum()
@@ -611,15 +628,14 @@ def _crop(full_dark: "_FullDarkness", labels: np.ndarray, blob: _Blob, sx: float
     pad = 1
     wx0, wy0 = max(0, blob.x0 - pad), max(0, blob.y0 - pad)
     wx1, wy1 = min(labels.shape[1], blob.x1 + pad), min(labels.shape[0], blob.y1 + pad)
-    x0, y0 = int(np.floor(wx0 * sx)), int(np.floor(wy0 * sy))
-    x1, y1 = min(full_w, int(np.ceil(wx1 * sx))), min(full_h, int(np.ceil(wy1 * sy)))
+    x0, y0 = math.floor(wx0 * sx), math.floor(wy0 * sy)
+    x1, y1 = min(full_w, math.ceil(wx1 * sx)), min(full_h, math.ceil(wy1 * sy))
     region_labels = labels[wy0:wy1, wx0:wx1]
     if len(blob.labels) == 1:
         mask = (region_labels == blob.labels[0]).view(np.uint8)
     else:
         mask = np.isin(region_labels, blob.labels).view(np.uint8)
-    if blob.cut is not None:
-        mask = mask.copy()
+    if blob.cut is not None:  # the mask is a new array: cut it in place
         cx0, cx1 = blob.cut[0] - wx0, blob.cut[1] - wx0
         mask[:, :max(0, cx0)] = 0
         mask[:, max(0, cx1):] = 0
@@ -629,7 +645,9 @@ def _crop(full_dark: "_FullDarkness", labels: np.ndarray, blob: _Blob, sx: float
         # anti-aliased edges and thin ends of strokes by up to that much, so grow it by most of
         # a work pixel (the crop keeps only the component's ink, so neighbours stay out).
         mask = cv2.dilate(mask, _dilate_kernel(sx, sy))
-    ink = _stretch(full_dark.crop(x0, y0, x1, y1), mask)
+    # the mask is 0/1 (a boolean view, resized and dilated): multiplying masks the darkness
+    # exactly as a masked bitwise_and does, several times faster on crops this small
+    ink = _stretch_masked(full_dark.crop(x0, y0, x1, y1) * mask)
     bx, by, bw, bh = cv2.boundingRect(ink)
     if bw and bh:
         ink = ink[by:by + bh, bx:bx + bw]
