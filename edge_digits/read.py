@@ -98,6 +98,16 @@ def _shape_prior(parts, height: int) -> float:
     return penalty / len(parts)
 
 
+def _median(values: list) -> float:
+    """``np.median`` of a short list of integers (exact: the mean of two integers is exact
+    in float64), without numpy's overhead."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
 class DigitReader:
     """Reads the digit strings of a frame with a loaded classifier.
 
@@ -163,6 +173,10 @@ class DigitReader:
                     inks.extend(part.ink for part in split)
         probabilities = self._probabilities(inks)
         digit_columns = [i for i, v in enumerate(self._values) if v is not None]
+        # each crop's best digit probability and its log, for all crops at once (the same
+        # element-wise values as per segmentation, without numpy's per-call overhead)
+        best = probabilities[:, digit_columns].max(axis=1)
+        log_best = np.log(np.maximum(best, 1e-6))
         position = 0
         result = []
         for line in lines:
@@ -178,23 +192,25 @@ class DigitReader:
                     continue
                 segmentations = [(candidate,)] + list(candidate.splits)
                 rows = []
+                starts = []
                 for segmentation in segmentations:
+                    starts.append(position)
                     rows.append(probabilities[position:position + len(segmentation)])
                     position += len(segmentation)
                 height = max(candidate.box.height, 1)
-                scores = [float(np.mean(np.log(np.maximum(r[:, digit_columns].max(axis=1), 1e-6))))
+                scores = [float(np.mean(log_best[at0:at0 + len(segmentation)]))
                           + _shape_prior(segmentation, height)
-                          for segmentation, r in zip(segmentations, rows)]
+                          for segmentation, at0 in zip(segmentations, starts)]
                 first = 1 if candidate.split_first else 0
                 choice = first
                 # Another segmentation is considered only when the first guess is not
                 # confidently digits: halves of a wide '0' are often confident '1's too.
                 doubt = self.options.split_doubt
                 if candidate.splits and len(line) >= 3:
-                    others = float(np.median(widths[:at] + widths[at + 1:]))
+                    others = _median(widths[:at] + widths[at + 1:])
                     if candidate.box.width >= self.options.split_wide * others:
                         doubt = max(doubt, self.options.wide_doubt)
-                if rows[first][:, digit_columns].max(axis=1).min() < doubt:
+                if best[starts[first]:starts[first] + len(segmentations[first])].min() < doubt:
                     for index, score in enumerate(scores):
                         if index != first and score > scores[choice] + self.options.split_margin:
                             choice = index
