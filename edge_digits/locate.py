@@ -614,12 +614,13 @@ def _stretch(dark: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def _stretch_masked(dark: np.ndarray) -> np.ndarray:
     """:func:`_stretch` of darkness already masked (zero outside the ink)."""
-    hist = cv2.calcHist([dark], [0], None, [256], [0, 256]).ravel()
-    hist[0] = 0
-    total = hist.sum()
+    # histogram of the ink values 1..255 only (bin j holds value j + 1): the cumulative
+    # count's last entry is the number of ink pixels (float32, exact below 2**24)
+    cumulative = np.cumsum(cv2.calcHist([dark], [0], None, [255], [1, 256]))
+    total = cumulative[-1]
     if total == 0:
         return dark
-    core = int(np.searchsorted(np.cumsum(hist), 0.8 * total))
+    core = 1 + int(np.searchsorted(cumulative, 0.8 * total))
     return cv2.convertScaleAbs(dark, alpha=255.0 / max(core, 1))
 
 
