@@ -646,7 +646,13 @@ def _crop(full_dark: "_FullDarkness", labels: np.ndarray, blob: _Blob, sx: float
         # One work pixel covers ~sx x sy frame pixels: the nearest-neighbour mask misses the
         # anti-aliased edges and thin ends of strokes by up to that much, so grow it by most of
         # a work pixel (the crop keeps only the component's ink, so neighbours stay out).
-        mask = cv2.dilate(mask, _dilate_kernel(sx, sy))
+        reach_x, reach_y = max(1, int(sx)), max(1, int(sy))
+        if reach_x == reach_y:
+            # the same square dilation as one (2r+1)-square kernel, and faster here: OpenCV
+            # builds its rectangle kernel itself instead of checking ours
+            mask = cv2.dilate(mask, None, iterations=reach_x)
+        else:
+            mask = cv2.dilate(mask, _dilate_kernel(sx, sy))
     # the mask is 0/1 (a boolean view, resized and dilated): multiplying masks the darkness
     # exactly as a masked bitwise_and does, several times faster on crops this small
     ink = _stretch_masked(full_dark.crop(x0, y0, x1, y1) * mask)
