@@ -10,22 +10,11 @@ mean "one core". The full suite with its peers (Keras, tf.lite, tflite-runtime) 
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
 from ..bench import SAMPLES_DIR, pin_to_one_core, run_benchmarks
-from .common import threads_type
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
+from .common import int_at_least, threads_type
 
 
 def add_parser(subparsers) -> None:
@@ -42,7 +31,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--frames", default=str(SAMPLES_DIR),
                         help="folder of frames to read (default: the bundled samples)")
     parser.add_argument("--runs", type=threads_type, default=200, help="timed calls per benchmark (default 200)")
-    parser.add_argument("--warmup", type=_non_negative, default=20,
+    parser.add_argument("--warmup", type=int_at_least(0), default=20,
                         help="untimed calls before timing (default 20)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one core")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
