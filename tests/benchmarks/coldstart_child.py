@@ -28,15 +28,22 @@ def current_rss_mb() -> float | None:
     return None
 
 
+def phase_marker():
+    """``(phases, memory, mark)``: ``mark(name)`` records the milliseconds since the last
+    mark (the first since START) and the resident memory after the step."""
+    phases, memory, last = {}, {"python": current_rss_mb()}, [START]
+
+    def mark(name: str) -> None:
+        now = time.perf_counter()
+        phases[name], memory[name], last[0] = (now - last[0]) * 1e3, current_rss_mb(), now
+
+    return phases, memory, mark
+
+
 def edge_digits_run(frame_path: str) -> dict:
     # The same modules `from edge_digits import DigitReader` imports, one at a time, so
     # that each one's share of the start-up time and memory shows.
-    phases, memory, last = {}, {"python": current_rss_mb()}, START
-
-    def mark(name: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        phases[name], memory[name], last = (now - last) * 1e3, current_rss_mb(), now
+    phases, memory, mark = phase_marker()
 
     import numpy  # noqa: F401
     mark("import numpy")
@@ -56,12 +63,7 @@ def edge_digits_run(frame_path: str) -> dict:
 
 def classify_only_run() -> dict:
     """numpy + LiteRT + the classifier on 8 blank patches, without OpenCV: the stack's floor."""
-    phases, memory, last = {}, {"python": current_rss_mb()}, START
-
-    def mark(name: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        phases[name], memory[name], last = (now - last) * 1e3, current_rss_mb(), now
+    phases, memory, mark = phase_marker()
 
     import numpy as np
     mark("import numpy")
