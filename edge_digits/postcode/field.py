@@ -6,13 +6,15 @@
 Two kinds of :class:`Field`, each a left-to-right list of ink crops (one per digit, white on
 black, ready for :func:`~edge_digits.normalize.normalize_digit`):
 
-- ``"boxes"``: a row of three or more pre-printed boxes of about the same size (red, orange,
-  any colour, grey or black), found from two straight horizontal lines a box height apart
-  and box sides at regular steps between them (see :func:`_band_cells`). Each box gives one
-  crop cut from the full-resolution frame, with the box lines dropped: red and orange lines
-  vanish in the red channel ("drop-out colour", as form readers do); dark lines are masked
-  out and the strokes that crossed them re-joined, so that digits that touch or cross a
-  line survive and the lines are not read as 1s. An empty box gives an empty crop (None).
+- ``"boxes"``: a row of three or more pre-printed boxes of about the same size, equally
+  spaced (red, orange, green, grey, black: any colour), found from their interiors: the
+  holes of a mask of dark-in-any-channel lines that are box-sized and rectangular seed a
+  row, and the row's pitch then predicts the boxes whose holes a digit broke, kept where
+  the mask outlines them (see :func:`_hole_rows`). Each box gives one crop cut from the
+  full-resolution red channel (red and orange lines fade there, the "drop-out colour"
+  of form readers), with the box's own lines found again at full resolution and
+  dropped, then put back where a stroke crosses them, so that digits that touch or cross
+  a line survive and the lines are not read as 1s. An empty box gives no crop (None).
 - ``"line"``: a run of digit-sized marks on one written line separated from the rest of the
   line by word gaps (the code at the start or end of a city line). Marks that are flat and
   short between two digits are taken for a hyphen and recorded as a separator.
@@ -52,9 +54,6 @@ class FieldOptions:
     max_digit: float = 0.16
     #: a gap wider than this times the line's digit height ends a token (a word gap)
     word_gap: float = 0.6
-    #: also seek box lines in gray (thin red or orange lines lose their colour to the
-    #: downscale and to JPEG): +2 points of box rows found on the generated set, ~1.5 ms
-    gray_lines: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,43 +74,38 @@ class _Work:
     channel: np.ndarray  #: (H, W) full-resolution ink channel (red, or gray), a view
     ink_image: np.ndarray  #: ink channel at ``ink_scale``
     ink_scale: float
-    line_image: np.ndarray  #: ink channel at ``colour_scale``, where dark box lines are sought
-    reddish: np.ndarray | None  #: 255 where the frame is reddish, at ``colour_scale``
+    line_image: np.ndarray  #: darkest channel at ``colour_scale``, where box lines are sought
     colour_scale: float
-    gray: np.ndarray | None = None  #: gray at ``colour_scale`` (thin coloured lines)
 
 
-def _work(frame: np.ndarray, gray_lines: bool = True) -> _Work:
+def _work(frame: np.ndarray) -> _Work:
     """Scale the frame down for finding; keep the full-resolution ink channel for crops.
 
     The ink channel is the red channel of a colour frame: blue and black pens stay dark
     while red and orange pre-printed boxes and red postmarks fade into the paper (the
-    "drop-out colour" of form readers).
+    "drop-out colour" of form readers). Box lines are sought in the darkest of the three
+    channels instead: a line of any colour (red, orange, green, grey, black) is dark in at
+    least one channel while white, cream or tinted paper is light in all three, so even a
+    one-pixel orange line that the downscale and JPEG have washed out keeps its contrast
+    there (in gray it keeps only a third of it).
     """
     height, width = frame.shape[:2]
     colour_scale = min(1.0, COLOUR_WIDTH / width)
     ink_scale = min(1.0, INK_WIDTH / width)
     def size(scale):
         return (max(1, int(round(width * scale))), max(1, int(round(height * scale))))
-    if frame.ndim == 2:
-        half = frame if colour_scale == 1.0 else cv2.resize(frame, size(colour_scale),
-                                                            interpolation=cv2.INTER_AREA)
-        small = half if ink_scale == colour_scale else cv2.resize(
-            half, size(ink_scale), interpolation=cv2.INTER_AREA)
-        return _Work(frame, small, ink_scale, half, None, colour_scale)
     # INTER_AREA by two is fast (a SIMD path); from there to the ink width is cheap
     half = frame if colour_scale == 1.0 else cv2.resize(frame, size(colour_scale),
                                                         interpolation=cv2.INTER_AREA)
+    if frame.ndim == 2:
+        small = half if ink_scale == colour_scale else cv2.resize(
+            half, size(ink_scale), interpolation=cv2.INTER_AREA)
+        return _Work(frame, small, ink_scale, half, colour_scale)
     blue, green, red = cv2.split(half)
-    # reddish: red at least ~18% above both green and blue (red, vermilion, orange,
-    # magenta), relative so that it holds in shadow and for one-pixel lines that the
-    # downscale mixed with paper; cream and kraft paper stay below
-    reddish = cv2.subtract(cv2.convertScaleAbs(red, alpha=0.85), cv2.max(green, blue))
-    _, reddish = cv2.threshold(reddish, 3, 255, cv2.THRESH_BINARY)
+    darkest = cv2.min(cv2.min(blue, green), red)
     ink_image = red if ink_scale == colour_scale else cv2.resize(
         red, size(ink_scale), interpolation=cv2.INTER_AREA)
-    gray = cv2.cvtColor(half, cv2.COLOR_BGR2GRAY) if gray_lines else None
-    return _Work(frame[:, :, 2], ink_image, ink_scale, red, reddish, colour_scale, gray)
+    return _Work(frame[:, :, 2], ink_image, ink_scale, darkest, colour_scale)
 
 
 def _ink_mask(ink_image: np.ndarray) -> np.ndarray:
@@ -125,144 +119,163 @@ def _block(image: np.ndarray) -> int:
     return max(9, (min(image.shape) // 12) | 1)
 
 
-def _band_cells(lines: np.ndarray, min_side: int, max_side: int, scale: float) -> list[tuple]:
-    """Boxes in a mask of box-line pixels, as (x, y, w, h) interiors in frame pixels.
+def _hole_cells(lines: np.ndarray, min_side: int, max_side: int) -> list[tuple]:
+    """Box interiors: the holes of the line mask that are box-sized and nearly rectangular.
 
-    A box row has a top and a bottom line: two straight horizontal runs, one above the
-    other at a box's height, about as long as each other. Between them, the box sides are
-    the columns that the mask covers over (nearly) the whole band height; a pen stroke that
-    crosses a line adds ink but never removes a side, and an upright stroke (a 1) seldom
-    spans the whole box. Boxes drawn apart give one band each; joined boxes share a band.
+    Returns (x, y, w, h) in the mask's pixels. A pen stroke that touches a line from inside
+    only notches its box's hole; a digit's own loops are holes too, but they lie inside a
+    box's hole (dropped here) or are oval and rarely in a row of equal ones (see _rows).
     """
-    # three rows tall: a one-pixel line that is slightly rotated stays one horizontal run
-    thick = cv2.dilate(lines, np.ones((3, 1), np.uint8))
-    horizontal = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(
-        cv2.MORPH_RECT, (min_side, 1)))
-    # outer contours are ~3x cheaper than labelling here (OpenCV 5, one core)
-    contours, hierarchy = cv2.findContours(horizontal, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is not None:  # outer boundaries only (see _line_fields)
-        contours = [c for c, link in zip(contours, hierarchy[0]) if link[3] < 0]
-    segments, segments_area = [], {}
-    for contour in contours:
+    contours, hierarchy = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    holes = []
+    for contour, link in zip(contours, hierarchy[0]):
+        if link[3] < 0:
+            continue  # an outer boundary, not a hole
         x, y, w, h = cv2.boundingRect(contour)
-        if w < min_side:
+        if not (min_side <= w <= max_side and min_side <= h <= max_side
+                and 0.5 * h <= w <= 2.0 * h):
             continue
-        # a line's thickness: its area over its length (less the two rows the dilation added)
-        thickness = cv2.countNonZero(horizontal[y:y + h, x:x + w]) / w
-        if thickness <= max(8, 0.7 * min_side):  # thin: a line, not a blot or a stamp
-            segments.append((x, y, w, h))
-            segments_area[(x, y, w, h)] = max(1.0, thickness - 2)
-    segments.sort(key=lambda seg: seg[1])
-    back = 1.0 / scale
-    cells = []
-    for index, top_line in enumerate(segments):
-        tx, ty, tw, th = top_line
-        # the lines below that could close a row with this one; a pen stroke inside the
-        # boxes (a 7's bar) may match too, but seldom gives regular sides
-        best, best_likeness = [], 0.0
-        for bottom_line in segments[index + 1:]:
-            bx, by, bw, bh = bottom_line
-            distance = (by + bh / 2) - (ty + th / 2)
-            if distance < min_side:
-                continue
-            if distance > max_side:
-                break
-            overlap = min(tx + tw, bx + bw) - max(tx, bx)
-            # (a pen stroke crossing a line may have cut it short: compare with the shorter)
-            if overlap < 0.7 * min(tw, bw) or overlap < 0.6 * distance:
-                continue
-            found = _row_between(lines, horizontal, top_line, bottom_line,
-                                 segments_area[top_line], back)
-            # the real bottom line is about as long as the top line; a run of bold pen
-            # strokes across the boxes is shorter
-            likeness = min(tw, bw) / max(tw, bw)
-            if found and likeness > best_likeness:
-                best, best_likeness = found, likeness
-        cells.extend(best)
-    return cells
+        if cv2.contourArea(contour) < 0.55 * w * h:
+            continue  # not a rectangle: the space between letters, a stamp's picture
+        holes.append((x, y, w, h))
+    # a hole inside another's box is a digit's loop (a 0 in its box)
+    holes.sort(key=lambda c: -c[2] * c[3])
+    kept: list[tuple] = []
+    for x, y, w, h in holes:
+        if not any(kx <= x and ky <= y and x + w <= kx + kw and y + h <= ky + kh
+                   for kx, ky, kw, kh in kept):
+            kept.append((x, y, w, h))
+    return kept
 
 
-def _row_between(lines, horizontal, top_line, bottom_line, thickness, back) -> list[tuple]:
-    """The boxes between two horizontal lines, or [] if their sides are not regular."""
-    tx, ty, tw, th = top_line
-    bx, by, bw, bh = bottom_line
-    width = lines.shape[1]
-    # the row spans the longer of its two lines (the other may be cut short)
-    x0, x1 = (tx, tx + tw) if tw >= bw else (bx, bx + bw)
-    # the lines' bounding boxes include their slant: the band between them is safely
-    # inside the boxes; the box height is the distance between the lines' centres
-    y0, y1 = ty + th, by
-    band_height = (by + bh / 2) - (ty + th / 2)
-    left_edge = max(x0 - 3, 0)
-    inner = lines[y0:y1, left_edge:min(x1 + 3, width)]
-    if inner.shape[0] < 3:
-        return []
-    coverage = (cv2.dilate(inner, np.ones((1, 3), np.uint8)) > 0).mean(axis=0)
-    # a side may stand a little off its regular place (thick sides, overhanging ends)
-    reach = max(1, int(0.1 * band_height))
-    coverage = cv2.dilate(coverage.astype(np.float32)[None, :],
-                          np.ones((1, 2 * reach + 1), np.uint8))[0]
-    span = x1 - x0
-    first, last = x0 - left_edge, min(x1 - left_edge, coverage.size - 1)
-    if coverage[first] < 0.85 or coverage[last] < 0.85:
-        return []  # no side at an end: not a row of boxes (text, a stroke, a stamp)
-    best, best_score = 0, 0.0
-    for boxes in range(max(1, int(np.ceil(span / (1.6 * band_height)))),
-                       int(span / (0.6 * band_height)) + 1):
-        positions = np.minimum((first + np.arange(boxes + 1) * (span / boxes)).astype(int), last)
-        found = coverage[positions]
-        # every side there; more boxes win only if their sides are as solid (a pen
-        # stroke in the middle of each box is not a side)
-        if found.min() >= 0.85 and found.mean() >= 0.97 * best_score:
-            best, best_score = boxes, max(best_score, float(found.mean()))
-    if not best:
-        return []
-    step = span / best
-    # interiors: between the lines' centres, less half a line on each side; the row may be
-    # slanted (rotation, perspective): follow each line's slope
-    thickness = min(thickness, 0.2 * band_height)
-    top_left, top_slope = _line_course(horizontal, tx, ty, tw, th)
-    bottom_left, bottom_slope = _line_course(horizontal, bx, by, bw, bh)
-    cells = []
-    for k in range(best):
-        left = x0 + k * step + thickness / 2
-        centre = left + (step - thickness) / 2
-        top = top_left + top_slope * (centre - tx) + thickness / 2
-        bottom = bottom_left + bottom_slope * (centre - bx) - thickness / 2
-        if bottom - top < 0.5 * band_height:
-            continue
-        cells.append((int(round(left * back)), int(round(top * back)),
-                      int(round((step - thickness) * back)), int(round((bottom - top) * back))))
-    return cells
+def _outline(lines: np.ndarray, support: np.ndarray, x: int, y: int, w: int, h: int) -> float:
+    """Fraction of a box's outline (the pixels just outside interior x, y, w, h) that the
+    line mask covers (``support``: the mask dilated by one pixel); 0 when the box is not
+    wholly in the frame or solid ink fills part of its inside (a dark table beyond the
+    paper's edge, a stamp: a written digit's strokes are thin)."""
+    height, width = support.shape
+    if x < 1 or y < 1 or x + w >= width or y + h >= height:
+        return 0.0
+    top = support[y - 1, x:x + w]
+    bottom = support[y + h, x:x + w]
+    left = support[y:y + h, x - 1]
+    right = support[y:y + h, x + w]
+    outline = float(top.sum() + bottom.sum() + left.sum() + right.sum()) / (2 * (w + h))
+    if outline < 0.7:
+        return outline
+    inside = lines[y + 2:y + h - 2, x + 2:x + w - 2]
+    if inside.size:
+        full = inside > 0
+        # solid ink across the box: the table beyond the paper's edge, a stamp, a bar
+        if (np.count_nonzero(full.mean(axis=0) > 0.9) > 0.2 * full.shape[1] or
+                np.count_nonzero(full.mean(axis=1) > 0.9) > 0.2 * full.shape[0]):
+            return 0.0
+    return outline
 
 
-def _line_course(horizontal: np.ndarray, x: int, y: int, w: int, h: int) -> tuple[float, float]:
-    """(centre row at column x, slope) of a nearly horizontal line in its bounding box."""
-    def centre_row(column):
-        rows = np.flatnonzero(horizontal[y:y + h, column])
-        return y + float(rows.mean()) if rows.size else y + h / 2.0
-    left, right = centre_row(x + 1), centre_row(x + w - 2)
-    return left, (right - left) / max(1, w - 3)
+def _best_box(lines, support, x, y, w, h, shifts, reach_y) -> tuple[float, tuple]:
+    """The best-covered outline of a w x h box near (x, y), over the given x shifts."""
+    best, best_box = 0.0, (x, y, w, h)
+    for dx in shifts:
+        for dy in range(-reach_y, reach_y + 1):
+            coverage = _outline(lines, support, x + dx, y + dy, w, h)
+            if coverage > best:
+                best, best_box = coverage, (x + dx, y + dy, w, h)
+    return best, best_box
 
 
-def _rows(cells, min_boxes: int) -> list[list[tuple]]:
-    """Group cells of about the same size into horizontal rows of ``min_boxes`` or more."""
-    rows: list[list[tuple]] = []
-    for cell in sorted(set(cells), key=lambda c: c[0]):
+def _hole_rows(holes: list[tuple], lines: np.ndarray, min_boxes: int,
+               max_boxes: int = 12) -> list[list[tuple]]:
+    """Rows of equal, equally spaced boxes, seeded by their holes and grown along the row.
+
+    Holes of about the same size, side by side on one line, seed a row; its step (box
+    pitch) and size then predict the boxes whose holes were lost (a digit touching two
+    sides splits one, a thin line broken by the camera opens one): a box is put in the
+    row where the line mask outlines it, between and beyond the seeds.
+    """
+    seeds: list[list[tuple]] = []
+    for cell in sorted(holes):
         x, y, w, h = cell
-        for row in rows:
+        best, best_gap = None, None
+        for row in seeds:
             rx, ry, rw, rh = row[-1]
-            if abs(x - rx) < 0.5 * rw and abs(y - ry) < 0.5 * rh:
-                break  # the same box found twice (from colour and from dark lines)
-            same_size = 0.75 <= h / rh <= 1.33 and 0.6 <= w / rw <= 1.6
-            aligned = abs((y + h / 2) - (ry + rh / 2)) < 0.35 * rh
+            same_size = 0.8 <= h / rh <= 1.25 and 0.8 <= w / rw <= 1.25
+            aligned = abs((y + h / 2) - (ry + rh / 2)) < 0.3 * rh
             gap = x - (rx + rw)
-            if same_size and aligned and -0.2 * rw <= gap <= 0.9 * rw:
-                row.append(cell)
-                break
+            if same_size and aligned and -0.1 * rw <= gap <= 3.6 * rw and (
+                    best_gap is None or gap < best_gap):
+                best, best_gap = row, gap
+        if best is None:
+            seeds.append([cell])
         else:
-            rows.append([cell])
-    return [row for row in rows if len(row) >= min_boxes]
+            best.append(cell)
+    support = cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0
+    rows = []
+    for seed in seeds:
+        if len(seed) < 2:
+            continue
+        row = _grow_row(seed, lines, support, max_boxes)
+        if len(row) >= min_boxes:
+            rows.append(row)
+    return rows
+
+
+def _grow_row(seed: list[tuple], lines: np.ndarray, support: np.ndarray,
+              max_boxes: int) -> list[tuple]:
+    """The boxes of the row that ``seed`` (two or more holes) starts, left to right."""
+    width = float(np.median([w for _, _, w, _ in seed]))
+    height = float(np.median([h for _, _, _, h in seed]))
+    # holes much off the row's size are notched or leaking: their boxes are predicted
+    seed = [c for c in seed if abs(c[2] - width) <= 0.15 * width + 1
+            and abs(c[3] - height) <= 0.15 * height + 1]
+    if len(seed) < 2:
+        return seed
+    width, height = int(round(width)), int(round(height))
+    centres = [(x + w / 2, y + h / 2) for x, y, w, h in seed]
+    steps = np.diff([c[0] for c in centres])
+    # the pitch: a box and its line, or a box and the gap between separate boxes; the
+    # shortest step may span a lost box or two
+    shortest = float(steps.min())
+    step = shortest / max(1, int(round(shortest / (1.15 * width))))
+    if step < 0.9 * width:
+        return []
+    slope = (centres[-1][1] - centres[0][1]) / max(1.0, centres[-1][0] - centres[0][0])
+    reach_y = max(2, int(0.08 * height))
+    reach = max(2, int(0.4 * width))
+
+    def boxed(cx, cy):
+        return (int(round(cx - width / 2)), int(round(cy - height / 2)), width, height)
+    row = [boxed(*c) for c in centres]
+    filled = [row[0]]
+    for previous, cell, distance in zip(row, row[1:], steps):
+        missing = int(round(distance / step)) - 1
+        for k in range(1, missing + 1):
+            t = k / (missing + 1)
+            guess = boxed(previous[0] + width / 2 + t * distance,
+                          previous[1] + height / 2 + t * (cell[1] - previous[1]))
+            coverage, box = _best_box(lines, support, *guess, range(-reach, reach + 1),
+                                      reach_y)
+            if coverage >= 0.7:
+                filled.append(box)
+        filled.append(cell)
+    # grow outwards while the next box is outlined; a wider gap (the hyphen between
+    # Japanese 3 + 4 boxes) is allowed by shifting the guess away from the row
+    for direction in (1, -1):
+        while len(filled) < max_boxes:
+            end = filled[-1] if direction > 0 else filled[0]
+            guess = (int(round(end[0] + direction * step)),
+                     int(round(end[1] + direction * step * slope)), width, height)
+            shifts = range(-2, reach + 1) if direction > 0 else range(-reach, 3)
+            coverage, box = _best_box(lines, support, *guess, shifts, reach_y)
+            if coverage < 0.7:
+                break
+            if direction > 0:
+                filled.append(box)
+            else:
+                filled.insert(0, box)
+    return filled
 
 
 def _merge_rows(rows: list[list[tuple]], lengths) -> list[list[tuple]]:
@@ -307,8 +320,87 @@ def _crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.nda
     return cv2.bitwise_and(soft, binary)
 
 
+def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
+               iy1: int) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]]:
+    """The box's own lines in a crop's ink, and its interior measured from them.
+
+    Returns (horizontal, vertical, (ix0, iy0, ix1, iy1)): bool masks of the line pixels
+    and the interior between the lines found (an edge with no line in the ink channel,
+    such as a red line that the red channel drops, stays where it was estimated).
+
+    A line is a straight run at least 0.6 of the box side long (found on the ink thickened
+    by a pixel across it, so that a slightly slanted thin line counts), near the estimated
+    edge; of several such runs there, the longest wins and of about equally long ones the
+    closest to the estimate: a digit's bars (a 7's top, a 2's foot) are shorter and an
+    upright 1 is shorter than its box's side.
+    """
+    w, h = ix1 - ix0, iy1 - iy0
+    ink = binary.view(np.uint8)
+    masks, edges = [], []
+    for vertical in (False, True):
+        size, other = (w, h) if vertical else (h, w)
+        thicken = np.ones((1, 3) if vertical else (3, 1), np.uint8)
+        kernel = cv2.getStructuringElement(
+            cv2.MORPH_RECT, (1, max(3, int(0.6 * other))) if vertical else
+            (max(3, int(0.6 * other)), 1))
+        runs = cv2.morphologyEx(cv2.dilate(ink, thicken), cv2.MORPH_OPEN, kernel) > 0
+        profile = runs.sum(axis=0) if vertical else runs.sum(axis=1)
+        lines = np.zeros(binary.shape, bool)
+        low, high = (ix0, ix1) if vertical else (iy0, iy1)
+        found = []
+        for edge, outward in ((low, -1), (high, 1)):
+            far, inward = max(2, int(0.35 * size)), max(2, int(0.25 * size))
+            start = max(0, edge - (far if outward < 0 else inward))
+            stop = min(profile.size, edge + (inward if outward < 0 else far))
+            strong = np.flatnonzero(profile[start:stop] >= 0.5 * other) + start
+            if not strong.size:
+                found.append(edge)
+                continue
+            clusters = np.split(strong, np.flatnonzero(np.diff(strong) > 1) + 1)
+            # a box's side spans the whole box (a slanted one over several columns); a
+            # digit's upright stroke is shorter than its box
+            clusters = [c for c in clusters if _extent(runs, c, vertical) >= 0.9 * other]
+            if not clusters:
+                found.append(edge)
+                continue
+            peaks = [int(profile[c].max()) for c in clusters]
+            best = max(peaks)
+            candidates = [c for c, peak in zip(clusters, peaks) if peak >= 0.85 * best]
+            cluster = min(candidates, key=lambda c: abs((c[0] + c[-1]) / 2 - edge))
+            first, last = int(cluster[0]), int(cluster[-1])
+            band = slice(max(0, first - 1), last + 2)
+            if vertical:
+                lines[:, band] |= runs[:, band]
+            else:
+                lines[band] |= runs[band]
+            # the thickening added a pixel on each side of the line
+            found.append(last if outward < 0 else first + 1)
+        if found[1] - found[0] < 0.5 * size:
+            found = [low, high]  # not a box's two sides: keep the estimate
+        # the runs were found on thickened ink: keep the line's pixels and its soft edge
+        masks.append(cv2.dilate(lines.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
+                     & binary)
+        edges.append(found)
+    (top, bottom), (left, right) = edges
+    return masks[0], masks[1], (left, top, right, bottom)
+
+
+def _extent(runs: np.ndarray, cluster: np.ndarray, vertical: bool) -> int:
+    """How far the runs in a band of columns (vertical) or rows reach along it."""
+    band = runs[:, cluster[0]:cluster[-1] + 1] if vertical else runs[cluster[0]:cluster[-1] + 1]
+    covered = np.flatnonzero(band.any(axis=1 if vertical else 0))
+    return int(covered[-1] - covered[0] + 1) if covered.size else 0
+
+
 def _cell_ink(channel, cell):
-    """The digit written in one box (full resolution), box lines dropped; None if empty."""
+    """The digit written in one box (full resolution), box lines dropped; None if empty.
+
+    The box's lines are removed wherever they show in the ink channel (grey, black, green
+    boxes; red and orange ones mostly vanish there already), then put back only where a
+    stroke crosses them (ink on both sides), so that a digit crossing its box stays whole
+    and the lines themselves are never read as 1s. Strokes mostly outside the box (a
+    neighbour's digit reaching in, a letter above) are dropped.
+    """
     x, y, w, h = cell
     # the box plus a margin: digits often stick out of their box
     mx, my = int(0.3 * w), int(0.3 * h)
@@ -319,50 +411,35 @@ def _cell_ink(channel, cell):
         return None, None
     # the box interior in crop coordinates
     ix0, iy0, ix1, iy1 = x - fx0, y - fy0, x + w - fx0, y + h - fy0
-    # the box's lines: a band from just inside the interior to a few pixels outside it
-    width = max(3, int(0.14 * w))
-    band = np.zeros(original.shape, np.uint8)
-    cv2.rectangle(band, (ix0 - width // 2 + 1, iy0 - width // 2 + 1),
-                  (ix1 + width // 2 - 1, iy1 + width // 2 - 1), 255, width)
-    on_band = original[band > 0] > 0
-    if on_band.size and on_band.mean() > 0.2:
-        # the lines show in the ink channel (grey, black, green boxes): drop them
-        ink = cv2.bitwise_and(original, cv2.bitwise_not(band))
-    else:
-        # red and orange lines vanish in the red channel: nothing to drop
-        ink, band = original, None
+    binary = original > 0
+    horizontal, vertical, (ix0, iy0, ix1, iy1) = _box_lines(binary, ix0, iy0, ix1, iy1)
+    strokes = binary & ~(horizontal | vertical)
+    # put back line pixels a stroke crosses: ink on both sides of the line, close by
+    # (across a horizontal line: above and below; across a vertical one: left and right)
+    span = max(3, int(0.15 * min(w, h)))
+    down = cv2.morphologyEx(strokes.view(np.uint8), cv2.MORPH_CLOSE,
+                            np.ones((span, 1), np.uint8)).view(bool)
+    along = cv2.morphologyEx(strokes.view(np.uint8), cv2.MORPH_CLOSE,
+                             np.ones((1, span), np.uint8)).view(bool)
+    joined = strokes | (down & horizontal) | (along & vertical & ~horizontal)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (ink > 0).view(np.uint8), connectivity=8)
+        joined.view(np.uint8), connectivity=8)
+    inside = np.zeros(joined.shape, bool)
+    inside[max(iy0, 0):iy1, max(ix0, 0):ix1] = True
+    inside_counts = np.bincount(labels[inside & joined], minlength=count)
     keep = np.zeros(count, bool)
     min_area = max(4, int(0.004 * w * h))
     for label in range(1, count):
         cx0, cy0, cw, ch, area = stats[label]
-        if area < min_area:
-            continue
-        # overlap of the component's bounding box with the interior
-        ox = min(cx0 + cw, ix1) - max(cx0, ix0)
-        oy = min(cy0 + ch, iy1) - max(cy0, iy0)
-        if ox <= 0 or oy <= 0 or ox * oy < 0.35 * cw * ch:
-            continue  # outside or mostly outside: a neighbour's stroke, a letter, the line
-        if (cw >= 0.6 * w and ch <= 0.15 * h) or (ch >= 0.6 * h and cw <= 0.15 * w and
-                                                  (cx0 <= ix0 + 2 or cx0 + cw >= ix1 - 2)):
-            continue  # a remnant of the box's own line along one side
+        if area < min_area or inside_counts[label] < 0.5 * area:
+            continue  # a speck, or mostly outside: a neighbour's stroke, a letter
+        if (cw >= 0.6 * w and ch <= 3) or (ch >= 0.6 * h and cw <= 3 and
+                                           (cx0 <= ix0 + 2 or cx0 + cw >= ix1 - 2)):
+            continue  # a sliver of the box's own line along one side
         keep[label] = True
     if not keep.any():
         return None, None
     mask = keep[labels]
-    if band is not None:
-        # put back the line pixels where a kept stroke crossed the line, so that a digit
-        # crossing its box is whole again (but the rest of the line stays out)
-        near = cv2.dilate(mask.view(np.uint8), np.ones((5, 5), np.uint8)) > 0
-        mask |= near & (band > 0) & (original > 0)
-        # and the stroke's continuation beyond the line (a digit crossing its box)
-        beyond = cv2.dilate(mask.view(np.uint8), np.ones((3, 3), np.uint8)) > 0
-        touching = np.unique(labels[beyond & (labels > 0)])
-        for label in touching:
-            if not keep[label] and stats[label, cv2.CC_STAT_AREA] >= min_area:
-                keep[label] = True
-        mask |= keep[labels]
     ys, xs = np.nonzero(mask)
     bx0, by0, bx1, by1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
     ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
@@ -381,20 +458,20 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side:
     low, high = sides(work.colour_scale)
     faint = cv2.adaptiveThreshold(work.line_image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                   cv2.THRESH_BINARY_INV, _block(work.line_image), 6)
-    # rows are made per source of lines, then the sources' rows over the same place are
-    # merged: the row whose box count a code may have wins, else the one with more boxes
-    rows = _rows(_band_cells(faint, low, high, work.colour_scale), options.min_boxes)
-    if work.gray is not None:
-        faint_gray = cv2.adaptiveThreshold(work.gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
-                                           cv2.THRESH_BINARY_INV, _block(work.gray), 6)
-        rows += _rows(_band_cells(faint_gray, low, high, work.colour_scale), options.min_boxes)
-    if work.reddish is not None:
-        # red and orange lines, apart: a pen stroke crossing one cuts it, bridge such gaps
-        bridge = max(3, low // 2)
-        closed = cv2.bitwise_or(
-            cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((1, bridge), np.uint8)),
-            cv2.morphologyEx(work.reddish, cv2.MORPH_CLOSE, np.ones((bridge, 1), np.uint8)))
-        rows += _rows(_band_cells(closed, low, high, work.colour_scale), options.min_boxes)
+    back = 1.0 / work.colour_scale
+    # holes are also sought in the mask thickened by a pixel: a thin line that the camera
+    # broke (a one-pixel gap) still closes its box there (its holes are a pixel smaller
+    # all round); but thickened strokes also touch the lines more often: both are used
+    holes = _hole_cells(faint, low, high)
+    thick = cv2.dilate(faint, np.ones((3, 3), np.uint8))
+    for x, y, w, h in _hole_cells(thick, low - 2, high):
+        x, y, w, h = x - 1, y - 1, w + 2, h + 2
+        if not any(abs(x - hx) <= 2 and abs(y - hy) <= 2 and abs(w - hw) <= 3 and
+                   abs(h - hh) <= 3 for hx, hy, hw, hh in holes):
+            holes.append((x, y, w, h))
+    rows = [[(int(round(x * back)), int(round(y * back)), int(round(w * back)),
+              int(round(h * back))) for x, y, w, h in row]
+            for row in _hole_rows(holes, faint, options.min_boxes)]
     rows = _merge_rows(rows, lengths)
     fields, areas = [], []
     for row in rows:
@@ -563,7 +640,7 @@ def find_fields(frame: np.ndarray, options: FieldOptions | None = None,
         frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
     if frame.ndim == 3 and frame.shape[2] == 1:
         frame = frame[:, :, 0]
-    work = _work(frame, options.gray_lines)
+    work = _work(frame)
     ink = _ink_mask(work.ink_image)
     short_side = min(frame.shape[:2])
     box_fields, areas = _box_fields(work, ink, options, short_side, lengths)
