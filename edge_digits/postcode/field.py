@@ -176,13 +176,15 @@ def _outline(lines: np.ndarray, support: np.ndarray, x: int, y: int, w: int, h: 
 
 
 def _best_box(lines, support, x, y, w, h, shifts, reach_y) -> tuple[float, tuple]:
-    """The best-covered outline of a w x h box near (x, y), over the given x shifts."""
-    best, best_box = 0.0, (x, y, w, h)
+    """The best-covered outline of a w x h box near (x, y), over the given x shifts; of
+    about equally covered places (a thick line), the one nearest the guess."""
+    best, best_score, best_box = 0.0, -1.0, (x, y, w, h)
     for dx in shifts:
         for dy in range(-reach_y, reach_y + 1):
             coverage = _outline(lines, support, x + dx, y + dy, w, h)
-            if coverage > best:
-                best, best_box = coverage, (x + dx, y + dy, w, h)
+            score = coverage - 0.01 * (abs(dx) + abs(dy))
+            if score > best_score:
+                best, best_score, best_box = coverage, score, (x + dx, y + dy, w, h)
     return best, best_box
 
 
@@ -255,8 +257,11 @@ def _grow_row(seed: list[tuple], lines: np.ndarray, support: np.ndarray,
             t = k / (missing + 1)
             guess = boxed(previous[0] + width / 2 + t * distance,
                           previous[1] + height / 2 + t * (cell[1] - previous[1]))
-            coverage, box = _best_box(lines, support, *guess, range(-reach, reach + 1),
-                                      reach_y)
+            # between its neighbours, not over them
+            left_end = filled[-1][0] + width - 2 - guess[0]
+            right_end = cell[0] - width + 2 - guess[0]
+            shifts = range(max(-reach, left_end), min(reach, right_end) + 1)
+            coverage, box = _best_box(lines, support, *guess, shifts, reach_y)
             if coverage >= 0.7:
                 filled.append(box)
         filled.append(cell)
@@ -267,7 +272,9 @@ def _grow_row(seed: list[tuple], lines: np.ndarray, support: np.ndarray,
             end = filled[-1] if direction > 0 else filled[0]
             guess = (int(round(end[0] + direction * step)),
                      int(round(end[1] + direction * step * slope)), width, height)
-            shifts = range(-2, reach + 1) if direction > 0 else range(-reach, 3)
+            # beyond the end box, not over it
+            shifts = range(max(-2, end[0] + width - 2 - guess[0]), reach + 1) if direction > 0 \
+                else range(-reach, min(3, end[0] - width + 2 - guess[0] + 1))
             coverage, box = _best_box(lines, support, *guess, shifts, reach_y)
             if coverage < 0.7:
                 break
@@ -315,37 +322,52 @@ def _crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.nda
     paper = cv2.mean(crop, cv2.bitwise_not(binary))[0]
     if paper - dark < 40:  # no pen stroke: an empty box or plain paper
         return None
-    soft = cv2.subtract(np.full_like(crop, int(min(255, paper))), crop)
-    soft = cv2.convertScaleAbs(soft, alpha=255.0 / max(1.0, paper - dark))
-    return cv2.bitwise_and(soft, binary)
+    soft = cv2.bitwise_and(cv2.subtract(np.full_like(crop, int(min(255, paper))), crop), binary)
+    # the stroke core (the darkest fifth of the ink) saturates, as in MNIST and as the
+    # reader's own locate stage stretches its crops
+    cumulative = np.cumsum(cv2.calcHist([soft], [0], None, [255], [1, 256]))
+    core = 1 + int(np.searchsorted(cumulative, 0.8 * cumulative[-1]))
+    return cv2.convertScaleAbs(soft, alpha=255.0 / max(core, 1))
 
 
 def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
-               iy1: int) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]]:
+               iy1: int) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], float]:
     """The box's own lines in a crop's ink, and its interior measured from them.
 
-    Returns (horizontal, vertical, (ix0, iy0, ix1, iy1)): bool masks of the line pixels
-    and the interior between the lines found (an edge with no line in the ink channel,
-    such as a red line that the red channel drops, stays where it was estimated).
+    Returns (horizontal, vertical, (ix0, iy0, ix1, iy1), thickness): bool masks of the
+    line pixels, the interior between the lines found (an edge with no line in the ink
+    channel, such as a red line that the red channel drops, stays where it was
+    estimated) and the thickest line's thickness in pixels (0 if none was found).
 
-    A line is a straight run at least 0.6 of the box side long (found on the ink thickened
-    by a pixel across it, so that a slightly slanted thin line counts), near the estimated
-    edge; of several such runs there, the longest wins and of about equally long ones the
-    closest to the estimate: a digit's bars (a 7's top, a 2's foot) are shorter and an
-    upright 1 is shorter than its box's side.
+    A side is a straight run at least 0.6 of the box side long (found on the ink thickened
+    by a pixel across it, so that a slightly slanted thin line counts) near the estimated
+    edge, reaching over 0.9 of the box: a digit's bars (a 7's top, a 2's foot) and an
+    upright 1 are shorter. Of several, the longest wins, and of about equally long ones
+    the closest to the estimate. Only the line itself is taken, a straight band as thick
+    as the line is (fitted along it), so that a stroke running beside it stays whole.
     """
     w, h = ix1 - ix0, iy1 - iy0
     ink = binary.view(np.uint8)
-    masks, edges = [], []
+    all_runs = []
     for vertical in (False, True):
-        size, other = (w, h) if vertical else (h, w)
+        other = h if vertical else w
         thicken = np.ones((1, 3) if vertical else (3, 1), np.uint8)
         kernel = cv2.getStructuringElement(
             cv2.MORPH_RECT, (1, max(3, int(0.6 * other))) if vertical else
             (max(3, int(0.6 * other)), 1))
-        runs = cv2.morphologyEx(cv2.dilate(ink, thicken), cv2.MORPH_OPEN, kernel) > 0
-        profile = runs.sum(axis=0) if vertical else runs.sum(axis=1)
-        lines = np.zeros(binary.shape, bool)
+        all_runs.append(cv2.morphologyEx(cv2.dilate(ink, thicken), cv2.MORPH_OPEN, kernel) > 0)
+    # ink that is not part of any long straight run: the strokes
+    strokes = binary & ~(all_runs[0] | all_runs[1])
+    masks, edges, thickness = [], [], 0.0
+    for vertical in (False, True):
+        size, other = (w, h) if vertical else (h, w)
+        runs = all_runs[1] if vertical else all_runs[0]
+        if vertical:  # work on rows of the transposed masks: one code for both directions
+            runs, along_binary, along_strokes = runs.T, binary.T, strokes.T
+        else:
+            along_binary, along_strokes = binary, strokes
+        profile = runs.sum(axis=1)
+        lines = np.zeros(along_binary.shape, bool)
         low, high = (ix0, ix1) if vertical else (iy0, iy1)
         found = []
         for edge, outward in ((low, -1), (high, 1)):
@@ -353,43 +375,87 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
             start = max(0, edge - (far if outward < 0 else inward))
             stop = min(profile.size, edge + (inward if outward < 0 else far))
             strong = np.flatnonzero(profile[start:stop] >= 0.5 * other) + start
-            if not strong.size:
+            line = None
+            if strong.size:
+                clusters = np.split(strong, np.flatnonzero(np.diff(strong) > 1) + 1)
+                clusters = [c for c in clusters if _reach(runs[c[0]:c[-1] + 1]) >= 0.9 * other]
+                if clusters:
+                    peaks = [int(profile[c].max()) for c in clusters]
+                    candidates = [c for c, peak in zip(clusters, peaks) if peak >= 0.85 * max(peaks)]
+                    cluster = min(candidates, key=lambda c: abs((c[0] + c[-1]) / 2 - edge))
+                    line = _fit_line(runs, int(cluster[0]), int(cluster[-1]))
+            if line is None:
                 found.append(edge)
                 continue
-            clusters = np.split(strong, np.flatnonzero(np.diff(strong) > 1) + 1)
-            # a box's side spans the whole box (a slanted one over several columns); a
-            # digit's upright stroke is shorter than its box
-            clusters = [c for c in clusters if _extent(runs, c, vertical) >= 0.9 * other]
-            if not clusters:
-                found.append(edge)
-                continue
-            peaks = [int(profile[c].max()) for c in clusters]
-            best = max(peaks)
-            candidates = [c for c, peak in zip(clusters, peaks) if peak >= 0.85 * best]
-            cluster = min(candidates, key=lambda c: abs((c[0] + c[-1]) / 2 - edge))
-            first, last = int(cluster[0]), int(cluster[-1])
-            band = slice(max(0, first - 1), last + 2)
-            if vertical:
-                lines[:, band] |= runs[:, band]
-            else:
-                lines[band] |= runs[band]
-            # the thickening added a pixel on each side of the line
-            found.append(last if outward < 0 else first + 1)
+            centre, slope, half, first, last = line
+            thickness = max(thickness, 2 * half + 2)
+            rows = np.arange(lines.shape[0])[:, None]
+            columns = np.arange(first, last)
+            course = centre + slope * (columns - (first + last) / 2)
+            band = np.abs(rows - course[None, :]) <= half + 1.0
+            # where a stroke touches the line from either side (or crosses it), the line's
+            # pixels there stay: a stroke along or across the line is not cut apart
+            beside = (np.abs(rows - course[None, :]) <= half + 3.0) & ~band
+            touched = (beside & along_strokes[:, first:last]).any(axis=0)
+            touched = cv2.dilate(touched.view(np.uint8)[None, :],
+                                 np.ones((1, 3), np.uint8))[0].view(bool)
+            # ... but a long stretch is a stroke running beside the line: it stays whole
+            # without the line's pixels, which would turn it into a bar
+            touched = _short_stretches(touched, max(3, int(0.25 * other)))
+            lines[:, first:last] |= band & ~touched[None, :]
+            mid = centre
+            found.append(int(np.ceil(mid + half)) + 1 if outward < 0 else int(np.floor(mid - half)))
         if found[1] - found[0] < 0.5 * size:
             found = [low, high]  # not a box's two sides: keep the estimate
-        # the runs were found on thickened ink: keep the line's pixels and its soft edge
-        masks.append(cv2.dilate(lines.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
-                     & binary)
+        lines &= along_binary
+        masks.append(lines.T if vertical else lines)
         edges.append(found)
     (top, bottom), (left, right) = edges
-    return masks[0], masks[1], (left, top, right, bottom)
+    return masks[0], masks[1], (left, top, right, bottom), thickness
 
 
-def _extent(runs: np.ndarray, cluster: np.ndarray, vertical: bool) -> int:
-    """How far the runs in a band of columns (vertical) or rows reach along it."""
-    band = runs[:, cluster[0]:cluster[-1] + 1] if vertical else runs[cluster[0]:cluster[-1] + 1]
-    covered = np.flatnonzero(band.any(axis=1 if vertical else 0))
-    return int(covered[-1] - covered[0] + 1) if covered.size else 0
+def _short_stretches(flags: np.ndarray, longest: int) -> np.ndarray:
+    """``flags`` (1-D bool) without its stretches of True longer than ``longest``."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.view(np.int8), [0]))))
+    kept = flags.copy()
+    for start, end in zip(edges[::2], edges[1::2]):
+        if end - start > longest:
+            kept[start:end] = False
+    return kept
+
+
+def _reach(band: np.ndarray) -> int:
+    """The longest stretch (gaps of two pixels bridged) that a band of rows covers."""
+    covered = np.flatnonzero(band.any(axis=0))
+    if not covered.size:
+        return 0
+    breaks = np.flatnonzero(np.diff(covered) > 3)
+    starts = np.concatenate(([covered[0]], covered[breaks + 1]))
+    ends = np.concatenate((covered[breaks], [covered[-1]]))
+    return int((ends - starts).max()) + 1
+
+
+def _fit_line(runs: np.ndarray, first: int, last: int):
+    """A straight line through the runs in rows first..last: (centre row at the middle
+    of its length, slope, half thickness, first column, end column), or None."""
+    band = runs[max(0, first - 1):last + 2]
+    counts = band.sum(axis=0)
+    columns = np.flatnonzero(counts)
+    if columns.size < 3:
+        return None
+    rows = np.arange(band.shape[0])[:, None] + max(0, first - 1)
+    centres = (band * rows).sum(axis=0)[columns] / counts[columns]
+    widths = counts[columns]
+    # a stroke that crosses or runs along the line widens it there: fit the thin columns
+    thin = widths <= np.median(widths) + 1
+    if np.count_nonzero(thin) < 3:
+        thin = np.ones(columns.size, bool)
+    slope, intercept = np.polyfit(columns[thin], centres[thin], 1)
+    start, end = int(columns[0]), int(columns[-1]) + 1
+    middle = (start + end) / 2
+    # the runs were found on ink thickened by a pixel on each side of the line
+    half = max(0.5, (float(np.median(widths[thin])) - 2) / 2)
+    return float(intercept + slope * middle), float(slope), half, start, end
 
 
 def _cell_ink(channel, cell):
@@ -412,11 +478,12 @@ def _cell_ink(channel, cell):
     # the box interior in crop coordinates
     ix0, iy0, ix1, iy1 = x - fx0, y - fy0, x + w - fx0, y + h - fy0
     binary = original > 0
-    horizontal, vertical, (ix0, iy0, ix1, iy1) = _box_lines(binary, ix0, iy0, ix1, iy1)
+    horizontal, vertical, (ix0, iy0, ix1, iy1), thickness = _box_lines(
+        binary, ix0, iy0, ix1, iy1)
     strokes = binary & ~(horizontal | vertical)
     # put back line pixels a stroke crosses: ink on both sides of the line, close by
     # (across a horizontal line: above and below; across a vertical one: left and right)
-    span = max(3, int(0.15 * min(w, h)))
+    span = max(3, int(0.15 * min(w, h)), int(np.ceil(thickness)) + 3)
     down = cv2.morphologyEx(strokes.view(np.uint8), cv2.MORPH_CLOSE,
                             np.ones((span, 1), np.uint8)).view(bool)
     along = cv2.morphologyEx(strokes.view(np.uint8), cv2.MORPH_CLOSE,
