@@ -90,14 +90,26 @@ def read_postcode(reader, frame: np.ndarray, profile: str | Profile,
     options = options or PostcodeOptions()
     frame = check_frame(frame)
     fields = find_fields(frame, field_options, set(profile.lengths))
-    inks, boxes, owners = [], [], []
+    inks, boxes, owners, seconds = [], [], [], []
     for index, found in enumerate(fields):
-        for ink, box in zip(found.inks, found.boxes):
+        alternates = found.alternates or (None,) * len(found.inks)
+        for ink, box, alternate in zip(found.inks, found.boxes, alternates):
             if ink is not None:
                 inks.append(ink)
                 boxes.append(box)
                 owners.append(index)
-    digits = _classify(reader, inks, boxes)
+                seconds.append(alternate)
+    # second readings (one batch with the first): a digit whose two crops read
+    # differently keeps the lower of the two probabilities, so it cannot pass the
+    # threshold on one reading alone
+    extra = [i for i, alternate in enumerate(seconds) if alternate is not None]
+    digits = _classify(reader, inks + [seconds[i] for i in extra], boxes + [boxes[i] for i in extra])
+    for i, other in zip(extra, digits[len(inks):]):
+        first = digits[i]
+        if other.best != first.best or other.confidence < first.confidence:
+            digits[i] = Digit(first.value, min(first.confidence, other.confidence), first.box,
+                              first.best)
+    digits = digits[:len(inks)]
     per_field: list[list[Digit]] = [[] for _ in fields]
     for owner, digit in zip(owners, digits):
         per_field[owner].append(digit)

@@ -65,6 +65,10 @@ class Field:
     boxes: tuple[Box, ...]  #: per digit place, in frame pixels
     separators: tuple[int, ...]  #: indices i where a hyphen stands before digit i
     box: Box  #: the whole field in frame pixels
+    #: per digit place: a second crop of the same digit with the box line beside its
+    #: strokes kept as ink, or None; empty for free-form fields. A digit is trusted only
+    #: if both crops read the same (a line may hide part of a digit or pose as one)
+    alternates: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,13 +162,14 @@ def _outline(lines: np.ndarray, support: np.ndarray, x: int, y: int, w: int, h: 
     height, width = support.shape
     if x < 1 or y < 1 or x + w >= width or y + h >= height:
         return 0.0
-    top = support[y - 1, x:x + w]
-    bottom = support[y + h, x:x + w]
-    left = support[y:y + h, x - 1]
-    right = support[y:y + h, x + w]
-    outline = float(top.sum() + bottom.sum() + left.sum() + right.sum()) / (2 * (w + h))
+    sides = (np.count_nonzero(support[y - 1, x:x + w]), np.count_nonzero(support[y + h, x:x + w]),
+             np.count_nonzero(support[y:y + h, x - 1]), np.count_nonzero(support[y:y + h, x + w]))
+    outline = float(sum(sides)) / (2 * (w + h))
     if outline < 0.7:
         return outline
+    # a box has four sides: one may be broken (a faint line), not two
+    if (sides[0] < 0.5 * w) + (sides[1] < 0.5 * w) + (sides[2] < 0.5 * h) + (sides[3] < 0.5 * h) > 1:
+        return 0.0
     inside = lines[y + 2:y + h - 2, x + 2:x + w - 2]
     if inside.size:
         full = inside > 0
@@ -474,7 +479,7 @@ def _cell_ink(channel, cell):
     fx1, fy1 = min(x + w + mx, channel.shape[1]), min(y + h + my, channel.shape[0])
     original = _crop_ink(channel, fx0, fy0, fx1, fy1)
     if original is None:
-        return None, None
+        return None, None, None
     # the box interior in crop coordinates
     ix0, iy0, ix1, iy1 = x - fx0, y - fy0, x + w - fx0, y + h - fy0
     binary = original > 0
@@ -505,12 +510,24 @@ def _cell_ink(channel, cell):
             continue  # a sliver of the box's own line along one side
         keep[label] = True
     if not keep.any():
-        return None, None
+        return None, None, None
     mask = keep[labels]
     ys, xs = np.nonzero(mask)
     bx0, by0, bx1, by1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
     ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
-    return ink, Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
+    box = Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
+    # the other reading of a digit that runs along a line: the line's pixels beside its
+    # strokes taken as ink (a 0 whose side is the box's side); where the two readings
+    # disagree, the line hid part of the digit (see read_postcode)
+    beside = binary & ~joined & (cv2.dilate(mask.view(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    alternate = None
+    if np.count_nonzero(beside) >= max(3, 0.03 * len(ys)):
+        both = mask | beside
+        ys, xs = np.nonzero(both)
+        ax0, ay0, ax1, ay1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+        alternate = np.where(both[ay0:ay1, ax0:ax1], original[ay0:ay1, ax0:ax1],
+                             0).astype(np.uint8)
+    return ink, box, alternate
 
 
 def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side: int,
@@ -542,18 +559,29 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side:
     rows = _merge_rows(rows, lengths)
     fields, areas = [], []
     for row in rows:
-        inks, boxes = [], []
+        inks, boxes, alternates = [], [], []
         for cell in row:
-            cell_ink, box = _cell_ink(work.channel, cell)
+            cell_ink, box, alternate = _cell_ink(work.channel, cell)
             inks.append(cell_ink)
             boxes.append(box or Box(*cell))
+            alternates.append(alternate)
+        # empty boxes at the row's ends are not places of the code (a row may have more
+        # boxes than the code has digits, or a box-like mark was taken for one)
+        while inks and inks[-1] is None:
+            inks.pop(), boxes.pop(), alternates.pop()
+            row = row[:-1]
+        while inks and inks[0] is None:
+            inks.pop(0), boxes.pop(0), alternates.pop(0)
+            row = row[1:]
+        if len(row) < options.min_boxes:
+            continue
         separators = tuple(i for i in range(1, len(row))
                            if row[i][0] - (row[i - 1][0] + row[i - 1][2]) > 0.4 * row[i][2])
         x0, y0 = min(c[0] for c in row), min(c[1] for c in row)
         x1 = max(c[0] + c[2] for c in row)
         y1 = max(c[1] + c[3] for c in row)
         fields.append(Field("boxes", tuple(inks), tuple(boxes), separators,
-                            Box(x0, y0, x1 - x0, y1 - y0)))
+                            Box(x0, y0, x1 - x0, y1 - y0), tuple(alternates)))
         # the row and the margin digits stick out into are not searched again
         pad = int(0.35 * (y1 - y0))
         areas.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
