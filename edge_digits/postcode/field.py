@@ -154,43 +154,66 @@ def _hole_cells(lines: np.ndarray, min_side: int, max_side: int) -> list[tuple]:
     return kept
 
 
-def _outline(lines: np.ndarray, support: np.ndarray, x: int, y: int, w: int, h: int) -> float:
-    """Fraction of a box's outline (the pixels just outside interior x, y, w, h) that the
-    line mask covers (``support``: the mask dilated by one pixel); 0 when the box is not
-    wholly in the frame or solid ink fills part of its inside (a dark table beyond the
-    paper's edge, a stamp: a written digit's strokes are thin)."""
-    height, width = support.shape
-    if x < 1 or y < 1 or x + w >= width or y + h >= height:
-        return 0.0
-    sides = (np.count_nonzero(support[y - 1, x:x + w]), np.count_nonzero(support[y + h, x:x + w]),
-             np.count_nonzero(support[y:y + h, x - 1]), np.count_nonzero(support[y:y + h, x + w]))
-    outline = float(sum(sides)) / (2 * (w + h))
-    if outline < 0.7:
-        return outline
-    # a box has four sides: one may be broken (a faint line), not two
-    if (sides[0] < 0.5 * w) + (sides[1] < 0.5 * w) + (sides[2] < 0.5 * h) + (sides[3] < 0.5 * h) > 1:
-        return 0.0
+def _solid(lines: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
+    """True if solid ink fills part of a box's inside (the table beyond the paper's edge,
+    a stamp, a bar): a written digit's strokes are thin."""
     inside = lines[y + 2:y + h - 2, x + 2:x + w - 2]
-    if inside.size:
-        full = inside > 0
-        # solid ink across the box: the table beyond the paper's edge, a stamp, a bar
-        if (np.count_nonzero(full.mean(axis=0) > 0.9) > 0.2 * full.shape[1] or
-                np.count_nonzero(full.mean(axis=1) > 0.9) > 0.2 * full.shape[0]):
-            return 0.0
-    return outline
+    if not inside.size:
+        return False
+    full = inside > 0
+    return bool(np.count_nonzero(full.mean(axis=0) > 0.9) > 0.2 * full.shape[1] or
+                np.count_nonzero(full.mean(axis=1) > 0.9) > 0.2 * full.shape[0])
 
 
 def _best_box(lines, support, x, y, w, h, shifts, reach_y) -> tuple[float, tuple]:
-    """The best-covered outline of a w x h box near (x, y), over the given x shifts; of
-    about equally covered places (a thick line), the one nearest the guess."""
-    best, best_score, best_box = 0.0, -1.0, (x, y, w, h)
-    for dx in shifts:
-        for dy in range(-reach_y, reach_y + 1):
-            coverage = _outline(lines, support, x + dx, y + dy, w, h)
-            score = coverage - 0.01 * (abs(dx) + abs(dy))
-            if score > best_score:
-                best, best_score, best_box = coverage, score, (x + dx, y + dy, w, h)
-    return best, best_box
+    """The best outlined w x h box near (x, y), over the given x shifts and up to
+    ``reach_y`` rows up or down: (coverage, (x, y, w, h)).
+
+    Coverage is the fraction of the box's outline (the pixels just outside the interior)
+    that the line mask covers (``support``: the mask dilated by a pixel); a box with two
+    sides broken, not wholly in the frame or with solid ink inside counts 0. Of about
+    equally covered places (a thick line), the one nearest the guess wins. All places
+    are scored at once from running sums of the mask along rows and columns.
+    """
+    dxs = np.asarray(list(shifts), np.int64)
+    if not dxs.size:
+        return 0.0, (x, y, w, h)
+    dys = np.arange(-reach_y, reach_y + 1)
+    height, width = support.shape
+    xs = x + dxs[None, :] + 0 * dys[:, None]
+    ys = y + dys[:, None] + 0 * dxs[None, :]
+    valid = (xs >= 1) & (ys >= 1) & (xs + w < width) & (ys + h < height)
+    if not valid.any():
+        return 0.0, (x, y, w, h)
+    r0, r1 = max(0, y - reach_y - 1), min(height, y + h + reach_y + 1)
+    c0, c1 = max(0, x + int(dxs.min()) - 1), min(width, x + int(dxs.max()) + w + 1)
+    window = support[r0:r1, c0:c1].astype(np.int32)
+    along = np.zeros((window.shape[0], window.shape[1] + 1), np.int32)
+    np.cumsum(window, axis=1, out=along[:, 1:])
+    down = np.zeros((window.shape[0] + 1, window.shape[1]), np.int32)
+    np.cumsum(window, axis=0, out=down[1:])
+    # indices into the window (clipped where the place is invalid anyway)
+    left = np.clip(xs - c0, 1, window.shape[1] - w - 1)
+    top = np.clip(ys - r0, 1, window.shape[0] - h - 1)
+    sides = (along[top - 1, left + w] - along[top - 1, left],
+             along[top + h, left + w] - along[top + h, left],
+             down[top + h, left - 1] - down[top, left - 1],
+             down[top + h, left + w] - down[top, left + w])
+    outline = (sides[0] + sides[1] + sides[2] + sides[3]) / (2.0 * (w + h))
+    # a box has four sides: one may be broken (a faint line), not two
+    broken = ((sides[0] < 0.5 * w).astype(int) + (sides[1] < 0.5 * w) + (sides[2] < 0.5 * h) +
+              (sides[3] < 0.5 * h))
+    outline = np.where(valid & ((outline < 0.7) | (broken <= 1)), outline, 0.0)
+    score = outline - 0.01 * (np.abs(xs - x) + np.abs(ys - y))
+    for flat in np.argsort(-score, axis=None):
+        row, column = divmod(int(flat), score.shape[1])
+        coverage = float(outline[row, column])
+        place = (int(xs[row, column]), int(ys[row, column]), w, h)
+        if coverage < 0.7:
+            return coverage, place  # the best left is not a box: nothing better follows
+        if not _solid(lines, *place):
+            return coverage, place
+    return 0.0, (x, y, w, h)
 
 
 def _hole_rows(holes: list[tuple], lines: np.ndarray, min_boxes: int,
