@@ -631,7 +631,7 @@ def _line_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side
     rects = np.array([cv2.boundingRect(c) for c in contours], np.int32).reshape(-1, 4)
     x, y, w, h = rects[:, 0], rects[:, 1], rects[:, 2], rects[:, 3]
     box_of = np.stack([x, y, x + w, y + h], axis=1)
-    digit_like = (h >= min_h) & (h <= max_h) & (w <= 1.6 * h)
+    digit_like = (h >= min_h) & (h <= max_h) & (w <= 2.8 * h)
     # pieces too small to be a digit: a broken-off stroke of one (joined below) or a dot
     small = (h < min_h) & (h >= 0.3 * min_h) & (w < 2 * h)
     # flat and short: perhaps a hyphen
@@ -651,29 +651,91 @@ def _line_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side
                 break
         else:
             merged.append(mark)
+    # (up to 2.8 heights wide: two or three digits that touch are one mark; see _parts)
     glyphs = [m for m in merged if min_h <= m[3] - m[1] <= max_h and
-              m[2] - m[0] <= 1.6 * (m[3] - m[1])]
+              m[2] - m[0] <= 2.8 * (m[3] - m[1])]
     tokens = _chain(glyphs, flats, options.word_gap)
     everything = box_of[(h >= 0.3 * min_h) | (w >= 0.3 * min_h)]
     back = 1.0 / scale
     fields = []
     for token, separators in tokens:
-        if lengths is not None and len(token) not in lengths:
+        parts = _parts(token, lengths)
+        if parts is None:
             continue
         x0, y0 = min(g[0] for g in token), min(g[1] for g in token)
         x1, y1 = max(g[2] for g in token), max(g[3] for g in token)
         if not _isolated(everything, x0, y0, x1, y1, options.word_gap * 0.8):
             continue  # ink close by on the same line: part of a word, a barcode, a drawing
         inks, boxes = [], []
-        for gx0, gy0, gx1, gy1 in token:
+        for (gx0, gy0, gx1, gy1), count in zip(token, parts):
             fx0, fy0 = max(int((gx0 - 1) * back), 0), max(int((gy0 - 1) * back), 0)
             fx1, fy1 = int((gx1 + 1) * back), int((gy1 + 1) * back)
             crop = _crop_ink(work.channel, fx0, fy0, fx1, fy1)
-            inks.append(None if crop is None else _largest_parts(crop))
-            boxes.append(Box(fx0, fy0, fx1 - fx0, fy1 - fy0))
+            if count == 1 or crop is None:
+                inks.append(None if crop is None else _largest_parts(crop))
+                boxes.append(Box(fx0, fy0, fx1 - fx0, fy1 - fy0))
+                continue
+            for left, right in _cuts(crop, count):
+                piece = crop[:, left:right]
+                inks.append(_largest_parts(piece) if piece.any() else None)
+                boxes.append(Box(fx0 + left, fy0, right - left, fy1 - fy0))
+        # a hyphen before glyph i stands before digit i plus the extra digits of the
+        # touching glyphs split before it
+        shifted = tuple(i + sum(parts[:i]) - i for i in separators)
         whole = Box(int(x0 * back), int(y0 * back), int((x1 - x0) * back), int((y1 - y0) * back))
-        fields.append(Field("line", tuple(inks), tuple(boxes), tuple(separators), whole))
+        fields.append(Field("line", tuple(inks), tuple(boxes), shifted, whole))
     return fields
+
+
+def _parts(token: list, lengths) -> list[int] | None:
+    """How many digits each glyph of a token holds, so that the token has a length a code
+    may have; None if no such reading.
+
+    A glyph much wider than the token's glyphs are tall is two (or three) digits that
+    touch (written close, or joined by a stroke); only as many glyphs are split as the
+    code needs, the widest first, and a glyph is never split that is not clearly wider
+    than a digit. A token of the right length with such a wide glyph in it is no code.
+    """
+    heights = sorted(g[3] - g[1] for g in token)
+    height = heights[len(heights) // 2]
+    widths = [g[2] - g[0] for g in token]
+    wide = [w > 1.6 * height for w in widths]
+    if lengths is None:
+        return [1] * len(token)
+    if len(token) in lengths:
+        return None if any(wide) else [1] * len(token)
+    order = sorted(range(len(token)), key=lambda i: -widths[i])
+    for length in sorted(lengths):
+        missing = length - len(token)
+        if not 1 <= missing <= 3:
+            continue
+        parts = [1] * len(token)
+        for i in order:
+            if missing == 0:
+                break
+            if widths[i] < 1.05 * height:
+                break  # as narrow as one digit: no more touching pairs
+            extra = 2 if widths[i] >= 2.0 * height and missing >= 2 else 1
+            parts[i] += extra
+            missing -= extra
+        if missing == 0 and not any(w and p == 1 for w, p in zip(wide, parts)):
+            return parts
+    return None
+
+
+def _cuts(ink: np.ndarray, count: int) -> list[tuple[int, int]]:
+    """Column ranges that cut a crop of ``count`` touching digits apart: at the column
+    holding the least ink near each even division (where two digits touch)."""
+    profile = ink.sum(axis=0, dtype=np.int64)
+    width = profile.size
+    cuts = [0]
+    for k in range(1, count):
+        centre = k * width / count
+        low = max(cuts[-1] + 1, int(centre - 0.2 * width / count * 1.5))
+        high = min(width - 1, int(centre + 0.2 * width / count * 1.5) + 1)
+        cuts.append(low + int(np.argmin(profile[low:high])) if high > low else int(centre))
+    cuts.append(width)
+    return list(zip(cuts[:-1], cuts[1:]))
 
 
 def _chain(glyphs, flats, word_gap: float) -> list[tuple[list, list]]:
