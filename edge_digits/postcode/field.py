@@ -696,10 +696,12 @@ def _parts(token: list, lengths) -> list[int] | None:
     code needs, the widest first, and a glyph is never split that is not clearly wider
     than a digit. A token of the right length with such a wide glyph in it is no code.
     """
+    # a glyph wider than 1.6 of its own height is no single digit (a bold 5 is wide but
+    # also tall); a touching pair is wide for the token's usual height
     heights = sorted(g[3] - g[1] for g in token)
-    height = heights[len(heights) // 2]
-    widths = [g[2] - g[0] for g in token]
-    wide = [w > 1.6 * height for w in widths]
+    height = max(1, heights[len(heights) // 2])
+    wide = [g[2] - g[0] > 1.6 * max(height, g[3] - g[1]) for g in token]
+    widths = [(g[2] - g[0]) / height for g in token]
     if lengths is None:
         return [1] * len(token)
     if len(token) in lengths:
@@ -713,9 +715,9 @@ def _parts(token: list, lengths) -> list[int] | None:
         for i in order:
             if missing == 0:
                 break
-            if widths[i] < 1.05 * height:
+            if widths[i] < 1.05:
                 break  # as narrow as one digit: no more touching pairs
-            extra = 2 if widths[i] >= 2.0 * height and missing >= 2 else 1
+            extra = 2 if widths[i] >= 2.0 and missing >= 2 else 1
             parts[i] += extra
             missing -= extra
         if missing == 0 and not any(w and p == 1 for w, p in zip(wide, parts)):
