@@ -154,6 +154,16 @@ def _hole_cells(lines: np.ndarray, min_side: int, max_side: int) -> list[tuple]:
     return kept
 
 
+def _ring(support: np.ndarray, x: int, y: int, w: int, h: int) -> float:
+    """Fraction of the pixels just outside a rectangle that ``support`` covers."""
+    height, width = support.shape
+    if x < 1 or y < 1 or x + w >= width or y + h >= height:
+        return 0.0
+    covered = (np.count_nonzero(support[y - 1, x:x + w]) + np.count_nonzero(support[y + h, x:x + w])
+               + np.count_nonzero(support[y:y + h, x - 1]) + np.count_nonzero(support[y:y + h, x + w]))
+    return covered / (2.0 * (w + h))
+
+
 def _solid(lines: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
     """True if solid ink fills part of a box's inside (the table beyond the paper's edge,
     a stamp, a bar): a written digit's strokes are thin."""
@@ -225,6 +235,10 @@ def _hole_rows(holes: list[tuple], lines: np.ndarray, min_boxes: int,
     sides splits one, a thin line broken by the camera opens one): a box is put in the
     row where the line mask outlines it, between and beyond the seeds.
     """
+    support = cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0
+    # a box's hole is outlined all round by its lines; a digit's oval loop (a 0, the
+    # bowls of 6 8 9) touches its bounding box only at a few places
+    holes = [c for c in holes if _ring(support, *c) >= 0.5]
     seeds: list[list[tuple]] = []
     for cell in sorted(holes):
         x, y, w, h = cell
@@ -241,7 +255,6 @@ def _hole_rows(holes: list[tuple], lines: np.ndarray, min_boxes: int,
             seeds.append([cell])
         else:
             best.append(cell)
-    support = cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0
     rows = []
     for seed in seeds:
         if len(seed) < 2:
