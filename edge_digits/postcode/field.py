@@ -586,8 +586,10 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side:
     thick = cv2.dilate(faint, np.ones((3, 3), np.uint8))
     for x, y, w, h in _hole_cells(thick, low - 2, high):
         x, y, w, h = x - 1, y - 1, w + 2, h + 2
-        if not any(abs(x - hx) <= 2 and abs(y - hy) <= 2 and abs(w - hw) <= 3 and
-                   abs(h - hh) <= 3 for hx, hy, hw, hh in holes):
+        # (the same hole, or a part of one: a digit that touches a line thickened cuts
+        # the hole it sits in)
+        if not any(hx - 2 <= x and hy - 2 <= y and x + w <= hx + hw + 2 and
+                   y + h <= hy + hh + 2 for hx, hy, hw, hh in holes):
             holes.append((x, y, w, h))
     rows = [[(int(round(x * back)), int(round(y * back)), int(round(w * back)),
               int(round(h * back))) for x, y, w, h in row]
