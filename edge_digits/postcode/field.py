@@ -547,6 +547,9 @@ def _cell_ink(channel, cell):
         keep[label] = True
     if not keep.any():
         return None, None, None
+    # specks beside a digit (noise, a bit of line left over) are not part of it
+    areas = np.where(keep, stats[:, cv2.CC_STAT_AREA], 0)
+    keep &= areas >= 0.2 * areas.max()
     mask = keep[labels]
     ys, xs = np.nonzero(mask)
     bx0, by0, bx1, by1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
