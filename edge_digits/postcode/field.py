@@ -434,13 +434,16 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
             columns = np.arange(first, last)
             course = centre + slope * (columns - (first + last) / 2)
             band = np.abs(rows - course[None, :]) <= half + 1.0
-            # where a stroke touches the line from either side (or crosses it), the line's
-            # pixels there stay: a stroke along or across the line is not cut apart
-            beside = (np.abs(rows - course[None, :]) <= half + 3.0) & ~band
-            touched = (beside & along_strokes[:, first:last]).any(axis=0)
-            touched = cv2.dilate(touched.view(np.uint8)[None, :],
+            # where a stroke crosses the line (ink on both sides of it), the line's pixels
+            # there stay, so that the stroke is not cut apart; where a stroke only
+            # touches it from one side, the line goes (no stub is left on the stroke)
+            offset = rows - course[None, :]
+            near = along_strokes[:, first:last]
+            above = ((offset >= -half - 3.0) & (offset < -half - 1.0) & near).any(axis=0)
+            below = ((offset <= half + 3.0) & (offset > half + 1.0) & near).any(axis=0)
+            touched = cv2.dilate((above & below).view(np.uint8)[None, :],
                                  np.ones((1, 3), np.uint8))[0].view(bool)
-            # ... but a long stretch is a stroke running beside the line: it stays whole
+            # ... but a long stretch is a stroke running along the line: it stays whole
             # without the line's pixels, which would turn it into a bar
             touched = _short_stretches(touched, max(3, int(0.25 * other)))
             lines[:, first:last] |= band & ~touched[None, :]
