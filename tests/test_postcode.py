@@ -141,6 +141,65 @@ def test_box_field_is_found_with_one_crop_per_box(generator):
     assert abs(row.box.center[0] - (x + w / 2)) < w / 4 and abs(row.box.center[1] - (y + h / 2)) < h
 
 
+def _paper(height=720, width=1280):
+    return np.full((height, width, 3), (232, 236, 238), np.uint8)
+
+
+def _stamp_digit(frame, digit, x, y, height, ink=(110, 40, 20)):
+    """Blend a white-on-black MNIST digit into ``frame`` as pen ink, ``height`` tall."""
+    rows, cols = np.flatnonzero(digit.max(axis=1) > 30), np.flatnonzero(digit.max(axis=0) > 30)
+    crop = digit[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.float32) / 255
+    width = max(2, round(crop.shape[1] * height / crop.shape[0]))
+    alpha = np.clip(cv2.resize(crop, (width, height)) * 1.3, 0, 1)[..., None] * 0.92
+    region = frame[y:y + height, x:x + width].astype(np.float32)
+    frame[y:y + height, x:x + width] = region * (1 - alpha) + alpha * np.array(ink, np.float32)
+    return width
+
+
+def _first_of_each_class(mnist):
+    labels = mnist["y_test"]
+    return {d: mnist["x_test"][int(np.flatnonzero(labels == d)[0])] for d in range(10)}
+
+
+@pytest.mark.parametrize("colour", [(40, 40, 210), (30, 120, 245), (70, 150, 60), (150, 150, 150),
+                                    (40, 40, 40)], ids=["red", "orange", "green", "grey", "black"])
+def test_box_rows_are_found_in_any_colour_with_digits_crossing_the_lines(mnist, reader, colour):
+    """A row of joined boxes in any colour gives one crop per box; a digit crossing the
+    top line and one touching a side stay whole, the lines are not read."""
+    digits, code, size, x0, y0 = _first_of_each_class(mnist), "20517", 50, 420, 320
+    frame = _paper()
+    for k in range(len(code)):
+        cv2.rectangle(frame, (x0 + k * size, y0), (x0 + (k + 1) * size, y0 + size), colour, 2)
+    for k, character in enumerate(code):
+        dy = -8 if k == 1 else 8  # the 0 crosses the top line
+        dx = 18 if k == 3 else 12  # the 1 stands by its right side
+        _stamp_digit(frame, digits[int(character)], x0 + k * size + dx, y0 + dy, 36)
+    fields = [f for f in find_fields(frame, lengths={5}) if f.kind == "boxes"]
+    assert len(fields) == 1 and len(fields[0].inks) == 5, [len(f.inks) for f in fields]
+    row = fields[0]
+    assert all(ink is not None for ink in row.inks)
+    assert abs(row.box.center[0] - (x0 + 2.5 * size)) < size / 2
+    # the crossing 0 keeps its part above the line: its crop is taller than the box interior
+    assert row.inks[1].shape[0] >= 36 - 4
+    result = read_postcode(reader, frame, "fr")
+    assert result.code in (code, None), result  # never another code
+    assert result.code == code or result.reason == REJECT_LOW_DIGIT
+
+
+def test_touching_free_form_digits_are_split_to_the_code_length(mnist, reader):
+    """Two digits written so close that they touch are one mark: the token is one short
+    of the code and its widest mark is cut in two."""
+    digits, code = _first_of_each_class(mnist), "40217"
+    frame = _paper()
+    x = 400
+    for k, character in enumerate(code):
+        width = _stamp_digit(frame, digits[int(character)], x, 330, 40)
+        x += width + (-3 if k == 1 else 9)  # the 0 runs into the 2
+    lines = [f for f in find_fields(frame, lengths={5}) if f.kind == "line"]
+    assert any(len(f.inks) == 5 for f in lines), [len(f.inks) for f in lines]
+    assert read_postcode(reader, frame, "fr").code in (code, None)
+
+
 def test_box_lines_are_not_read_as_ones(reader, generator):
     """Empty boxes give empty crops, not '1's from their sides."""
     envelope = generator.envelope("fr", "boxes", seed=3, blank=True)

@@ -17,12 +17,16 @@ import pytest
 
 COUNT = 140
 
-#: measured at the default operating point (threshold 0.97, margin 1.0), bundled model
-#: of 7eae01a; floors a few points below, so that noise in the model does not flip them
+#: measured at the default operating point (threshold 0.97, margin 1.0) with the bundled
+#: model of fd46811 (seed 0; the held-out seed 1 in brackets); floors a few points below,
+#: so that noise in the model does not flip them. The target 0.95 is not reached: at
+#: threshold 0.97 this model passes 97.1% of clean MNIST test digits, so even perfect
+#: crops would read ~86% of 5-digit and ~81% of 7-digit codes.
 FLOORS = {
-    "read": 0.70,  # measured 0.764 (target 0.95: not reached, box fields fail most)
-    "misread": 0.025,  # measured 0.014 (target 0.01)
-    "free_form_read": 0.80,  # measured 0.88
+    "read": 0.75,  # measured 0.779 (0.800)
+    "misread": 0.01,  # measured 0.000 (0.000); the target's ceiling
+    "free_form_read": 0.82,  # measured 0.84 (0.87)
+    "box_read": 0.55,  # measured 0.625 (0.625)
 }
 
 
@@ -63,6 +67,8 @@ def test_read_and_misread_rates(rates):
     assert total["misread"] / frames <= FLOORS["misread"], dict(total)
     free = sum((c for (_, layout), c in table.items() if layout != "boxes"), collections.Counter())
     assert free["read"] / sum(free.values()) >= FLOORS["free_form_read"], dict(free)
+    boxes = sum((c for (_, layout), c in table.items() if layout == "boxes"), collections.Counter())
+    assert boxes["read"] / sum(boxes.values()) >= FLOORS["box_read"], dict(boxes)
 
 
 @pytest.mark.slow
@@ -71,7 +77,7 @@ def test_every_profile_and_layout_reads_some_and_misreads_few(rates):
     assert len(table) == 7
     for key, counter in table.items():
         frames = sum(counter.values())
-        assert counter["read"] >= 0.25 * frames, (key, dict(counter))
+        assert counter["read"] >= 0.4 * frames, (key, dict(counter))
         assert counter["misread"] <= 1, (key, dict(counter))
 
 
