@@ -66,8 +66,8 @@ class Field:
     separators: tuple[int, ...]  #: indices i where a hyphen stands before digit i
     box: Box  #: the whole field in frame pixels
     #: per digit place: a second crop of the same digit with the box line beside its
-    #: strokes kept as ink, or None; empty for free-form fields. A digit is trusted only
-    #: if both crops read the same (a line may hide part of a digit or pose as one)
+    #: strokes kept as ink, or None; empty for free-form fields. The digit keeps the
+    #: lower of the two readings' probabilities (a line may hide part of a digit)
     alternates: tuple = ()
 
 
@@ -128,7 +128,8 @@ def _hole_cells(lines: np.ndarray, min_side: int, max_side: int) -> list[tuple]:
 
     Returns (x, y, w, h) in the mask's pixels. A pen stroke that touches a line from inside
     only notches its box's hole; a digit's own loops are holes too, but they lie inside a
-    box's hole (dropped here) or are oval and rarely in a row of equal ones (see _rows).
+    box's hole (dropped here) or are oval: their bounding box is not outlined (see
+    _hole_rows).
     """
     contours, hierarchy = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:
