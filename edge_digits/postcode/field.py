@@ -364,12 +364,13 @@ def _crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.nda
     paper = cv2.mean(crop, cv2.bitwise_not(binary))[0]
     if paper - dark < 40:  # no pen stroke: an empty box or plain paper
         return None
-    soft = cv2.bitwise_and(cv2.subtract(np.full_like(crop, int(min(255, paper))), crop), binary)
-    # the stroke core (the darkest fifth of the ink) saturates, as in MNIST and as the
-    # reader's own locate stage stretches its crops
-    cumulative = np.cumsum(cv2.calcHist([soft], [0], None, [255], [1, 256]))
-    core = 1 + int(np.searchsorted(cumulative, 0.8 * cumulative[-1]))
-    return cv2.convertScaleAbs(soft, alpha=255.0 / max(core, 1))
+    # ink as dark as the stroke's mean or darker saturates: bold strokes, as in MNIST (a
+    # stretch that saturates only the darkest fifth, as the locate stage does, thins
+    # ambiguous strokes: on 4 x 140 generated envelopes it read 6 more codes, but 3 more
+    # of them wrong)
+    soft = cv2.subtract(np.full_like(crop, int(min(255, paper))), crop)
+    soft = cv2.convertScaleAbs(soft, alpha=255.0 / max(1.0, paper - dark))
+    return cv2.bitwise_and(soft, binary)
 
 
 def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
