@@ -6,9 +6,9 @@
     ...         candidate.ink, candidate.box          # white-on-black crop, frame pixels
 
 Stable API (the postcode reader builds on it): :func:`locate_digits` ``(gray, options) ->
-list[list[Candidate]]``, :class:`Candidate` ``(ink, box, line, splits, split_first)``,
-:class:`LocateOptions`, :func:`ink_image`. Classify candidates with
-:meth:`edge_digits.read.DigitReader.read_candidates` (chooses among splits) or
+list[list[Candidate]]``, :class:`Candidate` ``(ink, box, line, splits, split_first, cuts)``,
+:func:`pieces`, :class:`LocateOptions`, :func:`ink_image`. Classify candidates with
+:meth:`edge_digits.read.DigitReader.read_candidates` (chooses among splits and cuts) or
 :meth:`~edge_digits.read.DigitReader.classify_inks` (one digit per crop).
 
 How, and why each step:
@@ -39,8 +39,11 @@ How, and why each step:
    while the union stays digit-sized; specks, dots and dashes small relative to their
    line, box sides (thin strokes from one printed line to another), strokes cut by the
    frame's border and lines much smaller than the handwriting (print) are dropped. Ink
-   wider than one digit carries ``Candidate.splits``: the same ink cut into 2-4 digits at
-   the minima of its column ink profile; the reader lets the classifier choose. Two
+   that may be several touching digits (wider than 0.95 of its height) carries
+   ``Candidate.cuts``: the columns where it may be cut apart (the minima of its column ink
+   profile, and even divisions for overlapping digits). The reader classifies the pieces
+   between cuts (:func:`pieces`) only when it doubts the first guess, and keeps the
+   likeliest path of pieces across the ink if the classifier is clearly surer of it. Two
    neighbours that almost touch and together are no wider than one digit (a faint '0'
    broken into '(' and ')') become one candidate whose first guess is the two pieces
    (``split_first``) and whose whole is the union: the classifier decides the same way.
@@ -71,7 +74,8 @@ class LocateOptions:
     #: digits taller than this fraction of the frame height are not digits (edges, hands)
     max_digit_height: float = 0.8
     #: the weak (extent) threshold on relative darkness (0..1) follows the paper's noise,
-    #: within these bounds
+    #: within these bounds (0.05 kept more of faint strokes: +1 point exact on generated
+    #: hard frames, but joined digits to faint print and rules on a sample: not taken)
     min_contrast: float = 0.06
     max_weak_contrast: float = 0.2
     #: a component must hold a pixel this dark (0..1): twice the weak threshold, within
@@ -103,8 +107,11 @@ class Candidate:
     #: of 2 or more candidates, left to right. Empty for ink as narrow as one digit. The
     #: reader classifies them all and keeps the segmentation the model is surest of.
     splits: tuple = ()
-    #: True when the ink is so wide that ``splits[0]`` is likelier than one digit
+    #: True when the ink is so wide that it is likelier several digits than one
     split_first: bool = False
+    #: for ink that may be several touching digits: the columns of ``ink`` where they may
+    #: be cut apart, ascending, its two ends included (see :func:`pieces`); empty otherwise
+    cuts: tuple = ()
 
 
 @dataclass(slots=True)
@@ -396,41 +403,75 @@ _BRIDGE = 0.2  #: gap (of the line height) bridged between a small piece and its
 _FRAGMENT_WIDTH = 0.95
 
 
-def _split(blob: _Blob, labels: np.ndarray, parts: int) -> list[list[_Blob]]:
-    """Ways to split a blob into ``parts``: at the deepest minimum of its column ink
-    profile near each even division (a list of one way, or none if it cannot be split).
-    Offering other minima as well was measured: no better on either level."""
+def _cuts(blob: _Blob, labels: np.ndarray, height: float, counts: list[int]) -> list[int]:
+    """Where touching digits of a blob may be cut apart: work-resolution columns from its
+    left end, both ends included.
+
+    The cuts are the minima of the column ink profile (where two digits touch the column
+    holds little ink), and the even divisions into each count of ``counts`` (overlapping
+    digits leave no minimum), at most ``_MAX_CUTS``, keeping the thinnest columns.
+    """
     width = blob.width
-    if parts < 2 or width < 2 * parts:
-        return []
     region = labels[blob.y0:blob.y1, blob.x0:blob.x1]
     mask = region == blob.labels[0] if len(blob.labels) == 1 else np.isin(region, blob.labels)
     profile = mask.sum(axis=0).astype(np.float32)
     profile = np.convolve(profile, np.ones(3, np.float32) / 3, mode="same")
-    cuts = [0]
-    step = width / parts
-    for i in range(1, parts):
-        centre = int(round(i * step))
-        half = max(1, int(step * 0.35))
-        lo, hi = max(cuts[-1] + 2, centre - half), min(width - 2, centre + half)
-        cut = centre if hi <= lo else lo + int(np.argmin(profile[lo:hi]))
-        cuts.append(cut)
-    cuts.append(width)
-    ways = [cuts]
+    edge = max(2, int(round(_MIN_PIECE * height)))
+    found = {}
+    inner = profile[edge:width - edge]
+    if inner.size >= 3:
+        low = (inner[1:-1] <= inner[:-2]) & (inner[1:-1] <= inner[2:]) & (
+            (inner[1:-1] < inner[:-2]) | (inner[1:-1] < inner[2:]))
+        for at in (np.flatnonzero(low) + edge + 1).tolist():
+            found[at] = float(profile[at])
+    for parts in counts:
+        for i in range(1, parts):
+            at = int(round(i * width / parts))
+            if edge <= at <= width - edge:
+                found.setdefault(at, float(profile[at]) + 0.5)  # a division, not a minimum
+    cuts = []
+    for at in sorted(found, key=found.get):  # thinnest first; neighbours of a kept cut go
+        if all(abs(at - kept) > 1 for kept in cuts):
+            cuts.append(at)
+        if len(cuts) == _MAX_CUTS:
+            break
+    return [0] + sorted(cuts) + [width]
+
+
+_MIN_PIECE = 0.15  #: narrowest piece (of the height) a cut may leave: a thin '1'
+_MAX_PIECE = 1.3  #: widest piece (of the height): wider ones are several digits
+_MAX_CUTS = 10
+
+
+def pieces(candidate: Candidate) -> list[tuple[int, int, Candidate]]:
+    """The pieces of touching digits between the cuts of ``candidate`` (see
+    :attr:`Candidate.cuts`): ``(start, stop, piece)`` for cut indices ``start < stop``,
+    the whole ink excepted, each no narrower than a thin '1' and no wider than a wide digit
+    (of the ink's height). Every path of pieces from the first cut to the last is one
+    reading of the ink as several digits.
+
+    A piece is the whole ink between two cuts, trimmed to its own ink and stretched like
+    a crop (so cheap that the reader cuts pieces only for the candidates it doubts).
+    """
+    cuts = candidate.cuts
+    ink = candidate.ink
+    box = candidate.box
+    low, high = _MIN_PIECE * box.height, _MAX_PIECE * box.height
     result = []
-    for way in ways:
-        pieces = []
-        for start, stop in zip(way[:-1], way[1:]):
-            if stop - start < 2:
+    for i, start in enumerate(cuts):
+        for j in range(i + 1, len(cuts)):
+            stop = cuts[j]
+            if stop - start > high:
+                break
+            if stop - start < low or (i == 0 and j == len(cuts) - 1):
                 continue
-            rows = np.flatnonzero(mask[:, start:stop].any(axis=1))
-            if rows.size == 0:
+            part = ink[:, start:stop]
+            bx, by, bw, bh = cv2.boundingRect(part)
+            if not bw:
                 continue
-            pieces.append(_Blob(blob.x0 + start, blob.y0 + int(rows[0]), blob.x0 + stop,
-                                blob.y0 + int(rows[-1]) + 1, blob.labels,
-                                cut=(blob.x0 + start, blob.x0 + stop)))
-        if len(pieces) == parts:
-            result.append(pieces)
+            part = _stretch_masked(np.ascontiguousarray(part[by:by + bh, bx:bx + bw]))
+            result.append((i, j, Candidate(part, Box(box.x + start + bx, box.y + by, bw, bh),
+                                           candidate.line)))
     return result
 
 
@@ -588,15 +629,15 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
                 skip = True
                 continue
             whole = _crop(full_dark, labels, blob, sx, sy, index)
-            splits = []
-            for parts in counts:
-                if parts == 1:
-                    continue
-                for pieces in _split(blob, labels, parts):
-                    splits.append(tuple(_crop(full_dark, labels, piece, sx, sy, index)
-                                        for piece in pieces))
-            if splits:
-                whole = Candidate(whole.ink, whole.box, index, tuple(splits), counts[0] != 1)
+            if counts != [1]:
+                # the cuts in the whole ink's columns (frame pixels)
+                left = whole.box.x
+                width = whole.box.width
+                cuts = sorted({0, width} | {min(width, max(0, int(round((blob.x0 + at) * sx)) - left))
+                                            for at in _cuts(blob, labels, max(blob.height, 0.8 * line_height), counts)})
+                if len(cuts) > 2:
+                    whole = Candidate(whole.ink, whole.box, index, split_first=counts[0] != 1,
+                                      cuts=tuple(cuts))
             candidates.append(whole)
         result.append(candidates)
     return result

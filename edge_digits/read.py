@@ -45,7 +45,7 @@ import numpy as np
 
 from .classify import DigitClassifier
 from .frame import as_gray
-from .locate import Candidate, LocateOptions, locate_digits
+from .locate import Candidate, LocateOptions, locate_digits, pieces
 from .normalize import normalize_digit
 from .results import Box, Digit, DigitString, Reading
 
@@ -91,11 +91,38 @@ def _shape_prior(parts, height: int) -> float:
     """Log-prior of a segmentation from the widths of its parts (the model alone is
     overconfident on ink that is not one digit): handwritten digits are rarely wider than
     ~1.25 times their height (1% of MNIST); wider parts are penalized in proportion."""
-    penalty = 0.0
-    for part in parts:
-        aspect = part.box.width / height
-        penalty -= 3.0 * max(0.0, aspect - 1.25)
-    return penalty / len(parts)
+    return sum(_width_penalty(part.box.width, height) for part in parts)
+
+
+def _width_penalty(width: int, height: int) -> float:
+    return -3.0 * max(0.0, width / height - 1.25)
+
+
+def _best_path(pieces, first: int, log_best: list, height: int, end: int):
+    """The likeliest reading of touching digits from their ``pieces`` (``(start, stop,
+    Candidate)`` between cuts; piece ``k`` is crop ``first + k``): the path of pieces from
+    cut 0 to cut ``end`` (the ink's right end) with the largest sum of log-probabilities
+    and width priors, by dynamic programming over the cuts. Returns (crop indices,
+    candidates) or None when no path crosses the ink."""
+    score = [float("-inf")] * (end + 1)
+    back = [None] * (end + 1)
+    score[0] = 0.0
+    for k, (start, stop, piece) in sorted(enumerate(pieces), key=lambda item: item[1][1]):
+        if score[start] == float("-inf"):
+            continue
+        value = score[start] + log_best[first + k] + _width_penalty(piece.box.width, height)
+        if value > score[stop]:
+            score[stop], back[stop] = value, (start, k)
+    if back[end] is None:
+        return None
+    indices, parts = [], []
+    at = end
+    while at:
+        start, k = back[at]
+        indices.append(first + k)
+        parts.append(pieces[k][2])
+        at = start
+    return indices[::-1], parts[::-1]
 
 
 def _median(values: list) -> float:
@@ -131,6 +158,7 @@ class DigitReader:
         # label index -> digit value, or None for a class that is not a digit
         self._values = [int(label) if str(label).isdigit() and len(str(label)) == 1 else None
                         for label in self.classifier.labels]
+        self._digit_columns = [i for i, value in enumerate(self._values) if value is not None]
 
     @property
     def manifest(self) -> dict | None:
@@ -158,68 +186,95 @@ class DigitReader:
     def read_candidates(self, lines: list[list[Candidate]]) -> list[list[Digit]]:
         """Classify located candidates, choosing how to split touching digits.
 
-        For a candidate with ``splits``, the geometric first guess (one digit, or the
-        likeliest split for very wide ink) is kept when the model is sure of all its parts;
-        otherwise each segmentation is scored by the mean log-probability of its parts plus
-        a prior on their widths, and another wins when it is clearly surer (by
-        ``ReadOptions.split_margin``). Crops the model
-        calls not-a-digit are dropped. Returns, per line, its digits left to right.
+        All candidates are classified in one batch. A candidate that may be several
+        touching digits (it has ``cuts``) keeps its geometric first guess (one digit, or
+        several for very wide ink) when the model is sure of it. Otherwise its pieces
+        between the cuts are classified in a second batch, and the likeliest path of pieces
+        across the ink (the largest sum of each piece's log-probability of its best digit,
+        plus a prior on its width) is found by dynamic programming over the cuts; the other
+        reading wins when it is clearly surer (by ``ReadOptions.split_margin``). Two pieces
+        that may be one broken digit come as ``splits`` and are chosen alike. Crops the
+        model calls not-a-digit are dropped. Returns, per line, its digits left to right.
         """
-        inks = []
+        crops: list[Candidate] = []
         for line in lines:
             for candidate in line:
-                inks.append(candidate.ink)
+                crops.append(candidate)
                 for split in candidate.splits:
-                    inks.extend(part.ink for part in split)
-        probabilities = self._probabilities(inks)
-        digit_columns = [i for i, v in enumerate(self._values) if v is not None]
-        # each crop's best digit probability and its log, for all crops at once (the same
-        # element-wise values as per segmentation, without numpy's per-call overhead)
-        best = probabilities[:, digit_columns].max(axis=1)
-        log_best = np.log(np.maximum(best, 1e-6))
+                    crops.extend(split)
+        probabilities = self._probabilities([crop.ink for crop in crops])
+        best = self._best_digit(probabilities)
+        # How sure the model must be of a first guess to keep it, per candidate that has
+        # other readings; the pieces of those with cuts are classified in a second batch
+        # only when their first guess is one digit in doubt, or several digits.
+        doubts = {}
+        pieces_of = {}
+        more: list[Candidate] = []
+        position = 0
+        for line in lines:
+            widths = [candidate.box.width for candidate in line]
+            for at, candidate in enumerate(line):
+                whole_at = position
+                position += 1 + sum(len(split) for split in candidate.splits)
+                if not candidate.splits and not candidate.cuts:
+                    continue
+                doubt = self.options.split_doubt
+                if len(line) >= 3:
+                    others = _median(widths[:at] + widths[at + 1:])
+                    if candidate.box.width >= self.options.split_wide * others:
+                        doubt = max(doubt, self.options.wide_doubt)
+                doubts[id(candidate)] = doubt
+                if candidate.cuts and (candidate.split_first or best[whole_at] < doubt):
+                    found = pieces(candidate)
+                    if found:
+                        pieces_of[id(candidate)] = (len(crops) + len(more), found)
+                        more.extend(piece for _, _, piece in found)
+        if more:
+            extra = self._probabilities([piece.ink for piece in more])
+            probabilities = np.concatenate([probabilities, extra])
+            best = np.concatenate([best, self._best_digit(extra)])
+        log_best = np.log(np.maximum(best, 1e-6)).tolist()
+
         position = 0
         result = []
         for line in lines:
             digits: list[Digit] = []
-            widths = [candidate.box.width for candidate in line]
-            for at, candidate in enumerate(line):
-                if not candidate.splits:
-                    # one reading only: nothing to choose (most candidates)
-                    digit = self._digit(probabilities[position], candidate.box)
-                    position += 1
-                    if digit is not None:
-                        digits.append(digit)
-                    continue
-                segmentations = [(candidate,)] + list(candidate.splits)
-                rows = []
-                starts = []
-                for segmentation in segmentations:
-                    starts.append(position)
-                    rows.append(probabilities[position:position + len(segmentation)])
-                    position += len(segmentation)
-                height = max(candidate.box.height, 1)
-                scores = [float(np.mean(log_best[at0:at0 + len(segmentation)]))
-                          + _shape_prior(segmentation, height)
-                          for segmentation, at0 in zip(segmentations, starts)]
-                first = 1 if candidate.split_first else 0
-                choice = first
-                # Another segmentation is considered only when the first guess is not
-                # confidently digits: halves of a wide '0' are often confident '1's too.
-                doubt = self.options.split_doubt
-                if candidate.splits and len(line) >= 3:
-                    others = _median(widths[:at] + widths[at + 1:])
-                    if candidate.box.width >= self.options.split_wide * others:
-                        doubt = max(doubt, self.options.wide_doubt)
-                if best[starts[first]:starts[first] + len(segmentations[first])].min() < doubt:
-                    for index, score in enumerate(scores):
-                        if index != first and score > scores[choice] + self.options.split_margin:
-                            choice = index
-                for part, row in zip(segmentations[choice], rows[choice]):
-                    digit = self._digit(row, part.box)
+            for candidate in line:
+                readings = [([position], [candidate])]  # (crop indices, candidates), whole first
+                position += 1
+                for split in candidate.splits:
+                    readings.append((list(range(position, position + len(split))), list(split)))
+                    position += len(split)
+                if id(candidate) in pieces_of:
+                    first_piece, found = pieces_of[id(candidate)]
+                    path = _best_path(found, first_piece, log_best, max(candidate.box.height, 1),
+                                      len(candidate.cuts) - 1)
+                    if path is not None:
+                        readings.append(path)
+                choice = 0
+                if len(readings) > 1:
+                    height = max(candidate.box.height, 1)
+                    scores = [sum(log_best[i] for i in indices) + _shape_prior(parts, height)
+                              for indices, parts in readings]
+                    first = choice = 1 if candidate.split_first else 0
+                    # Another reading is considered only when the first guess is not
+                    # confidently digits: halves of a wide '0' are often confident '1's too.
+                    if min(best[i] for i in readings[first][0]) < doubts[id(candidate)]:
+                        for index, score in enumerate(scores):
+                            if index != first and score > scores[choice] + self.options.split_margin:
+                                choice = index
+                indices, parts = readings[choice]
+                for i, part in zip(indices, parts):
+                    digit = self._digit(probabilities[i], part.box)
                     if digit is not None:
                         digits.append(digit)
             result.append(digits)
         return result
+
+    def _best_digit(self, probabilities: np.ndarray) -> np.ndarray:
+        """Each crop's probability of its likeliest digit (not-a-digit excluded)."""
+        return probabilities[:, self._digit_columns].max(axis=1) if len(probabilities) else \
+            np.zeros(0, np.float32)
 
     def _probabilities(self, inks: list[np.ndarray]) -> np.ndarray:
         if not inks:

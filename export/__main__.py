@@ -23,6 +23,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
 def _fraction(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -55,6 +62,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "trained on generated non-digits (default out artifacts/none-class, "
                         "not bundled unless --bundle-dir)")
     parser.add_argument("--builder", choices=("sequential", "functional"))
+    parser.add_argument("--width", type=_positive_float, help="filters and hidden units relative "
+                        "to the reference design (default 1: exactly the reference)")
     parser.add_argument("--gate", type=_fraction, help="minimum int8 test accuracy (default 0.988)")
     parser.add_argument("--threads", type=_positive_int, default=1, help="CPU threads for training and "
                         "evaluation")
@@ -72,7 +81,7 @@ def config_from(args: argparse.Namespace):
             train = replace(train, **{name: getattr(args, name)})
     changes = {"train": train, "threads": args.threads,
                "mnist": args.mnist or os.environ.get("EDGE_DIGITS_MNIST") or None}
-    for name in ("out", "augment", "augment_copies", "builder", "gate", "train_limit"):
+    for name in ("out", "augment", "augment_copies", "builder", "width", "gate", "train_limit"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
     if args.none_class:

@@ -13,7 +13,7 @@ normalization (an undistorted MNIST digit comes back unchanged). A pool is preco
 
 :func:`non_digits` makes the 11th class of the optional none-class model from generated
 marks only (no other digit data set): fragments of digits, two digits squeezed into one
-crop, straight lines and box corners, blobs, specks, and printed letters and symbols drawn
+crop or written so close that they touch, straight lines and box corners, blobs, specks, and printed letters and symbols drawn
 with OpenCV's Hershey fonts.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ DESCRIPTION = {
 }
 
 NON_DIGITS = {
-    "kinds": ["digit fragment", "two squeezed digits", "lines and box corners", "blob",
+    "kinds": ["digit fragment", "two squeezed digits", "two touching digits", "a digit with a large part of its neighbour", "lines and box corners", "blob",
               "specks", "printed letters/symbols (cv2 Hershey fonts)"],
     "excluded": "vertical-ish strokes and fragments (look like 1), letters that look like digits",
 }
@@ -283,6 +283,45 @@ def _pair(digits, rng):
     return cv2.resize(joined, None, fx=UPSCALE, fy=UPSCALE, interpolation=cv2.INTER_LINEAR)
 
 
+def _touching_pair(digits, rng, partial: bool = False):
+    """Two digits written so close that their ink touches or overlaps, as one crop: what
+    the locate stage hands over when it cannot separate them (the reader then tries splits,
+    so the whole must not read as one confident digit). ``partial``: one of the two keeps
+    only 35-65% of its width, as when touching digits are cut in the wrong place (a digit
+    with a small bit of its neighbour stays a digit: see :func:`_clutter`)."""
+    inks = []
+    for _ in range(2):
+        digit = _upscale(digits[rng.integers(len(digits))])
+        box = _ink_box(digit)
+        if box is None:
+            return None
+        x0, y0, x1, y1 = box
+        inks.append(digit[y0:y1, x0:x1])
+    left, right = inks
+    if partial:  # keep the near side of one of them
+        keep = rng.uniform(0.35, 0.65)
+        if rng.random() < 0.5:
+            left = left[:, left.shape[1] - max(2, int(round(keep * left.shape[1]))):]
+        else:
+            right = right[:, :max(2, int(round(keep * right.shape[1])))]
+        if not left.any() or not right.any():
+            return None
+    height = left.shape[0]
+    scale = height * rng.uniform(0.85, 1.15) / right.shape[0]
+    right = cv2.resize(right, (max(1, int(round(right.shape[1] * scale))),
+                               max(1, int(round(right.shape[0] * scale)))), interpolation=cv2.INTER_LINEAR)
+    gap = int(round(rng.uniform(-0.15, 0.06) * height))
+    shift = int(round(rng.uniform(-0.12, 0.12) * height))
+    top_l, top_r = max(0, -shift), max(0, shift)
+    x_r = max(1, left.shape[1] + gap)
+    out = np.zeros((max(top_l + left.shape[0], top_r + right.shape[0]),
+                    max(left.shape[1], x_r + right.shape[1])), np.uint8)
+    out[top_l:top_l + left.shape[0], :left.shape[1]] = left
+    region = out[top_r:top_r + right.shape[0], x_r:x_r + right.shape[1]]
+    np.maximum(region, right, out=region)
+    return out
+
+
 def _lines(rng):
     image = _canvas()
     thickness = int(rng.integers(2, 7))
@@ -344,8 +383,12 @@ def non_digit(digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         kind = rng.random()
         if kind < 0.2:
             image = _fragment(digits, rng)
-        elif kind < 0.4:
+        elif kind < 0.28:
             image = _pair(digits, rng)
+        elif kind < 0.36:
+            image = _touching_pair(digits, rng)
+        elif kind < 0.4:
+            image = _touching_pair(digits, rng, partial=True)
         elif kind < 0.55:
             image = _lines(rng)
         elif kind < 0.62:

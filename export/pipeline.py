@@ -53,6 +53,7 @@ class ExportConfig:
     none_fraction: float = 0.1  #: generated non-digits, as a fraction of the training digits
     none_test_marks: int = 2000  #: generated non-digits (from test digits) to score the none class
     builder: str = "sequential"  #: "sequential" or "functional" (the same network)
+    width: float = 1  #: filters and hidden units relative to the reference design (1: exactly it)
     gate: float = artifacts.DEFAULT_GATE  #: minimum int8 test accuracy
     max_drop: float = artifacts.MAX_DROP  #: maximum int8 loss against float32
     threads: int = 1  #: interpreter threads for evaluation
@@ -200,9 +201,9 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         f"in {seconds['augment']:.1f} s")
 
     keras.utils.set_random_seed(config.train.seed)
-    model = BUILDERS[config.builder](num_classes=len(labels))
+    model = BUILDERS[config.builder](num_classes=len(labels), width=config.width)
     model.summary(print_fn=lambda line, *args, **kwargs: log(line))
-    if len(labels) == 10 and model.count_params() != REFERENCE_PARAMS:
+    if len(labels) == 10 and config.width == 1 and model.count_params() != REFERENCE_PARAMS:
         raise RuntimeError(f"reference network has {model.count_params()} parameters, "
                            f"expected {REFERENCE_PARAMS}")
     trained = train(model, pool, y_fit, x_val, y_val, config.train, verbose=config.verbose)
@@ -264,8 +265,10 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         "labels": labels,
         "input": io["input"],
         "output": io["output"],
-        "architecture": {"name": "reference CNN" + (" + none class" if config.none_class else ""),
-                         "builder": config.builder, "params": int(model.count_params()),
+        "architecture": {"name": "reference CNN" + ("" if config.width == 1 else f" x{config.width:g} width")
+                         + (" + none class" if config.none_class else ""),
+                         "builder": config.builder, "width": config.width,
+                         "params": int(model.count_params()),
                          "layers": architecture(model)},
         "training": {**config.train.as_dict(), "optimizer": "Adam",
                      "loss": "categorical_crossentropy",

@@ -8,6 +8,16 @@ import pytest
 from edge_digits.models import DEFAULT_MODEL, MODELS_DIR, sha256_of
 
 
+def design_params(width: float, classes: int) -> int:
+    """Parameters of the reference design (conv 16 -> conv 32 -> dense 64) at ``width``."""
+    c1, c2, units = round(16 * width), round(32 * width), round(64 * width)
+    return (9 * c1 + c1) + (9 * c1 * c2 + c2) + (25 * c2 * units + units) + (units * classes + classes)
+
+
+def test_design_params_is_the_reference_count():
+    assert design_params(1, 10) == 56_714 and design_params(1, 11) == 56_714 + 65
+
+
 @pytest.fixture(scope="module")
 def manifest():
     return json.loads((MODELS_DIR / "manifest.json").read_text())
@@ -24,8 +34,9 @@ def test_manifest_says_what_the_model_is(manifest, classifier):
     assert manifest["labels"][:10] == [str(d) for d in range(10)]
     assert manifest["labels"][10:] in ([], ["none"])
     assert manifest["labels"] == classifier.labels
-    # the reference network: 56,714 parameters, plus 65 for the 'none' output (64 + bias)
-    assert manifest["architecture"]["params"] == 56_714 + 65 * (len(manifest["labels"]) - 10)
+    # the reference design (56,714 parameters at width 1) at the manifest's width
+    assert manifest["architecture"]["params"] == design_params(manifest["architecture"].get("width", 1),
+                                                               len(manifest["labels"]))
     assert manifest["input"]["dtype"] == "int8" == classifier.input_dtype.name
     assert manifest["input"]["quantization"]["zero_point"] == -128 == classifier.input_zero_point
     assert classifier.input_scale == pytest.approx(1 / 255)

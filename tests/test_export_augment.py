@@ -60,3 +60,19 @@ def test_non_digits_are_seeded_normalized_marks(digits):
         np.testing.assert_array_equal(normalize_digit(patch), patch)
     # several kinds, not one shape repeated: pairwise they differ
     assert len({patch.tobytes() for patch in junk}) == 300
+
+
+def test_touching_pairs_are_two_digits_in_one_crop(digits):
+    """The none class learns touching digits as 'not one digit', so the reader tries cuts."""
+    x, _ = digits
+    rng = np.random.default_rng(3)
+    for partial in (False, True):
+        pairs = [augment._touching_pair(x, rng, partial=partial) for _ in range(30)]
+        pairs = [p for p in pairs if p is not None]
+        assert len(pairs) >= 25
+        aspects = [p.shape[1] / p.shape[0] for p in pairs]
+        # two digits side by side are wider than one; a cut one keeps part of its width
+        assert np.median(aspects) > (0.8 if partial else 1.0)
+        for pair in pairs:  # one piece of ink across: the columns hold ink all along
+            columns = (pair > 0).any(axis=0)
+            assert columns.mean() > 0.9

@@ -43,3 +43,15 @@ def test_none_class_adds_one_output():
     model = build_functional(num_classes=11)
     assert model.outputs[0].shape[-1] == 11
     assert model.count_params() == REFERENCE_PARAMS + 65
+
+
+def test_width_scales_filters_and_units_only():
+    wide = build_sequential(num_classes=11, width=1.5)
+    shapes = [(layer["type"], layer["output_shape"]) for layer in architecture(wide)]
+    assert shapes == [("Conv2D", [None, 26, 26, 24]), ("MaxPooling2D", [None, 13, 13, 24]),
+                      ("Conv2D", [None, 11, 11, 48]), ("MaxPooling2D", [None, 5, 5, 48]),
+                      ("Flatten", [None, 1200]), ("Dense", [None, 96]), ("Dropout", [None, 96]),
+                      ("Dense", [None, 11])]
+    assert build_sequential(width=1).count_params() == REFERENCE_PARAMS
+    with pytest.raises(ValueError):
+        build_sequential(width=0)
