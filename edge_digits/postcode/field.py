@@ -600,15 +600,18 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side:
     back = 1.0 / work.colour_scale
     # holes are also sought in the mask thickened by a pixel: a thin line that the camera
     # broke (a one-pixel gap) still closes its box there (its holes are a pixel smaller
-    # all round); but thickened strokes also touch the lines more often: both are used
+    # all round); but thickened strokes also touch the lines more often: both are used.
     # specks (paper grain, a textured table) are most of the mask's contours, and finding
     # contours costs time per contour: the first search drops pixels with fewer than two
     # neighbours (a one-pixel line keeps its pixels, but for its ends); the second, in
     # the thickened mask, keeps them (thickened, specks merge into few blobs)
     crowded = cv2.compare(cv2.boxFilter(faint, -1, (3, 3)), 84, cv2.CMP_GT)
     holes = _hole_cells(cv2.bitwise_and(faint, crowded), low, high)
-    thick = cv2.dilate(faint, np.ones((3, 3), np.uint8))
-    for x, y, w, h in _hole_cells(thick, low - 2, high):
+    # the second search only completes rows: it is skipped where no hole was outlined by
+    # lines (most frames without a box field)
+    support = cv2.dilate(faint, np.ones((3, 3), np.uint8))
+    outlined = any(_ring(support, *hole) >= 0.75 for hole in holes)
+    for x, y, w, h in _hole_cells(support, low - 2, high) if outlined else []:
         x, y, w, h = x - 1, y - 1, w + 2, h + 2
         # (the same hole, or a part of one: a digit that touches a line thickened cuts
         # the hole it sits in)
