@@ -76,6 +76,15 @@ class ReadOptions:
     #: ``wide_doubt``: the line's own digits are the best prior of one digit's width
     split_wide: float = 1.5
     wide_doubt: float = 0.97
+    #: with a model that has a not-a-digit class: ink that may be touching digits is cut
+    #: into pieces only when the model gives its whole at least this probability of not
+    #: being a digit (touching pairs are in that class); an unsure single digit stays one
+    #: digit (and is rejected if below ``threshold``) instead of being cut into confident
+    #: fragments. Models without that class use ``split_doubt`` alone.
+    none_split: float = 0.2
+    #: ink so wide that several digits are the first guess is still kept as one digit when
+    #: the model reads its whole as a digit this surely (and not as not-a-digit)
+    one_digit_sure: float = 0.9
     #: options of the locate stage (see :class:`edge_digits.locate.LocateOptions`)
     locate: LocateOptions = field(default_factory=LocateOptions)
 
@@ -159,6 +168,7 @@ class DigitReader:
         self._values = [int(label) if str(label).isdigit() and len(str(label)) == 1 else None
                         for label in self.classifier.labels]
         self._digit_columns = [i for i, value in enumerate(self._values) if value is not None]
+        self._none_columns = [i for i, value in enumerate(self._values) if value is None]
 
     @property
     def manifest(self) -> dict | None:
@@ -204,9 +214,10 @@ class DigitReader:
                     crops.extend(split)
         probabilities = self._probabilities([crop.ink for crop in crops])
         best = self._best_digit(probabilities)
+        none = probabilities[:, self._none_columns].sum(axis=1) if self._none_columns else None
         # How sure the model must be of a first guess to keep it, per candidate that has
         # other readings; the pieces of those with cuts are classified in a second batch
-        # only when their first guess is one digit in doubt, or several digits.
+        # only when the whole may be several digits (see ReadOptions.none_split).
         doubts = {}
         pieces_of = {}
         more: list[Candidate] = []
@@ -224,7 +235,8 @@ class DigitReader:
                     if candidate.box.width >= self.options.split_wide * others:
                         doubt = max(doubt, self.options.wide_doubt)
                 doubts[id(candidate)] = doubt
-                if candidate.cuts and (candidate.split_first or best[whole_at] < doubt):
+                if candidate.cuts and self._may_be_several(candidate, best[whole_at],
+                                                           None if none is None else none[whole_at], doubt):
                     found = pieces(candidate)
                     if found:
                         pieces_of[id(candidate)] = (len(crops) + len(more), found)
@@ -258,8 +270,10 @@ class DigitReader:
                               for indices, parts in readings]
                     first = choice = 1 if candidate.split_first else 0
                     # Another reading is considered only when the first guess is not
-                    # confidently digits: halves of a wide '0' are often confident '1's too.
-                    if min(best[i] for i in readings[first][0]) < doubts[id(candidate)]:
+                    # confidently digits: halves of a wide '0' are often confident '1's too
+                    # (a whole with pieces was already judged in doubt: _may_be_several).
+                    if (candidate.cuts and first == 0) or \
+                            min(best[i] for i in readings[first][0]) < doubts[id(candidate)]:
                         for index, score in enumerate(scores):
                             if index != first and score > scores[choice] + self.options.split_margin:
                                 choice = index
@@ -270,6 +284,16 @@ class DigitReader:
                         digits.append(digit)
             result.append(digits)
         return result
+
+    def _may_be_several(self, candidate: Candidate, best: float, none: float | None,
+                        doubt: float) -> bool:
+        """Whether ink with cuts is worth reading as touching digits, from its whole's
+        best digit probability and not-a-digit probability (None: no such class)."""
+        if candidate.split_first:  # wide ink: several digits unless surely one
+            return not (best >= self.options.one_digit_sure and (none is None or none < 0.1))
+        if none is not None:
+            return none >= self.options.none_split
+        return best < doubt
 
     def _best_digit(self, probabilities: np.ndarray) -> np.ndarray:
         """Each crop's probability of its likeliest digit (not-a-digit excluded)."""
