@@ -116,6 +116,12 @@ def test_decide_rejects_with_each_reason():
     hyphen = decide([_candidate("1000001", [0.99] * 7, separators=(4,))], load_profile("jp"),
                     options)
     assert not hyphen.accepted  # 1000-001 is not a Japanese code
+    assert hyphen.reason == REJECT_WRONG_LENGTH and "1000-001 written" in hyphen.detail
+    box = Box(0, 0, 10, 10)
+    mark = Candidate("line", tuple(Digit(int(c), 0.99, box, int(c)) for c in "2263") +
+                     (Digit(None, 0.0, box, -1),), (), box, 5)
+    marked = decide([mark], load_profile("hu"), options)  # 4 digits and a mark: not a code
+    assert marked.reason == REJECT_WRONG_LENGTH and "1 mark(s) that are not digits" in marked.detail
 
 
 def test_margin_moves_the_operating_point():

@@ -167,8 +167,19 @@ def decide(candidates: list[Candidate], profile: Profile, options: PostcodeOptio
     lines = [c for c in candidates if c.kind == "line" and c.digits]
     if lines:
         best = max(lines, key=lambda c: c.score)
-        return reject(REJECT_WRONG_LENGTH, f"{len(best.digits)} digit(s) written; "
-                      f"{profile.name} wants {_lengths(profile)}", best)
+        marks = sum(d.best < 0 for d in best.digits)
+        if marks:
+            written = (f"{len(best.digits) - marks} digit(s) and {marks} mark(s) that are "
+                       f"not digits written")
+        elif len(best.digits) in profile.lengths:
+            # the right count, the hyphen elsewhere than the format has it
+            shown = "".join(("-" if i in best.separators else "") + str(d.best)
+                            for i, d in enumerate(best.digits))
+            written = f"{shown} written"
+        else:
+            written = f"{len(best.digits)} digit(s) written"
+        return reject(REJECT_WRONG_LENGTH, f"{written}; {profile.name} wants "
+                      f"{_lengths(profile)}", best)
     return reject(REJECT_NO_FIELD, "no box field and no free-form digit string found")
 
 
