@@ -734,7 +734,8 @@ def _parts(token: list, lengths) -> list[int] | None:
     A glyph much wider than the token's glyphs are tall is two (or three) digits that
     touch (written close, or joined by a stroke); only as many glyphs are split as the
     code needs, the widest first, and a glyph is never split that is not clearly wider
-    than a digit. A token of the right length with such a wide glyph in it is no code.
+    than a digit. A token of the right length is read as it is, wide glyphs and all (a
+    flat 5 is wide; a touching pair there is the classifier's to reject).
     """
     # a glyph wider than 1.6 of its own height is no single digit (a bold 5 is wide but
     # also tall); a touching pair is wide for the token's usual height
@@ -745,7 +746,7 @@ def _parts(token: list, lengths) -> list[int] | None:
     if lengths is None:
         return [1] * len(token)
     if len(token) in lengths:
-        return None if any(wide) else [1] * len(token)
+        return [1] * len(token)
     order = sorted(range(len(token)), key=lambda i: -widths[i])
     for length in sorted(lengths):
         missing = length - len(token)
