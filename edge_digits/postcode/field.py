@@ -712,12 +712,12 @@ def _line_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side
             fx1, fy1 = int((gx1 + 1) * back), int((gy1 + 1) * back)
             crop = _crop_ink(work.channel, fx0, fy0, fx1, fy1)
             if count == 1 or crop is None:
-                inks.append(None if crop is None else _largest_parts(_without_hyphen(crop)))
+                inks.append(None if crop is None else _digit_parts(crop))
                 boxes.append(Box(fx0, fy0, fx1 - fx0, fy1 - fy0))
                 continue
             for left, right in _cuts(crop, count):
                 piece = crop[:, left:right]
-                inks.append(_largest_parts(piece) if piece.any() else None)
+                inks.append(_digit_parts(piece) if piece.any() else None)
                 boxes.append(Box(fx0 + left, fy0, right - left, fy1 - fy0))
         # a hyphen before glyph i stands before digit i plus the extra digits of the
         # touching glyphs split before it
@@ -829,9 +829,11 @@ def _hyphen_between(flats, left, right) -> bool:
     return False
 
 
-def _without_hyphen(ink: np.ndarray) -> np.ndarray:
-    """A digit's crop without a hyphen beside it (``100-0001`` written close: the hyphen
-    falls into the next digit's crop, or joins it at the search resolution).
+def _digit_parts(ink: np.ndarray) -> np.ndarray:
+    """A free-form digit's crop without what fell into it beside the digit: specks and
+    neighbours' edges (parts under 15% of the largest), and a hyphen (``100-0001``
+    written close: the hyphen falls into the next digit's crop, or joins it at the search
+    resolution).
 
     A hyphen is a part of its own, flat, thin, about the middle of the crop's height and
     wholly left or right of the digit's largest part; a digit's own bars (a 7's, a 4's)
@@ -842,30 +844,18 @@ def _without_hyphen(ink: np.ndarray) -> np.ndarray:
     if count <= 2:
         return ink
     height = ink.shape[0]
-    main = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    areas = stats[:, cv2.CC_STAT_AREA]
+    main = 1 + int(np.argmax(areas[1:]))
     mx0 = stats[main, cv2.CC_STAT_LEFT]
     mx1 = mx0 + stats[main, cv2.CC_STAT_WIDTH]
-    drop = np.zeros(count, bool)
-    for label in range(1, count):
-        x, y, w, h = stats[label, :4]
+    keep = areas >= 0.15 * areas[main]
+    keep[0] = False
+    for label in np.flatnonzero(keep).tolist():
+        x, y, w, h = stats[label, :4].tolist()
         middle = y + h / 2
         if label != main and w >= 2 * h and h <= 0.25 * height and \
                 0.3 * height <= middle <= 0.7 * height and (x + w <= mx0 + 1 or x >= mx1 - 1):
-            drop[label] = True
-    if not drop.any():
-        return ink
-    return np.where(drop[labels], 0, ink).astype(np.uint8)
-
-
-def _largest_parts(ink: np.ndarray) -> np.ndarray:
-    """Drop specks and neighbours' edges that fell into a digit's crop (small components)."""
-    binary = (ink > 0).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    if count <= 2:
-        return ink
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    keep = np.zeros(count, bool)
-    keep[1:] = areas >= 0.15 * areas.max()
+            keep[label] = False
     return np.where(keep[labels], ink, 0).astype(np.uint8)
 
 
