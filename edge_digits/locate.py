@@ -13,8 +13,9 @@ list[list[Candidate]]``, :class:`Candidate` ``(ink, box, line, splits, split_fir
 
 How, and why each step:
 
-1. **Work at a reduced resolution** (``LocateOptions.work_width``, 256 px by default) for
-   *finding*; the crops handed to the classifier are cut from the full-resolution frame.
+1. **Work at a reduced resolution** (``LocateOptions.work_width``, 256 px by default; a
+   fifth of the width of frames wider than 1280 px, up to 512) for *finding*; the crops
+   handed to the classifier are cut from the full-resolution frame.
 2. **Background normalization.** The paper's brightness is estimated on a coarse grid (a
    local maximum, then a median: ink is sparse and darker than paper), and the ink image is
    the *relative* darkness ``(background - pixel) / background``. Shadows and uneven light
@@ -69,6 +70,11 @@ class LocateOptions:
     #: width of the image digits are *found* in (crops are cut at full resolution); smaller
     #: is faster, but strokes thinner than ~2 frame pixels per work pixel may vanish
     work_width: int = 256
+    #: frames wider than ``work_width / work_fraction`` are searched at this fraction of
+    #: their width, up to ``max_work_width``: digits are a smaller part of a large photo
+    #: (generated 1920x1440 frames: 85% exact at 256 px, 91% at 384)
+    work_fraction: float = 0.2
+    max_work_width: int = 512
     #: digits shorter than this (frame pixels) are taken for specks or print
     min_digit_height: int = 14
     #: digits taller than this fraction of the frame height are not digits (edges, hands)
@@ -518,7 +524,8 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     """
     options = options or LocateOptions()
     full_h, full_w = gray.shape
-    scale = min(1.0, options.work_width / full_w)
+    work_width = max(options.work_width, min(options.max_work_width, round(full_w * options.work_fraction)))
+    scale = min(1.0, work_width / full_w)
     if scale < 1.0:
         work_size = (max(8, int(round(full_w * scale))), max(8, int(round(full_h * scale))))
         small = _shrink(gray, work_size)

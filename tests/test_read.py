@@ -204,3 +204,13 @@ def test_options_are_validated():
         ReadOptions(threshold=1.5)
     with pytest.raises(TypeError):
         DigitReader(options={"threshold": 0.5})
+
+
+@pytest.mark.slow
+def test_large_photos_are_searched_at_a_finer_work_resolution(reader, mnist):
+    """2560x1920 frames with digits 36-80 px tall (a phone photo of a page): searched at a
+    fifth of their width (512 px), most are read (measured 0.90 exact on 100 frames of this
+    seed, 0.81 when searched at 256 px; on these 30: 0.83 and 0.73)."""
+    frames = make_frames(7, 30, "clean", size=(2560, 1920), digits=(mnist["x_test"], mnist["y_test"]))
+    exact = sum(reader.read(frame.image).text == frame.text for frame in frames)
+    assert exact / len(frames) >= 0.75, exact / len(frames)
