@@ -30,6 +30,14 @@ NETWORK_MACS = 706_752
 MANIFEST = Path(__file__).resolve().parents[2] / "edge_digits" / "models" / "manifest.json"
 
 
+def _model_kb(manifest_path: Path = MANIFEST) -> float:
+    """Size of the bundled model file in kB (from its manifest)."""
+    try:
+        return json.loads(manifest_path.read_text())["size_bytes"] / 1000
+    except (OSError, KeyError, ValueError):
+        return float("nan")
+
+
 def network_macs(manifest_path: Path = MANIFEST) -> int:
     """Multiply-adds of one digit through the bundled network, from its manifest's layers
     (a convolution's weights are used once per output pixel, a dense layer's once)."""
@@ -333,11 +341,11 @@ def out_of_reach(groups: dict[str, list[Figure]], missed: list[str]) -> list[str
             def part(prefix: str) -> str:
                 key = next(k for k in parts["median"] if k.startswith(prefix))
                 return f"{parts['median'][key]:.1f} µs (best {parts['min'][key]:.1f})"
-            text.append(f"Parts of the network alone (random weights; timing does not depend on them), "
+            text.append(f"Parts of the reference network alone (random weights; timing does not depend on them), "
                         f"also in alternating rounds, show where the kernel time goes: the first "
                         f"convolution (one input channel, 16 outputs, 26x26) costs {part('conv1 alone')} "
                         f"per digit for 14% of the multiply-adds; both convolutions with their pooling "
-                        f"{part('conv1 + pool')}; the whole network with a static batch {part('whole')}; "
+                        f"{part('conv1 + pool')}; the whole reference network with a static batch {part('whole')}; "
                         f"the bundled model (dynamic batch: two XNNPACK partitions around "
                         f"SHAPE/PACK/RESHAPE) {part('bundled')}.")
         # the least disturbed estimate of the kernels: the fastest round anywhere in the run
@@ -434,7 +442,7 @@ def out_of_reach(groups: dict[str, list[Figure]], missed: list[str]) -> list[str
         text.append("Most of it is loading numpy, OpenCV and the LiteRT interpreter, each a large "
                     "native library, before any of our code runs"
                     + (f" (Python itself holds {bare:.0f} MB when the script starts)" if bare else "")
-                    + "; the model (65 kB) and its tensor arena add ~2 MB, reading a frame ~10 MB of "
+                    + f"; the model ({_model_kb():.0f} kB) and its tensor arena add ~2 MB, reading a frame ~10 MB of "
                     "OpenCV and numpy buffers. On a loaded 2-core machine imports are slow too.")
         floor = next((f for f in cold if f.role == "floor"), None)
         if floor and floor.info.get("peak_rss_mb"):
