@@ -444,6 +444,7 @@ def _cuts(blob: _Blob, labels: np.ndarray, height: float, counts: list[int]) -> 
     return [0] + sorted(cuts) + [width]
 
 
+_LONE_STRING = 1.5  #: width / height of a lone blob kept as possibly touching digits
 _MIN_PIECE = 0.15  #: narrowest piece (of the height) a cut may leave: a thin '1'
 _MAX_PIECE = 1.3  #: widest piece (of the height): wider ones are several digits
 _MAX_CUTS = 10
@@ -607,8 +608,10 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
             kept_lines.append((kept, line_height))
     longest = max((len(kept) for kept, _ in kept_lines), default=0)
     for kept, line_height in kept_lines:
-        if len(kept) == 1 and longest >= 3:
-            continue  # a lone mark beside strings of digits: a paper corner, a tick, a smudge
+        if len(kept) == 1 and longest >= 3 and kept[0].width < _LONE_STRING * kept[0].height:
+            # a lone mark beside strings of digits: a paper corner, a tick, a smudge (but ink
+            # as wide as several digits may be a string of touching digits: kept)
+            continue
         index = len(result)
         if full_dark is None:
             # relative darkness at full resolution, once per frame, over the part of the
