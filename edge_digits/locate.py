@@ -444,7 +444,7 @@ def _cuts(blob: _Blob, labels: np.ndarray, height: float, counts: list[int]) -> 
     return [0] + sorted(cuts) + [width]
 
 
-_LONE_STRING = 1.5  #: width / height of a lone blob kept as possibly touching digits
+_LONE_STRING = 1.2  #: width / height of a lone blob kept as possibly touching digits
 _MIN_PIECE = 0.15  #: narrowest piece (of the height) a cut may leave: a thin '1'
 _MAX_PIECE = 1.3  #: widest piece (of the height): wider ones are several digits
 _MAX_CUTS = 10
