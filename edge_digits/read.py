@@ -86,17 +86,17 @@ class ReadOptions:
     #: fragments. Models without that class use ``split_doubt`` alone.
     none_split: float = 0.2
     #: ink so wide that several digits are the first guess is still kept as one digit when
-    #: the model reads its whole as a digit this surely (and not as not-a-digit)
+    #: the model reads its whole as a digit this surely (and below ``none_split``)
     one_digit_sure: float = 0.9
     #: options of the locate stage (see :class:`edge_digits.locate.LocateOptions`)
     locate: LocateOptions = field(default_factory=LocateOptions)
 
     def __post_init__(self) -> None:
-        if not 0.0 <= float(self.threshold) <= 1.0:
-            raise ValueError(f"threshold must be within 0..1, got {self.threshold!r}")
-        if not 0.0 <= float(self.min_accepted_fraction) <= 1.0:
-            raise ValueError(f"min_accepted_fraction must be within 0..1, got "
-                             f"{self.min_accepted_fraction!r}")
+        for name in ("threshold", "min_accepted_fraction", "split_doubt", "wide_doubt",
+                     "none_split", "one_digit_sure"):
+            value = getattr(self, name)
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"{name} must be within 0..1, got {value!r}")
 
 
 def _shape_prior(parts, height: int) -> float:
@@ -200,8 +200,10 @@ class DigitReader:
         """Classify located candidates, choosing how to split touching digits.
 
         All candidates are classified in one batch. A candidate that may be several
-        touching digits (it has ``cuts``) keeps its geometric first guess (one digit, or
-        several for very wide ink) when the model is sure of it. Otherwise its pieces
+        touching digits (it has ``cuts``) stays one digit unless the model gives its whole
+        at least ``ReadOptions.none_split`` not-a-digit (a model without that class: unless
+        it is unsure of it), and very wide ink is several digits unless the model is sure
+        of one (``one_digit_sure``). Otherwise its pieces
         between the cuts are classified in a second batch, and the likeliest path of pieces
         across the ink (the largest sum of each piece's log-probability of its best digit,
         plus a prior on its width) is found by dynamic programming over the cuts; the other
@@ -293,7 +295,8 @@ class DigitReader:
         """Whether ink with cuts is worth reading as touching digits, from its whole's
         best digit probability and not-a-digit probability (None: no such class)."""
         if candidate.split_first:  # wide ink: several digits unless surely one
-            return not (best >= self.options.one_digit_sure and (none is None or none < 0.1))
+            return not (best >= self.options.one_digit_sure
+                        and (none is None or none < self.options.none_split))
         if none is not None:
             return none >= self.options.none_split
         return best < doubt

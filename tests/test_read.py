@@ -227,8 +227,10 @@ def test_huge_frame_is_read(reader, mnist):
 
 
 def test_options_are_validated():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="threshold"):
         ReadOptions(threshold=1.5)
+    with pytest.raises(ValueError, match="none_split"):
+        ReadOptions(none_split=-0.1)
     with pytest.raises(TypeError):
         DigitReader(options={"threshold": 0.5})
 
