@@ -129,7 +129,6 @@ class _Blob:
     x1: int
     y1: int
     labels: list
-    cut: tuple | None = None  #: (x0, x1) column range when split from a wider component
 
     @property
     def width(self) -> int:
@@ -640,11 +639,11 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
                 continue
             whole = _crop(full_dark, labels, blob, sx, sy, index)
             if counts != [1]:
-                # the cuts in the whole ink's columns (frame pixels)
-                left = whole.box.x
-                width = whole.box.width
-                cuts = sorted({0, width} | {min(width, max(0, int(round((blob.x0 + at) * sx)) - left))
-                                            for at in _cuts(blob, labels, max(blob.height, 0.8 * line_height), counts)})
+                # the cuts, from work columns of the blob to frame columns of the whole ink
+                left, width = whole.box.x, whole.box.width
+                found = _cuts(blob, labels, max(blob.height, 0.8 * line_height), counts)
+                cuts = sorted({0, width} | {min(width, max(0, round((blob.x0 + at) * sx) - left))
+                                            for at in found})
                 if len(cuts) > 2:
                     whole = Candidate(whole.ink, whole.box, index, split_first=counts[0] != 1,
                                       cuts=tuple(cuts))
@@ -711,10 +710,6 @@ def _crop(full_dark: "_FullDarkness", labels: np.ndarray, blob: _Blob, sx: float
         mask = (region_labels == blob.labels[0]).view(np.uint8)
     else:
         mask = np.isin(region_labels, blob.labels).view(np.uint8)
-    if blob.cut is not None:  # the mask is a new array: cut it in place
-        cx0, cx1 = blob.cut[0] - wx0, blob.cut[1] - wx0
-        mask[:, :max(0, cx0)] = 0
-        mask[:, max(0, cx1):] = 0
     mask = cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
     if sx > 1.0 or sy > 1.0:
         # One work pixel covers ~sx x sy frame pixels: the nearest-neighbour mask misses the
