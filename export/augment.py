@@ -13,8 +13,9 @@ normalization (an undistorted MNIST digit comes back unchanged). A pool is preco
 
 :func:`non_digits` makes the 11th class of the optional none-class model from generated
 marks only (no other digit data set): fragments of digits, two digits squeezed into one
-crop or written so close that they touch, straight lines and box corners, blobs, specks, and printed letters and symbols drawn
-with OpenCV's Hershey fonts.
+crop or written so close that they touch (whole, or one of them cut in half), straight
+lines and box corners, blobs, specks, and printed letters and symbols drawn with OpenCV's
+Hershey fonts.
 """
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ DESCRIPTION = {
 }
 
 NON_DIGITS = {
-    "kinds": ["digit fragment", "two squeezed digits", "two touching digits", "a digit with a large part of its neighbour", "lines and box corners", "blob",
+    "kinds": ["digit fragment", "two squeezed digits", "two touching digits",
+              "a digit with a large part of its neighbour", "lines and box corners", "blob",
               "specks", "printed letters/symbols (cv2 Hershey fonts)"],
     "excluded": "vertical-ish strokes and fragments (look like 1), letters that look like digits",
 }
