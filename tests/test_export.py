@@ -191,8 +191,8 @@ def test_cli_quick_export_does_not_bundle(tmp_path, monkeypatch):
 
 
 def test_augmented_digits_are_cached_and_reused(tmp_path):
+    config = _config(tmp_path, cache_dir=tmp_path / "cache", augment_copies=1)  # skips without MNIST
     x = np.load(mnist_path())["x_train"][:300]
-    config = _config(tmp_path, cache_dir=tmp_path / "cache", augment_copies=1)
     lines = []
     first = pipeline._camera_pool(x, config, "data-sha", lines.append)
     assert len(list((tmp_path / "cache").glob("camera-pool-*.npy"))) == 1 and not lines
