@@ -42,7 +42,8 @@ How, and why each step:
    frame's border and lines much smaller than the handwriting (print) are dropped. Ink
    that may be several touching digits (wider than 0.95 of its height) carries
    ``Candidate.cuts``: the columns where it may be cut apart (the minima of its column ink
-   profile, and even divisions for overlapping digits). The reader classifies the pieces
+   profile, and even divisions for overlapping digits); narrower ink from 0.6 heights wide
+   (a '1' touching another digit) gets three cuts near its middle. The reader classifies the pieces
    between cuts (:func:`pieces`) only when it doubts the first guess, and keeps the
    likeliest path of pieces across the ink if the classifier is clearly surer of it. Two
    neighbours that almost touch and together are no wider than one digit (a faint '0'
@@ -98,6 +99,10 @@ class LocateOptions:
     split_aspect: float = 1.5
     #: width / height below which a component is always one digit
     ambiguous_aspect: float = 0.95
+    #: narrower ink, down to this width / height, may still be two touching digits (a '1'
+    #: beside another): it gets cuts near its middle only, which the reader tries only
+    #: when the model calls the whole not-a-digit
+    narrow_pair_aspect: float = 0.6
     #: average width / height of one handwritten digit, to count touching digits
     digit_aspect: float = 0.68
 
@@ -638,7 +643,13 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
                 skip = True
                 continue
             whole = _crop(full_dark, labels, blob, sx, sy, index)
-            if counts != [1]:
+            if counts == [1] and options.split_touching and \
+                    blob.width >= options.narrow_pair_aspect * max(blob.height, 0.8 * line_height):
+                # narrow ink that may be two digits: cuts near its middle (no profile needed)
+                width = whole.box.width
+                cuts = tuple(sorted({0, width} | {round(width * f) for f in (0.35, 0.5, 0.65)}))
+                whole = Candidate(whole.ink, whole.box, index, cuts=cuts)
+            elif counts != [1]:
                 # the cuts, from work columns of the blob to frame columns of the whole ink
                 left, width = whole.box.x, whole.box.width
                 found = _cuts(blob, labels, max(blob.height, 0.8 * line_height), counts)

@@ -108,7 +108,7 @@ def test_a_touching_string_on_its_own_line_is_read(reader, mnist):
 
 def test_touching_digits_are_cut_apart(reader, mnist):
     """Strings of three touching digits: the reader cuts the ink where the model reads
-    digits best (measured 0.82 exact on these 60 with the bundled model; 0.63 without
+    digits best (measured 0.85 exact on these 60 with the bundled model; 0.63 without
     the cut search and the touching pairs in the none class)."""
     rng = np.random.default_rng(0)
     exact = 0
