@@ -155,3 +155,23 @@ def test_digits_touching_the_sides_of_a_printed_box(solid_digits):
     assert [len(line) for line in lines] == [5]
     for candidate, (x, y, w, h) in zip(lines[0], boxes):
         assert abs(candidate.box.width - w) <= 6 and abs(candidate.box.height - h) <= 6, (candidate.box, (x, y, w, h))
+
+
+def test_pieces_between_cuts_are_digit_sized_crops_of_the_whole():
+    from edge_digits.locate import pieces
+
+    ink = np.zeros((40, 60), np.uint8)
+    ink[5:35, 5:20] = 200   # a left stroke group
+    ink[5:35, 35:55] = 255  # a right one
+    ink[18:22, 20:35] = 90  # the touch between them
+    candidate = Candidate(ink, Box(100, 50, 60, 40), line=0, cuts=(0, 27, 60))
+    found = pieces(candidate)
+    assert [(i, j) for i, j, _ in found] == [(0, 1), (1, 2)]  # never the whole (0, 2)
+    left, right = found[0][2], found[1][2]
+    assert left.box == Box(105, 55, 22, 30) and right.box == Box(127, 55, 28, 30)
+    assert left.ink.shape == (30, 22) and left.ink.max() == 255  # trimmed, re-stretched
+    # no sliver thinner than a '1' (0.15 of the height: cut 0 to 3) and nothing wider than
+    # a wide digit (1.3 heights: cut 1 to 3) is a piece
+    more = Candidate(ink, Box(100, 50, 60, 40), line=0, cuts=(0, 3, 27, 60))
+    assert [(i, j) for i, j, _ in pieces(more)] == [(0, 2), (1, 2), (2, 3)]
+    assert pieces(Candidate(ink, Box(100, 50, 60, 40), line=0)) == []  # no cuts, no pieces
