@@ -7,7 +7,7 @@
 
 Stable API (the postcode reader builds on it): :func:`locate_digits` ``(gray, options) ->
 list[list[Candidate]]``, :class:`Candidate` ``(ink, box, line, splits, split_first, cuts)``,
-:func:`pieces`, :class:`LocateOptions`, :func:`ink_image`. Classify candidates with
+:func:`pieces`, :class:`LocateOptions`. Classify candidates with
 :meth:`edge_digits.read.DigitReader.read_candidates` (chooses among splits and cuts) or
 :meth:`~edge_digits.read.DigitReader.classify_inks` (one digit per crop).
 
@@ -507,20 +507,6 @@ def _segmentations(blob: _Blob, line_height: float, options: LocateOptions) -> l
     return [k for k in dict.fromkeys(counts) if k == 1 or aspect / k >= 0.25]
 
 
-def ink_image(gray: np.ndarray, background: np.ndarray, weak: int,
-              mask: np.ndarray | None = None) -> np.ndarray:
-    """Anti-aliased white-on-black ink of a grayscale crop, its background given.
-
-    Relative darkness minus the noise floor ``weak`` (within ``mask``, if given: uint8,
-    nonzero where ink may be), stretched so that the stroke core (the darkest fifth of the
-    ink pixels) saturates at 255, as MNIST strokes do. Returns uint8 of ``gray``'s shape.
-    """
-    dark = cv2.subtract(_darkness(gray, background), weak)
-    if mask is None:
-        mask = np.full(dark.shape, 255, np.uint8)
-    return _stretch(dark, mask)
-
-
 def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> list[list[Candidate]]:
     """Find digit candidates in a grayscale frame, grouped into lines.
 
@@ -651,24 +637,30 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
                 skip = True
                 continue
             whole = _crop(full_dark, labels, blob, sx, sy, index)
-            if counts == [1] and options.split_touching and \
-                    blob.width >= options.narrow_pair_aspect * max(blob.height, 0.8 * line_height):
-                # narrow ink that may be two digits: cuts near its middle (no profile needed)
-                width = whole.box.width
-                cuts = tuple(sorted({0, width} | {round(width * f) for f in (0.35, 0.5, 0.65)}))
-                whole = Candidate(whole.ink, whole.box, index, cuts=cuts)
-            elif counts != [1]:
-                # the cuts, from work columns of the blob to frame columns of the whole ink
-                left, width = whole.box.x, whole.box.width
-                found = _cuts(blob, labels, max(blob.height, 0.8 * line_height), counts)
-                cuts = sorted({0, width} | {min(width, max(0, round((blob.x0 + at) * sx) - left))
-                                            for at in found})
-                if len(cuts) > 2:
-                    whole = Candidate(whole.ink, whole.box, index, split_first=counts[0] != 1,
-                                      cuts=tuple(cuts))
+            cuts = _ink_cuts(blob, whole.box, labels, line_height, counts, sx, options)
+            if cuts:
+                whole = Candidate(whole.ink, whole.box, index, split_first=counts[0] != 1, cuts=cuts)
             candidates.append(whole)
         result.append(candidates)
     return result
+
+
+def _ink_cuts(blob: _Blob, box: Box, labels: np.ndarray, line_height: float, counts: list[int],
+              sx: float, options: LocateOptions) -> tuple:
+    """:attr:`Candidate.cuts` for a blob whose ink crop is ``box``: its profile cuts
+    (:func:`_cuts`) moved from work columns to the ink's columns when it may be several
+    digits; three cuts near the middle of narrower ink that may still be two (a '1'
+    beside a digit; no profile needed); empty otherwise."""
+    width = box.width
+    if counts == [1]:
+        if options.split_touching and \
+                blob.width >= options.narrow_pair_aspect * max(blob.height, 0.8 * line_height):
+            return tuple(sorted({0, width} | {round(width * f) for f in (0.35, 0.5, 0.65)}))
+        return ()
+    found = _cuts(blob, labels, max(blob.height, 0.8 * line_height), counts)
+    cuts = sorted({0, width} | {min(width, max(0, round((blob.x0 + at) * sx) - box.x))
+                                for at in found})
+    return tuple(cuts) if len(cuts) > 2 else ()
 
 
 class _FullDarkness:
@@ -699,13 +691,9 @@ class _FullDarkness:
         return self.dark[y0 - self.y0:y1 - self.y0, x0 - self.x0:x1 - self.x0]
 
 
-def _stretch(dark: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Masked darkness scaled so that the darkest fifth of the ink saturates (like MNIST)."""
-    return _stretch_masked(cv2.bitwise_and(dark, dark, mask=mask))
-
-
 def _stretch_masked(dark: np.ndarray) -> np.ndarray:
-    """:func:`_stretch` of darkness already masked (zero outside the ink)."""
+    """Masked darkness (zero outside the ink) scaled so that the darkest fifth of the ink
+    saturates (like MNIST)."""
     # histogram of the ink values 1..255 only (bin j holds value j + 1): the cumulative
     # count's last entry is the number of ink pixels (float32, exact below 2**24)
     cumulative = np.cumsum(cv2.calcHist([dark], [0], None, [255], [1, 256]))

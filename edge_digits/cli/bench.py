@@ -30,7 +30,7 @@ def add_parser(subparsers) -> None:
                         help="TFLite interpreter (default: the first one installed)")
     parser.add_argument("--frames", default=str(SAMPLES_DIR),
                         help="folder of frames to read (default: the bundled samples)")
-    parser.add_argument("--runs", type=threads_type, default=200, help="timed calls per benchmark (default 200)")
+    parser.add_argument("--runs", type=int_at_least(1), default=200, help="timed calls per benchmark (default 200)")
     parser.add_argument("--warmup", type=int_at_least(0), default=20,
                         help="untimed calls before timing (default 20)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin the process to one core")

@@ -17,10 +17,6 @@ import argparse
 from . import common
 
 
-def margin_type(text: str) -> float:
-    return common.threshold_type(text)
-
-
 def add_parser(subparsers) -> argparse.ArgumentParser:
     from ..postcode.decide import PostcodeOptions
     from ..postcode.profiles import available_profiles
@@ -38,7 +34,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--threshold", type=common.threshold_type, default=defaults.threshold,
                         metavar="T", help="every digit of a returned code must reach "
                         f"probability T, else the envelope is rejected (default {defaults.threshold})")
-    parser.add_argument("--margin", type=margin_type, default=defaults.margin, metavar="M",
+    parser.add_argument("--margin", type=common.threshold_type, default=defaults.margin, metavar="M",
                         help="reject when a second, different code scores within M of the "
                         f"best (default {defaults.margin}: any second code rejects)")
     parser.add_argument("--threads", type=common.threads_type, default=1, metavar="N",
