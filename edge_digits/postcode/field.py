@@ -134,17 +134,28 @@ def _hole_cells(lines: np.ndarray, min_side: int, max_side: int) -> list[tuple]:
     contours, hierarchy = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:
         return []
-    holes = []
     # holes only (contours with a parent); the outer boundaries are most of the contours
-    for index in np.flatnonzero(hierarchy[0][:, 3] >= 0).tolist():
-        contour = contours[index]
-        x, y, w, h = cv2.boundingRect(contour)
-        if not (min_side <= w <= max_side and min_side <= h <= max_side
-                and 0.5 * h <= w <= 2.0 * h):
-            continue
-        if cv2.contourArea(contour) < 0.55 * w * h:
+    inner = np.flatnonzero(hierarchy[0][:, 3] >= 0).tolist()
+    if not inner:
+        return []
+    # the bounding boxes of all holes at once (a frame has a hundred or more: the holes of
+    # letters and of the paper's texture), from the concatenated points
+    chains = [contours[index] for index in inner]
+    points = np.concatenate(chains).reshape(-1, 2)
+    starts = np.zeros(len(chains), np.intp)
+    np.cumsum([len(chain) for chain in chains[:-1]], out=starts[1:])
+    x = np.minimum.reduceat(points[:, 0], starts)
+    y = np.minimum.reduceat(points[:, 1], starts)
+    w = np.maximum.reduceat(points[:, 0], starts) - x + 1
+    h = np.maximum.reduceat(points[:, 1], starts) - y + 1
+    sized = ((min_side <= w) & (w <= max_side) & (min_side <= h) & (h <= max_side)
+             & (0.5 * h <= w) & (w <= 2.0 * h))
+    holes = []
+    for k in np.flatnonzero(sized).tolist():
+        cx, cy, cw, ch = int(x[k]), int(y[k]), int(w[k]), int(h[k])
+        if cv2.contourArea(chains[k]) < 0.55 * cw * ch:
             continue  # not a rectangle: the space between letters, a stamp's picture
-        holes.append((x, y, w, h))
+        holes.append((cx, cy, cw, ch))
     # a hole inside another's box is a digit's loop (a 0 in its box)
     holes.sort(key=lambda c: -c[2] * c[3])
     kept: list[tuple] = []
@@ -227,16 +238,16 @@ def _best_box(lines, support, x, y, w, h, shifts, reach_y) -> tuple[float, tuple
     return 0.0, (x, y, w, h)
 
 
-def _hole_rows(holes: list[tuple], lines: np.ndarray, min_boxes: int,
+def _hole_rows(holes: list[tuple], lines: np.ndarray, support: np.ndarray, min_boxes: int,
                max_boxes: int = 12) -> list[list[tuple]]:
     """Rows of equal, equally spaced boxes, seeded by their holes and grown along the row.
 
     Holes of about the same size, side by side on one line, seed a row; its step (box
     pitch) and size then predict the boxes whose holes were lost (a digit touching two
     sides splits one, a thin line broken by the camera opens one): a box is put in the
-    row where the line mask outlines it, between and beyond the seeds.
+    row where the line mask outlines it, between and beyond the seeds. ``support`` is the
+    line mask dilated by a pixel (bool), where outlines are measured.
     """
-    support = cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0
     # a box's hole is outlined all round by its lines; a digit's oval loop (a 0, the
     # bowls of 6 8 9) touches its bounding box only at a few places
     holes = [c for c in holes if _ring(support, *c) >= 0.5]
@@ -620,7 +631,7 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side:
             holes.append((x, y, w, h))
     rows = [[(int(round(x * back)), int(round(y * back)), int(round(w * back)),
               int(round(h * back))) for x, y, w, h in row]
-            for row in _hole_rows(holes, faint, options.min_boxes)]
+            for row in _hole_rows(holes, faint, support > 0, options.min_boxes)]
     rows = _merge_rows(rows, lengths)
     fields, areas = [], []
     for row in rows:
