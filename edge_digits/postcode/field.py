@@ -469,7 +469,8 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
             strong = np.flatnonzero(profile[start:stop] >= 0.5 * other) + start
             line = None
             if strong.size:
-                clusters = np.split(strong, np.flatnonzero(np.diff(strong) > 1) + 1)
+                bounds = [0, *(np.flatnonzero(np.diff(strong) > 1) + 1).tolist(), strong.size]
+                clusters = [strong[a:b] for a, b in zip(bounds, bounds[1:])]
                 clusters = [c for c in clusters if _reach(runs[c[0]:c[-1] + 1]) >= 0.9 * other]
                 if clusters:
                     peaks = [int(profile[c].max()) for c in clusters]
@@ -481,15 +482,18 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
                 continue
             centre, slope, half, first, last = line
             thickness = max(thickness, 2 * half + 2)
-            rows = np.arange(lines.shape[0])[:, None]
             columns = np.arange(first, last)
             course = centre + slope * (columns - (first + last) / 2)
-            band = np.abs(rows - course[None, :]) <= half + 1.0
+            # only the rows within a few pixels of the line matter below (its band and the
+            # strokes beside it): the slab they lie in, not the whole crop
+            r0 = max(0, int(np.floor(course.min() - half)) - 4)
+            r1 = min(lines.shape[0], int(np.ceil(course.max() + half)) + 5)
+            offset = np.arange(r0, r1)[:, None] - course[None, :]
+            band = np.abs(offset) <= half + 1.0
             # where a stroke crosses the line (ink on both sides of it), the line's pixels
             # there stay, so that the stroke is not cut apart; where a stroke only
             # touches it from one side, the line goes (no stub is left on the stroke)
-            offset = rows - course[None, :]
-            near = along_strokes[:, first:last]
+            near = along_strokes[r0:r1, first:last]
             above = ((offset >= -half - 3.0) & (offset < -half - 1.0) & near).any(axis=0)
             below = ((offset <= half + 3.0) & (offset > half + 1.0) & near).any(axis=0)
             touched = cv2.dilate((above & below).view(np.uint8)[None, :],
@@ -497,7 +501,7 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
             # ... but a long stretch is a stroke running along the line: it stays whole
             # without the line's pixels, which would turn it into a bar
             touched = _short_stretches(touched, max(3, int(0.25 * other)))
-            lines[:, first:last] |= band & ~touched[None, :]
+            lines[r0:r1, first:last] |= band & ~touched[None, :]
             mid = centre
             found.append(int(np.ceil(mid + half)) + 1 if outward < 0 else int(np.floor(mid - half)))
         if found[1] - found[0] < 0.5 * size:
@@ -511,6 +515,8 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
 
 def _short_stretches(flags: np.ndarray, longest: int) -> np.ndarray:
     """``flags`` (1-D bool) without its stretches of True longer than ``longest``."""
+    if not flags.any():
+        return flags  # (no stroke crosses the line: the usual case)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.view(np.int8), [0]))))
     kept = flags.copy()
     for start, end in zip(edges[::2], edges[1::2]):
@@ -525,6 +531,8 @@ def _reach(band: np.ndarray) -> int:
     if not covered.size:
         return 0
     breaks = np.flatnonzero(np.diff(covered) > 3)
+    if not breaks.size:
+        return int(covered[-1] - covered[0]) + 1
     starts = np.concatenate(([covered[0]], covered[breaks + 1]))
     ends = np.concatenate((covered[breaks], [covered[-1]]))
     return int((ends - starts).max()) + 1
@@ -553,7 +561,7 @@ def _fit_line(runs: np.ndarray, first: int, last: int):
         thin = np.ones(columns.size, bool)
     # least squares (the closed form: np.polyfit costs more than the rest of the fit)
     xs, ys = columns[thin].astype(np.float64), centres[thin]
-    mean_x, mean_y = xs.mean(), ys.mean()
+    mean_x, mean_y = xs.sum() / xs.size, ys.sum() / ys.size  # (what .mean() does, without its overhead)
     spread = float(((xs - mean_x) ** 2).sum())
     slope = float(((xs - mean_x) * (ys - mean_y)).sum()) / spread if spread else 0.0
     intercept = mean_y - slope * mean_x
@@ -596,13 +604,14 @@ def _cell_ink(channel, cell):
                              np.ones((1, span), np.uint8)).view(bool)
     joined = strokes | (down & horizontal) | (along & vertical & ~horizontal)
     count, labels, stats = _components(joined.view(np.uint8))
-    inside = np.zeros(joined.shape, bool)
-    inside[max(iy0, 0):iy1, max(ix0, 0):ix1] = True
-    inside_counts = np.bincount(labels[inside & joined], minlength=count)
+    # each component's pixels inside the box (label 0, the background, is not used)
+    inside_counts = np.bincount(labels[max(iy0, 0):iy1, max(ix0, 0):ix1].ravel(),
+                                minlength=count)
     keep = np.zeros(count, bool)
     min_area = max(4, int(0.004 * w * h))
+    listed = stats.tolist()
     for label in range(1, count):
-        cx0, cy0, cw, ch, area = stats[label]
+        cx0, cy0, cw, ch, area = listed[label]
         if area < min_area or inside_counts[label] < 0.5 * area:
             continue  # a speck, or mostly outside: a neighbour's stroke, a letter
         if (cw >= 0.6 * w and ch <= 3) or (ch >= 0.6 * h and cw <= 3 and
@@ -615,8 +624,11 @@ def _cell_ink(channel, cell):
     areas = np.where(keep, stats[:, cv2.CC_STAT_AREA], 0)
     keep &= areas >= 0.2 * areas.max()
     mask = keep[labels]
-    ys, xs = np.nonzero(mask)
-    bx0, by0, bx1, by1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+    # the digit's bounding box and area from its components' (no pass over the mask)
+    kept = stats[keep]
+    bx0, by0 = int(kept[:, 0].min()), int(kept[:, 1].min())
+    bx1, by1 = int((kept[:, 0] + kept[:, 2]).max()), int((kept[:, 1] + kept[:, 3]).max())
+    digit_area = int(kept[:, cv2.CC_STAT_AREA].sum())
     ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
     box = Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
     # the other reading of a digit that runs along a line: the line's pixels beside its
@@ -624,7 +636,7 @@ def _cell_ink(channel, cell):
     # disagree, the line hid part of the digit (see read_postcode)
     beside = binary & ~joined & (cv2.dilate(mask.view(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     alternate = None
-    if np.count_nonzero(beside) >= max(3, 0.03 * len(ys)):
+    if np.count_nonzero(beside) >= max(3, 0.03 * digit_area):
         both = mask | beside
         ys, xs = np.nonzero(both)
         ax0, ay0, ax1, ay1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
