@@ -9,11 +9,13 @@ import json
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from edge_digits.errors import ConfigError, FrameError
 from edge_digits.postcode import (REJECT_AMBIGUOUS, REJECT_LOW_DIGIT, REJECT_NO_FIELD,
                                   REJECT_WRONG_LENGTH, PostcodeOptions, available_profiles,
                                   find_fields, load_profile, read_postcode)
+from edge_digits.postcode import field
 from edge_digits.postcode.decide import Candidate, decide
 from edge_digits.results import Box, Digit
 
@@ -88,6 +90,15 @@ def test_a_profile_file_of_ones_own(tmp_path):
 
 
 # ------------------------------------------------------------------------------ decision
+def test_bundled_profiles_are_read_once_and_files_every_time(tmp_path):
+    assert load_profile("jp") is load_profile(" JP ")
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"name": "mine", "formats": ["NNNN"]}))
+    assert load_profile(str(path)).lengths == (4,)
+    path.write_text(json.dumps({"name": "mine", "formats": ["NNNNNN"]}))
+    assert load_profile(str(path)).lengths == (6,)  # an edited file is not served stale
+
+
 def _candidate(text, confidences, kind="line", separators=()):
     box = Box(0, 0, 10, 10)
     digits = tuple(Digit(int(c), p, box, int(c)) for c, p in zip(text, confidences))
@@ -145,6 +156,66 @@ def test_box_field_is_found_with_one_crop_per_box(generator):
     row = max(fields, key=lambda f: len(f.inks))
     assert len(row.inks) == 5
     assert abs(row.box.center[0] - (x + w / 2)) < w / 4 and abs(row.box.center[1] - (y + h / 2)) < h
+
+
+@pytest.mark.parametrize("layout", [("fr", "boxes"), ("jp", "boxes"), ("de", "city_start"),
+                                    ("us", "city_end")])
+def test_fast_mask_and_labelling_match_the_opencv_calls_they_replace(generator, layout):
+    # field finding replaces adaptiveThreshold and the default labelling by faster
+    # equivalents: they must give the very same masks, labels and statistics
+    work = field._work(generator.envelope(*layout, seed=3).image)
+    for image, delta in ((work.line_image, 6), (work.ink_image, 14)):
+        block = field._block(image)
+        fast = field._darker_than_mean(image, block, delta)
+        reference = cv2.adaptiveThreshold(image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                          cv2.THRESH_BINARY_INV, block, delta)
+        assert np.array_equal(fast, reference)
+        # the whole masks, and a crop around a large component (as the crops of digits)
+        x, y, w, h, _ = max(cv2.connectedComponentsWithStats(fast)[2][1:], key=lambda s: s[4])
+        crop = fast[max(0, y - 5):y + h + 5, max(0, x - 5):x + w + 5]
+        for mask in (fast, cv2.bitwise_not(fast), crop):
+            mask = np.ascontiguousarray(mask)
+            count, labels, stats = field._components(mask)
+            want_count, want_labels, want_stats, _ = cv2.connectedComponentsWithStats(
+                mask, connectivity=8)
+            assert count == want_count > 1
+            assert np.array_equal(labels, want_labels) and np.array_equal(stats, want_stats)
+
+
+def _chain_reference(glyphs, flats, word_gap):
+    """_chain as first written: every glyph tried against every token."""
+    tokens = []
+    for glyph in sorted(glyphs):
+        height, cy = glyph[3] - glyph[1], (glyph[1] + glyph[3]) / 2
+        for token, separators in tokens:
+            last = token[-1]
+            last_h = last[3] - last[1]
+            size = max(height, last_h)
+            if abs(cy - (last[1] + last[3]) / 2) > 0.4 * size or not 0.6 <= height / last_h <= 1.66:
+                continue
+            gap = glyph[0] - last[2]
+            if -0.25 * last_h <= gap <= word_gap * size:
+                token.append(glyph)
+                break
+            if gap <= 2.2 * size and field._hyphen_between(flats, last, glyph):
+                separators.append(len(token))
+                token.append(glyph)
+                break
+        else:
+            tokens.append(([glyph], []))
+    return tokens
+
+
+_glyph = st.tuples(st.integers(0, 300), st.integers(0, 160), st.integers(2, 30),
+                   st.integers(5, 30)).map(lambda g: [g[0], g[1], g[0] + g[2], g[1] + g[3]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_glyph, max_size=60), st.lists(_glyph, max_size=8))
+def test_chaining_only_tokens_in_reach_changes_nothing(glyphs, flats):
+    flats = [[x0, y0, x1, y0 + 2] for x0, y0, x1, _ in flats]
+    want = _chain_reference([list(g) for g in glyphs], flats, 0.6)
+    assert field._chain([list(g) for g in glyphs], flats, 0.6) == want
 
 
 def _paper(height=720, width=1280):

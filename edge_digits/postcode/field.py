@@ -105,9 +105,8 @@ def _work(frame: np.ndarray) -> _Work:
         small = half if ink_scale == colour_scale else cv2.resize(
             half, size(ink_scale), interpolation=cv2.INTER_AREA)
         return _Work(frame, small, ink_scale, half, colour_scale)
-    # (channel by channel: cv2.split allocates all three at once and costs twice as much)
-    red = cv2.extractChannel(half, 2)
-    darkest = cv2.min(cv2.min(cv2.extractChannel(half, 0), cv2.extractChannel(half, 1)), red)
+    blue, green, red = cv2.split(half)
+    darkest = cv2.min(cv2.min(blue, green), red)
     ink_image = red if ink_scale == colour_scale else cv2.resize(
         red, size(ink_scale), interpolation=cv2.INTER_AREA)
     return _Work(frame[:, :, 2], ink_image, ink_scale, darkest, colour_scale)
@@ -181,7 +180,7 @@ def _hole_cells(lines: np.ndarray, min_side: int, max_side: int) -> list[tuple]:
     chains = [contours[index] for index in inner]
     points = np.concatenate(chains).reshape(-1, 2)
     starts = np.zeros(len(chains), np.intp)
-    np.cumsum([len(chain) for chain in chains[:-1]], out=starts[1:])
+    np.cumsum(np.fromiter(map(len, chains[:-1]), np.intp, len(chains) - 1), out=starts[1:])
     x = np.minimum.reduceat(points[:, 0], starts)
     y = np.minimum.reduceat(points[:, 1], starts)
     w = np.maximum.reduceat(points[:, 0], starts) - x + 1
