@@ -666,10 +666,22 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side:
     crowded = cv2.compare(cv2.boxFilter(faint, -1, (3, 3)), 84, cv2.CMP_GT)
     holes = _hole_cells(cv2.bitwise_and(faint, crowded), low, high)
     # the second search only completes rows: it is skipped where no hole was outlined by
-    # lines (most frames without a box field)
+    # lines (most frames without a box field), and made only in the bands of rows around
+    # the holes that may seed a row (outlined half round, see _hole_rows): a row of boxes
+    # is about level, its other boxes lie there, and contours cost time per contour
     support = cv2.dilate(faint, np.ones((3, 3), np.uint8))
-    outlined = any(_ring(support, *hole) >= 0.75 for hole in holes)
-    for x, y, w, h in _hole_cells(support, low - 2, high) if outlined else []:
+    rings = [_ring(support, *hole) for hole in holes]
+    bands: list[list[int]] = []
+    if any(ring >= 0.75 for ring in rings):
+        for top, bottom in sorted((max(0, y - h), y + 2 * h)
+                                  for (_, y, _, h), ring in zip(holes, rings) if ring >= 0.5):
+            if bands and top <= bands[-1][1]:
+                bands[-1][1] = max(bands[-1][1], bottom)
+            else:
+                bands.append([top, bottom])
+    second = [(x, y + top, w, h) for top, bottom in bands
+              for x, y, w, h in _hole_cells(support[top:bottom], low - 2, high)]
+    for x, y, w, h in second:
         x, y, w, h = x - 1, y - 1, w + 2, h + 2
         # (the same hole, or a part of one: a digit that touches a line thickened cuts
         # the hole it sits in)
