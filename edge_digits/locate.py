@@ -16,6 +16,10 @@ How, and why each step:
 1. **Work at a reduced resolution** (``LocateOptions.work_width``, 256 px by default; a
    fifth of the width of frames wider than 1280 px, up to 512) for *finding*; the crops
    handed to the classifier are cut from the full-resolution frame.
+   Writing much larger than usual (a digit photographed close up, a number written
+   large) is searched again at a lower resolution that brings it to the usual size in
+   work pixels: its strokes would otherwise be wider than the background's kernel and
+   come out hollow, and its long strokes would look like ruled lines.
 2. **Background normalization.** The paper's brightness is estimated on a coarse grid (a
    local maximum, then a median: ink is sparse and darker than paper), and the ink image is
    the *relative* darkness ``(background - pixel) / background``. Shadows and uneven light
@@ -34,7 +38,8 @@ How, and why each step:
    components that are long and thin relative to the
    text height (box sides, edges) are dropped.
 5. **Components to digits.** Components are grouped into lines by their vertical centres
-   (digit-sized ones found the lines, smaller pieces join the line they sit in); pieces of
+   (digit-sized ones found the lines, smaller pieces join the line they sit in; lines
+   side by side whose ends are neighbouring digits are one tilted line); pieces of
    one digit (broken strokes, halves cut by a removed line) that overlap in x, or a piece
    too small for a digit within a fifth of the line's height of another, are merged
    while the union stays digit-sized; specks, dots and dashes small relative to their
@@ -57,7 +62,7 @@ How, and why each step:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -388,8 +393,50 @@ def _group_lines(blobs: list[_Blob], min_height: float) -> list[list[_Blob]]:
             if span[0] - margin <= blob.cy <= span[1] + margin:
                 line.append(blob)
                 break
-    order = sorted(range(len(lines)), key=lambda k: spans[k][0] + spans[k][1])
-    return [sorted(lines[k], key=lambda b: b.x0) for k in order]
+    lines = _join_tilted([sorted(line, key=lambda b: b.x0) for line in lines if line], min_height)
+    return sorted(lines, key=lambda line: min(b.y0 for b in line) + max(b.y1 for b in line))
+
+
+def _join_tilted(lines: list[list[_Blob]], min_height: float) -> list[list[_Blob]]:
+    """Join lines that are pieces of one tilted line (a photo taken at an angle).
+
+    A line is founded by its tallest digit's vertical span; along a line tilted by more
+    than a few degrees the digits' centres leave that span, and the line falls apart into
+    pieces side by side, each a little higher than the one before. Two lines join when
+    they follow each other left to right (overlapping by at most about one digit) and the
+    digits where they meet are neighbours: a gap of at most about one digit height and
+    centres within half a digit height of each other. Lines written one under the other
+    are further apart than that (and mostly overlap in x), so they stay apart.
+    """
+    joined = True
+    while joined and len(lines) > 1:
+        joined = False
+        for i, left in enumerate(lines):
+            for j, right in enumerate(lines):
+                if i == j or not _follows(left, right, min_height):
+                    continue
+                lines[i] = sorted(left + right, key=lambda b: b.x0)
+                del lines[j]
+                joined = True
+                break
+            if joined:
+                break
+    return lines
+
+
+def _follows(left: list[_Blob], right: list[_Blob], min_height: float) -> bool:
+    """True when ``right`` continues ``left`` to its right (see :func:`_join_tilted`)."""
+    tall_left = [b for b in left if b.height >= min_height] or left
+    tall_right = [b for b in right if b.height >= min_height] or right
+    end = max(tall_left, key=lambda b: b.x1)
+    start = min(tall_right, key=lambda b: b.x0)
+    if start.x0 <= min(b.x0 for b in tall_left) or end.x1 >= max(b.x1 for b in tall_right):
+        return False  # not side by side
+    height = max(end.height, start.height)
+    overlap = end.x1 - start.x0
+    if overlap > 0.8 * height or -overlap > 1.2 * height:
+        return False
+    return abs(end.cy - start.cy) <= 0.5 * height
 
 
 def _percentile75(values: list) -> float:
@@ -520,7 +567,13 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     -------
     list of lines, top to bottom; each a list of :class:`Candidate`, left to right.
     """
-    options = options or LocateOptions()
+    return _locate(gray, options or LocateOptions(), None)
+
+
+def _locate(gray: np.ndarray, options: LocateOptions, text_height: float | None) -> list[list[Candidate]]:
+    """:func:`locate_digits`; ``text_height`` (work pixels) is known when the frame is
+    searched again at a resolution chosen for its writing (see :func:`_rescaled`), None
+    on the first search."""
     full_h, full_w = gray.shape
     work_width = max(options.work_width, min(options.max_work_width, round(full_w * options.work_fraction)))
     scale = min(1.0, work_width / full_w)
@@ -536,15 +589,19 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     _, mask = cv2.threshold(dark, weak, 255, cv2.THRESH_BINARY)
     min_h = options.min_digit_height / sy
     count, labels, stats, _ = _connected(mask)
-    rules = None
     height, width = mask.shape
+    if text_height is None:
+        rescaled = _rescaled(options, _large_writing(stats, width, height, options), width)
+        if rescaled is not None:
+            return _locate(gray, rescaled, _TEXT_TARGET)
+    rules = None
     widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     if options.remove_lines and count > 1 and (
             ((widths >= max(15, width // 10)) & (widths >= 2.5 * heights)).any()
             or ((heights >= max(15, height // 4)) & (heights >= 2.5 * widths)).any()
             or (widths >= width // 3).any() or (heights >= height // 2).any()):
         # something long enough to be a line: remove lines, then take components again
-        mask, rules = _remove_lines(mask, _text_height(stats, min_h, height))
+        mask, rules = _remove_lines(mask, text_height or _text_height(stats, min_h, height))
         count, labels, stats, _ = _connected(mask)
     _, strong_mask = cv2.threshold(dark, strong, 255, cv2.THRESH_BINARY)
     # hysteresis: keep the components that hold at least one strongly dark pixel
@@ -643,6 +700,42 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
             candidates.append(whole)
         result.append(candidates)
     return result
+
+
+def _large_writing(stats: np.ndarray, width: int, height: int, options: LocateOptions) -> float:
+    """The height (work pixels) of the tallest digit-shaped component taller than
+    ``_LARGE_TEXT``, 0 if there is none. Taken before lines are removed and pieces
+    grouped: a large digit's thick strokes come out hollow (their outline is still
+    digit-sized) and its long strokes may be removed as lines."""
+    x, y = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    large = ((h > _LARGE_TEXT) & (h <= options.max_digit_height * height)
+             & (w >= 0.15 * h) & (w <= 1.6 * h)
+             & (x > 0) & (y > 0) & (x + w < width) & (y + h < height))
+    return float(h[large].max()) if large.any() else 0.0
+
+
+def _rescaled(options: LocateOptions, text_height: float, work_width: int) -> LocateOptions | None:
+    """Options to search again at a lower resolution that suits large writing, or None.
+
+    The background's closing kernel spans a fixed part of the work image: a pen stroke
+    wider than it (digits written large, or photographed close up: a single digit filling
+    the frame) becomes background, its digit comes out hollow or in pieces, and its long
+    strokes look like ruled lines. Writing taller than ``_LARGE_TEXT`` work pixels is
+    searched once more at the width that makes it ``_TEXT_TARGET`` pixels tall, as
+    writing of the usual size is. (Searching small writing again at a higher resolution
+    changed nothing measurable: 24-pixel digits in 640x480 frames and 2560x1920 photos
+    read the same, at up to 1.5x the time.)
+    """
+    if text_height <= _LARGE_TEXT:
+        return None
+    width = max(_MIN_WORK_WIDTH, round(work_width * _TEXT_TARGET / text_height))
+    return replace(options, work_width=width, work_fraction=0.0, max_work_width=width)
+
+
+_LARGE_TEXT = 48  #: writing taller than this (work pixels) is searched at a lower resolution
+_TEXT_TARGET = 24  #: the writing's height (work pixels) after rescaling
+_MIN_WORK_WIDTH = 48
 
 
 def _ink_cuts(blob: _Blob, box: Box, labels: np.ndarray, line_height: float, counts: list[int],
