@@ -143,7 +143,7 @@ def _darkest_and_red(frame: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarr
         return cv2.min(cv2.min(blue, green, dst=blue), red, dst=blue), red
     darkest = np.empty((out_height, out_width), np.uint8)
     red = np.empty((out_height, out_width), np.uint8)
-    rows = max(1, 16384 // out_width)  # output rows per strip: ~50 kB of colour, reused
+    rows = max(1, 32768 // out_width)  # output rows per strip: ~100 kB of colour, reused
     for top in range(0, out_height, rows):
         bottom = min(out_height, top + rows)
         strip = cv2.resize(frame[top * factor:bottom * factor], (out_width, bottom - top),
