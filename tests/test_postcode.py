@@ -182,6 +182,17 @@ def test_fast_mask_and_labelling_match_the_opencv_calls_they_replace(generator, 
             assert np.array_equal(labels, want_labels) and np.array_equal(stats, want_stats)
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1000, 700)])
+def test_frames_scaled_in_strips_give_the_pixels_of_the_whole(generator, size):
+    # a whole multiple of the work size is scaled in strips of rows (no frame-sized
+    # arrays); other sizes in one piece: both must give what scaling the whole gives
+    frame = cv2.resize(generator.envelope("jp", "boxes", seed=5).image, size)
+    work_size = (640, round(640 * size[1] / size[0]))
+    darkest, red = field._darkest_and_red(frame, work_size)
+    whole = cv2.resize(frame, work_size, interpolation=cv2.INTER_AREA)
+    assert np.array_equal(darkest, whole.min(axis=2)) and np.array_equal(red, whole[:, :, 2])
+
+
 def _chain_reference(glyphs, flats, word_gap):
     """_chain as first written: every glyph tried against every token."""
     tokens = []
