@@ -148,11 +148,8 @@ def _darkest_and_red(frame: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarr
         bottom = min(out_height, top + rows)
         strip = cv2.resize(frame[top * factor:bottom * factor], (out_width, bottom - top),
                            interpolation=cv2.INTER_AREA)
-        dark, scaled_red = darkest[top:bottom], red[top:bottom]
-        cv2.extractChannel(strip, 2, dst=scaled_red)
-        cv2.extractChannel(strip, 0, dst=dark)
-        cv2.min(dark, cv2.extractChannel(strip, 1), dst=dark)
-        cv2.min(dark, scaled_red, dst=dark)
+        blue, green, red[top:bottom] = cv2.split(strip)  # (split: SIMD, extractChannel not)
+        cv2.min(cv2.min(blue, green, dst=blue), red[top:bottom], dst=darkest[top:bottom])
     return darkest, red
 
 
