@@ -37,6 +37,12 @@ from ..results import Box
 COLOUR_WIDTH = 640
 INK_WIDTH = 320
 
+# structuring elements, made once (np.ones costs more than a small dilation)
+_SQUARE_3 = np.ones((3, 3), np.uint8)
+_SQUARE_5 = np.ones((5, 5), np.uint8)
+_ROW_3 = np.ones((1, 3), np.uint8)
+_COLUMN_3 = np.ones((3, 1), np.uint8)
+
 
 @dataclass(frozen=True, slots=True)
 class FieldOptions:
@@ -215,7 +221,7 @@ def _hole_cells(lines: np.ndarray, min_side: int, max_side: int) -> list[tuple]:
     if hierarchy is None:
         return []
     # holes only (contours with a parent); the outer boundaries are most of the contours
-    inner = np.flatnonzero(hierarchy[0][:, 3] >= 0).tolist()
+    inner = (hierarchy[0][:, 3] >= 0).nonzero()[0].tolist()
     if not inner:
         return []
     # the bounding boxes of all holes at once (a frame has a hundred or more: the holes of
@@ -231,7 +237,7 @@ def _hole_cells(lines: np.ndarray, min_side: int, max_side: int) -> list[tuple]:
     sized = ((min_side <= w) & (w <= max_side) & (min_side <= h) & (h <= max_side)
              & (0.5 * h <= w) & (w <= 2.0 * h))
     holes = []
-    for k in np.flatnonzero(sized).tolist():
+    for k in sized.nonzero()[0].tolist():
         cx, cy, cw, ch = int(x[k]), int(y[k]), int(w[k]), int(h[k])
         if cv2.contourArea(chains[k]) < 0.55 * cw * ch:
             continue  # not a rectangle: the space between letters, a stamp's picture
@@ -485,7 +491,7 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
     all_runs = []
     for vertical in (False, True):
         other = h if vertical else w
-        thicken = np.ones((1, 3) if vertical else (3, 1), np.uint8)
+        thicken = _ROW_3 if vertical else _COLUMN_3
         kernel = cv2.getStructuringElement(
             cv2.MORPH_RECT, (1, max(3, int(0.6 * other))) if vertical else
             (max(3, int(0.6 * other)), 1))
@@ -508,10 +514,11 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
             far, inward = max(2, int(0.35 * size)), max(2, int(0.25 * size))
             start = max(0, edge - (far if outward < 0 else inward))
             stop = min(profile.size, edge + (inward if outward < 0 else far))
-            strong = np.flatnonzero(profile[start:stop] >= 0.5 * other) + start
+            strong = (profile[start:stop] >= 0.5 * other).nonzero()[0] + start
             line = None
             if strong.size:
-                bounds = [0, *(np.flatnonzero(np.diff(strong) > 1) + 1).tolist(), strong.size]
+                bounds = [0, *((strong[1:] - strong[:-1] > 1).nonzero()[0] + 1).tolist(),
+                          strong.size]
                 clusters = [strong[a:b] for a, b in zip(bounds, bounds[1:])]
                 clusters = [c for c in clusters if _reach(runs[c[0]:c[-1] + 1]) >= 0.9 * other]
                 if clusters:
@@ -539,7 +546,7 @@ def _box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
             above = ((offset >= -half - 3.0) & (offset < -half - 1.0) & near).any(axis=0)
             below = ((offset <= half + 3.0) & (offset > half + 1.0) & near).any(axis=0)
             touched = cv2.dilate((above & below).view(np.uint8)[None, :],
-                                 np.ones((1, 3), np.uint8))[0].view(bool)
+                                 _ROW_3)[0].view(bool)
             # ... but a long stretch is a stroke running along the line: it stays whole
             # without the line's pixels, which would turn it into a bar
             touched = _short_stretches(touched, max(3, int(0.25 * other)))
@@ -559,7 +566,8 @@ def _short_stretches(flags: np.ndarray, longest: int) -> np.ndarray:
     """``flags`` (1-D bool) without its stretches of True longer than ``longest``."""
     if not flags.any():
         return flags  # (no stroke crosses the line: the usual case)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.view(np.int8), [0]))))
+    padded = np.concatenate(([0], flags.view(np.int8), [0]))
+    edges = (padded[1:] != padded[:-1]).nonzero()[0]
     kept = flags.copy()
     for start, end in zip(edges[::2], edges[1::2]):
         if end - start > longest:
@@ -569,10 +577,10 @@ def _short_stretches(flags: np.ndarray, longest: int) -> np.ndarray:
 
 def _reach(band: np.ndarray) -> int:
     """The longest stretch (gaps of two pixels bridged) that a band of rows covers."""
-    covered = np.flatnonzero(band.any(axis=0))
+    covered = band.any(axis=0).nonzero()[0]
     if not covered.size:
         return 0
-    breaks = np.flatnonzero(np.diff(covered) > 3)
+    breaks = (covered[1:] - covered[:-1] > 3).nonzero()[0]
     if not breaks.size:
         return int(covered[-1] - covered[0]) + 1
     starts = np.concatenate(([covered[0]], covered[breaks + 1]))
@@ -591,7 +599,7 @@ def _fit_line(runs: np.ndarray, first: int, last: int):
     of its length, slope, half thickness, first column, end column), or None."""
     band = runs[max(0, first - 1):last + 2]
     counts = band.sum(axis=0)
-    columns = np.flatnonzero(counts)
+    columns = counts.nonzero()[0]
     if columns.size < 3:
         return None
     rows = np.arange(band.shape[0])[:, None] + max(0, first - 1)
@@ -676,7 +684,7 @@ def _cell_ink(channel, cell):
     # the other reading of a digit that runs along a line: the line's pixels beside its
     # strokes taken as ink (a 0 whose side is the box's side); where the two readings
     # disagree, the line hid part of the digit (see read_postcode)
-    beside = binary & ~joined & (cv2.dilate(mask.view(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    beside = binary & ~joined & (cv2.dilate(mask.view(np.uint8), _SQUARE_5) > 0)
     alternate = None
     if np.count_nonzero(beside) >= max(3, 0.03 * digit_area):
         both = mask | beside
@@ -713,7 +721,7 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side:
     # lines (most frames without a box field), and made only in the bands of rows around
     # the holes that may seed a row (outlined half round, see _hole_rows): a row of boxes
     # is about level, its other boxes lie there, and contours cost time per contour
-    support = cv2.dilate(faint, np.ones((3, 3), np.uint8))
+    support = cv2.dilate(faint, _SQUARE_3)
     rings = [_ring(support, *hole) for hole in holes]
     bands: list[list[int]] = []
     if any(ring >= 0.75 for ring in rings):
@@ -976,7 +984,7 @@ def _digit_parts(ink: np.ndarray) -> np.ndarray:
     mx1 = mx0 + stats[main, cv2.CC_STAT_WIDTH]
     keep = areas >= 0.15 * areas[main]
     keep[0] = False
-    for label in np.flatnonzero(keep).tolist():
+    for label in keep.nonzero()[0].tolist():
         x, y, w, h = stats[label, :4].tolist()
         middle = y + h / 2
         if label != main and w >= 2 * h and h <= 0.25 * height and \
