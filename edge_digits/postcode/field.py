@@ -269,8 +269,10 @@ def _solid(lines: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
     if not inside.size:
         return False
     full = inside > 0
-    return bool(np.count_nonzero(full.mean(axis=0) > 0.9) > 0.2 * full.shape[1] or
-                np.count_nonzero(full.mean(axis=1) > 0.9) > 0.2 * full.shape[0])
+    # (the fraction of ink per column, per row: what .mean() gives, without its overhead)
+    rows, columns = full.shape
+    return bool(np.count_nonzero(full.sum(axis=0) / rows > 0.9) > 0.2 * columns or
+                np.count_nonzero(full.sum(axis=1) / columns > 0.9) > 0.2 * rows)
 
 
 def _best_box(lines, support, x, y, w, h, shifts, reach_y) -> tuple[float, tuple]:
@@ -301,8 +303,8 @@ def _best_box(lines, support, x, y, w, h, shifts, reach_y) -> tuple[float, tuple
     down = np.zeros((window.shape[0] + 1, window.shape[1]), np.int32)
     np.cumsum(window, axis=0, out=down[1:])
     # indices into the window (clipped where the place is invalid anyway)
-    left = np.clip(xs - c0, 1, window.shape[1] - w - 1)
-    top = np.clip(ys - r0, 1, window.shape[0] - h - 1)
+    left = np.minimum(np.maximum(xs - c0, 1), window.shape[1] - w - 1)
+    top = np.minimum(np.maximum(ys - r0, 1), window.shape[0] - h - 1)
     sides = (along[top - 1, left + w] - along[top - 1, left],
              along[top + h, left + w] - along[top + h, left],
              down[top + h, left - 1] - down[top, left - 1],
