@@ -187,7 +187,7 @@ def _darker_than_mean(image: np.ndarray, block: int, delta: int) -> np.ndarray:
     mean = cv2.boxFilter(image, -1, (block, block),
                          borderType=cv2.BORDER_REPLICATE | cv2.BORDER_ISOLATED)
     # mean - pixel saturates at 0 where the pixel is lighter than its mean (in place: see
-    # _work)
+    # _darkest_and_red on fresh memory)
     cv2.subtract(mean, image, dst=mean)
     return cv2.threshold(mean, delta - 1, 255, cv2.THRESH_BINARY, dst=mean)[1]
 
@@ -613,7 +613,8 @@ def _fit_line(runs: np.ndarray, first: int, last: int):
         thin = np.ones(columns.size, bool)
     # least squares (the closed form: np.polyfit costs more than the rest of the fit)
     xs, ys = columns[thin].astype(np.float64), centres[thin]
-    mean_x, mean_y = xs.sum() / xs.size, ys.sum() / ys.size  # (what .mean() does, without its overhead)
+    # (the means as .mean() takes them, without its overhead)
+    mean_x, mean_y = xs.sum() / xs.size, ys.sum() / ys.size
     spread = float(((xs - mean_x) ** 2).sum())
     slope = float(((xs - mean_x) * (ys - mean_y)).sum()) / spread if spread else 0.0
     intercept = mean_y - slope * mean_x
@@ -727,8 +728,8 @@ def _box_fields(work: _Work, ink: np.ndarray, options: FieldOptions, short_side:
     rings = [_ring(support, *hole) for hole in holes]
     bands: list[list[int]] = []
     if any(ring >= 0.75 for ring in rings):
-        for top, bottom in sorted((max(0, y - h), y + 2 * h)
-                                  for (_, y, _, h), ring in zip(holes, rings) if ring >= 0.5):
+        for top, bottom in sorted((max(0, hole[1] - hole[3]), hole[1] + 2 * hole[3])
+                                  for hole, ring in zip(holes, rings) if ring >= 0.5):
             if bands and top <= bands[-1][1]:
                 bands[-1][1] = max(bands[-1][1], bottom)
             else:
