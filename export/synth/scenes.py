@@ -1,16 +1,17 @@
 """Seeded photos unlike the generator's frames: how people actually photograph digits.
 
     >>> from export.synth.scenes import make_scene, SCENES
-    >>> frame = make_scene(3, "closeup", digits=load_mnist_test())   # a SynthFrame
-    >>> frame.strings
-    ('7',)
+    >>> frame = make_scene(3, "closeup")       # a SynthFrame: image, strings (one string)
+    >>> len(frame.strings[0])
+    1
 
 :mod:`export.synth.frames` varies the paper, the light and the marks around strings of
 digits of one size range (36-80 px in a 640x480 frame), written level. A phone pointed at a
 note does other things: one digit filling the frame, a line written or photographed at an
-angle, squared notebook paper, a felt pen, a coloured sticky note, an 8-megapixel photo.
-Each kind below is one of those, with the clean level's camera (mild blur, noise, JPEG);
-they check that locating does not depend on the generator's size range and layout.
+angle, a sharp shadow across it, squared notebook paper, a felt pen, a coloured sticky note,
+an 8-megapixel photo. Each kind below is one of those, with the clean level's camera
+(mild blur, noise, JPEG); they check that locating does not depend on the generator's size
+range and layout.
 
 ``SCENES`` names the kinds; :func:`make_scene` draws one frame of a kind.
 """
@@ -32,6 +33,7 @@ SCENES = {
     "marker": ((640, 480), (0.12, 0.17), (3, 6)),  # a thick felt pen
     "note": ((640, 480), (0.1, 0.16), (3, 7)),  # a coloured sticky note
     "photo": ((3264, 2448), (0.08, 0.16), (3, 6)),  # an 8-megapixel phone photo
+    "shadow": ((640, 480), (0.1, 0.16), (3, 7)),  # a sharp shadow's edge across the string
 }
 
 
@@ -111,6 +113,14 @@ def make_scene(seed_or_rng=0, kind: str = "closeup",
     direction = rng.uniform(0, 2 * np.pi)
     light = 1.0 + (np.cos(direction) * (xx / width - 0.5) + np.sin(direction) * (yy / height - 0.5)) \
         * np.float32(rng.uniform(0.0, 0.3))
+    if kind == "shadow":  # a phone or a hand under a lamp: a sharp edge through the string
+        shade = np.zeros((height, width), np.float32)
+        top, bottom = rng.uniform(0.3, 0.7) * width, rng.uniform(0.3, 0.7) * width
+        side = width if rng.random() < 0.5 else 0
+        cv2.fillPoly(shade, [np.array([[top, 0], [bottom, height], [side, height], [side, 0]],
+                                      np.int32)], 1.0, cv2.LINE_AA)
+        shade = cv2.GaussianBlur(shade, (0, 0), rng.uniform(0.8, 2.5))
+        light *= 1.0 - shade * np.float32(rng.uniform(0.3, 0.55))
     image = paper * light[:, :, None]
     sigma = rng.uniform(0.4, 1.0) * max(1.0, width / 1000)
     image = cv2.GaussianBlur(image, (0, 0), sigma)
