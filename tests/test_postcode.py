@@ -74,6 +74,7 @@ def test_unknown_profiles_are_config_errors_that_list_the_known_ones(spec):
     ('{"name": "x", "formats": ["NN--N"]}', "is not a pattern"),
     ('{"name": "x", "formats": []}', "non-empty list"),
     ('{"name": "x", "formats": ["NNN"], "hyphen_required": "yes"}', "true or false"),
+    ('{"name": "x", "formats": ["NNN"], "box_fields": 0}', "'box_fields' must be true or false"),
 ])
 def test_malformed_profile_files_say_what_is_wrong(tmp_path, content, says):
     path = tmp_path / "country.json"
@@ -89,7 +90,14 @@ def test_a_profile_file_of_ones_own(tmp_path):
     assert load_profile(str(path)).lengths == (4,)
 
 
-# ------------------------------------------------------------------------------ decision
+def test_profiles_say_whether_envelopes_have_box_fields():
+    # US and German envelopes have no pre-printed boxes for the code; French, Japanese
+    # and Hungarian ones often do; a profile of one's own may say either (default: yes)
+    assert not load_profile("us").box_fields and not load_profile("de").box_fields
+    assert load_profile("fr").box_fields and load_profile("jp").box_fields
+    assert load_profile("hu").box_fields and load_profile("digits:6").box_fields
+
+
 def test_bundled_profiles_are_read_once_and_files_every_time(tmp_path):
     assert load_profile("jp") is load_profile(" JP ")
     path = tmp_path / "mine.json"
@@ -99,6 +107,7 @@ def test_bundled_profiles_are_read_once_and_files_every_time(tmp_path):
     assert load_profile(str(path)).lengths == (6,)  # an edited file is not served stale
 
 
+# ------------------------------------------------------------------------------ decision
 def _candidate(text, confidences, kind="line", separators=()):
     box = Box(0, 0, 10, 10)
     digits = tuple(Digit(int(c), p, box, int(c)) for c, p in zip(text, confidences))
@@ -156,6 +165,12 @@ def test_box_field_is_found_with_one_crop_per_box(generator):
     row = max(fields, key=lambda f: len(f.inks))
     assert len(row.inks) == 5
     assert abs(row.box.center[0] - (x + w / 2)) < w / 4 and abs(row.box.center[1] - (y + h / 2)) < h
+
+
+def test_no_box_search_where_the_profile_says_there_are_no_boxes(generator):
+    envelope = generator.envelope("fr", "boxes", seed=1)
+    fields = find_fields(envelope.image, lengths={5}, box_fields=False)
+    assert not [f for f in fields if f.kind == "boxes"]
 
 
 @pytest.mark.parametrize("layout", [("fr", "boxes"), ("jp", "boxes"), ("de", "city_start"),

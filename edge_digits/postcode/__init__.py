@@ -89,7 +89,7 @@ def read_postcode(reader, frame: np.ndarray, profile: str | Profile,
     profile = load_profile(profile)
     options = options or PostcodeOptions()
     frame = check_frame(frame)
-    fields = find_fields(frame, field_options, set(profile.lengths))
+    fields = find_fields(frame, field_options, set(profile.lengths), profile.box_fields)
     inks, boxes, owners, seconds = [], [], [], []
     for index, found in enumerate(fields):
         alternates = found.alternates or (None,) * len(found.inks)

@@ -997,7 +997,7 @@ def _digit_parts(ink: np.ndarray) -> np.ndarray:
 
 
 def find_fields(frame: np.ndarray, options: FieldOptions | None = None,
-                lengths: set[int] | None = None) -> list[Field]:
+                lengths: set[int] | None = None, box_fields: bool = True) -> list[Field]:
     """Box-field rows and free-form digit tokens of a frame, box fields first.
 
     Parameters
@@ -1007,6 +1007,9 @@ def find_fields(frame: np.ndarray, options: FieldOptions | None = None,
     lengths : set of int, optional
         Digit counts a code may have: free-form tokens of other lengths are dropped before
         their crops are cut (the expensive part). Box rows are kept whatever their length.
+    box_fields : bool
+        Search for rows of pre-printed boxes (False: free-form tokens only, for countries
+        whose envelopes have no boxes; see :class:`~edge_digits.postcode.profiles.Profile`).
 
     Returns
     -------
@@ -1021,5 +1024,5 @@ def find_fields(frame: np.ndarray, options: FieldOptions | None = None,
     work = _work(frame)
     ink = _ink_mask(work.ink_image)
     short_side = min(frame.shape[:2])
-    box_fields, areas = _box_fields(work, ink, options, short_side, lengths)
-    return box_fields + _line_fields(work, ink, options, short_side, areas, lengths)
+    rows, areas = _box_fields(work, ink, options, short_side, lengths) if box_fields else ([], [])
+    return rows + _line_fields(work, ink, options, short_side, areas, lengths)

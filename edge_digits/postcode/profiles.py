@@ -11,10 +11,14 @@ A profile file is a JSON object with exactly these keys::
     {"name": "jp",
      "description": "Japan: 7 digits, written NNN-NNNN (the hyphen is optional)",
      "formats": ["NNN-NNNN"],
-     "hyphen_required": false}        # optional, default false
+     "hyphen_required": false,        # optional, default false
+     "box_fields": true}              # optional, default true
 
 Each format is a pattern of ``N`` (one digit) and ``-`` (a hyphen). A written code matches a
 format when it has as many digits and any hyphen it has stands where the format has one.
+``box_fields: false`` says the country's envelopes have no pre-printed boxes for the code
+(US, Germany): the reader then does not search for rows of boxes (about 2 ms of a frame's
+find_fields, and no box row found in a printed form can stand in for the address's code).
 To add a country, drop a file into ``edge_digits/postcode/profiles/`` or pass its path.
 """
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pathlib import Path
 from ..errors import ConfigError
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
-KEYS = {"name", "description", "formats", "hyphen_required"}
+KEYS = {"name", "description", "formats", "hyphen_required", "box_fields"}
 REQUIRED = {"name", "formats"}
 MAX_DIGITS = 12  #: longer codes are not postal codes (and would be barcodes or phone numbers)
 _GENERIC = (re.compile(r"^digits:(\d+)$"), re.compile(r"^(\d+)[ _-]?digits?$"))
@@ -42,6 +46,7 @@ class Profile:
     formats: tuple[str, ...]  #: patterns of N (digit) and - (hyphen), e.g. "NNN-NNNN"
     description: str = ""
     hyphen_required: bool = False  #: reject a code written without its hyphen
+    box_fields: bool = True  #: envelopes may have a row of pre-printed boxes for the code
 
     @property
     def lengths(self) -> tuple[int, ...]:
@@ -126,7 +131,10 @@ def profile_from_dict(data: object, source: str = "profile") -> Profile:
     if not isinstance(hyphen_required, bool):
         raise ConfigError(f"{source}: 'hyphen_required' must be true or false, got "
                           f"{hyphen_required!r}")
-    return Profile(name.strip(), tuple(formats), description, hyphen_required)
+    box_fields = data.get("box_fields", True)
+    if not isinstance(box_fields, bool):
+        raise ConfigError(f"{source}: 'box_fields' must be true or false, got {box_fields!r}")
+    return Profile(name.strip(), tuple(formats), description, hyphen_required, box_fields)
 
 
 def load_profile_file(path: str | Path) -> Profile:
