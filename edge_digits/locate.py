@@ -639,10 +639,13 @@ def _locate(gray: np.ndarray, options: LocateOptions, text_height: float | None)
         # something long enough to be a line: remove lines, then take components again
         mask, rules = _remove_lines(mask, text_height or _text_height(stats, min_h, height))
         count, labels, stats, _ = _connected(mask)
-    _, strong_mask = cv2.threshold(dark, strong, 255, cv2.THRESH_BINARY)
-    # hysteresis: keep the components that hold at least one strongly dark pixel
+    # hysteresis: keep the components that hold at least one strongly dark pixel. A 0/1
+    # threshold viewed as booleans picks their labels in one step; no AND with ``mask`` is
+    # needed: strong >= weak, so a strong pixel outside the mask (a removed line) has the
+    # background's label 0, which is not kept
+    _, strong_mask = cv2.threshold(dark, strong, 1, cv2.THRESH_BINARY)
     keep = np.zeros(count, bool)
-    keep[labels[cv2.bitwise_and(strong_mask, mask) > 0]] = True  # (no np.unique: sorting is slower)
+    keep[labels[strong_mask.view(bool)]] = True  # (no np.unique: sorting is slower)
     keep[0] = False
 
     min_h = options.min_digit_height / sy
@@ -754,12 +757,14 @@ def _large_writing(small: np.ndarray, options: LocateOptions) -> float:
     weak, _ = _thresholds(dark, options)
     _, mask = cv2.threshold(dark, weak, 255, cv2.THRESH_BINARY)
     _, labels, stats, _ = _connected(mask)
-    x, y = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
-    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    large = ((h * _THUMB > _LARGE_TEXT) & (h <= options.max_digit_height * thumb.shape[0])
-             & (w >= 0.15 * h) & (w <= 1.6 * h)
-             & (x > 0) & (y > 0) & (x + w < thumb.shape[1]) & (y + h < thumb.shape[0]))
-    if not large.any():
+    thumb_h, thumb_w = thumb.shape
+    max_h = options.max_digit_height * thumb_h
+    # a plain loop over the few components: a dozen numpy calls on arrays this short cost
+    # more than the comparisons themselves
+    large = [label for label, (x, y, w, h, _) in enumerate(stats.tolist()[1:], start=1)
+             if h * _THUMB > _LARGE_TEXT and h <= max_h and 0.15 * h <= w <= 1.6 * h
+             and x > 0 and y > 0 and x + w < thumb_w and y + h < thumb_h]
+    if not large:
         return 0.0
     # Ink strokes, not a patch of shadow as large, alone or joined to a string of digits
     # (generated hard frames: 9 of 300 have one): most of the component is as dark as
@@ -767,7 +772,7 @@ def _large_writing(small: np.ndarray, options: LocateOptions) -> float:
     # small part of a digit's height, even for a felt pen.
     inside = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
     tallest = 0
-    for label in (np.flatnonzero(large) + 1).tolist():
+    for label in large:
         lx, ly, lw, lh, _ = stats[label].tolist()
         region = labels[ly:ly + lh, lx:lx + lw] == label
         if inside[ly:ly + lh, lx:lx + lw][region].max() <= _HALF_STROKE * lh and \
