@@ -211,7 +211,7 @@ def _background(small: np.ndarray) -> np.ndarray:
     # -> 0.90 exact; used everywhere, the sharp estimate lost faint strokes on textured
     # paper (generated hard frames -4 points).
     steps = cv2.morphologyEx(closed, cv2.MORPH_GRADIENT, _STEP_KERNEL)
-    near_step = cv2.compare(steps, cv2.multiply(closed, _STEP), cv2.CMP_GT)
+    near_step = cv2.compare(steps, cv2.LUT(closed, _STEP_TABLE), cv2.CMP_GT)
     half_h, half_w = near_step.shape
     border_y, border_x = int(_STEP_BORDER * half_h), int(_STEP_BORDER * half_w)
     inner = near_step[border_y:half_h - border_y, border_x:half_w - border_x]
@@ -231,6 +231,9 @@ _STEP_KERNEL = np.ones((3, 3), np.uint8)
 #: pixels is a sharp shadow's or the paper's edge (light gradients are far below it)
 _STEP = 0.15
 _STEP_BORDER = 0.1  #: steps this close to the frame's border (of its size) are the paper's edge
+#: ``cv2.multiply(value, _STEP)`` of every uint8 value, made by that same call: a table
+#: lookup gives the same bytes at a third of the cost of multiplying by a float scalar
+_STEP_TABLE = cv2.multiply(np.arange(256, dtype=np.uint8).reshape(1, 256), _STEP)
 
 
 _DILATE_KERNELS: dict = {}

@@ -192,3 +192,13 @@ def test_shrink_by_two_fifths_is_opencvs_area_resize(solid_digits):
     sums = np.arange(25 * 255 + 1, dtype=np.float32).reshape(1, -1)
     assert np.array_equal(cv2.convertScaleAbs(sums, alpha=1 / 25).ravel(),
                           (np.arange(25 * 255 + 1) + 12) // 25)
+
+
+def test_background_step_table_is_opencvs_multiply():
+    """The table the background step test looks up is OpenCV's product of every byte with
+    the step fraction, wherever the byte sits in an image (SIMD body or scalar tail)."""
+    from edge_digits.locate import _STEP, _STEP_TABLE
+
+    values = np.tile(np.arange(256, dtype=np.uint8), (7, 3))[:, 5:]  # odd width, shifted
+    assert np.array_equal(cv2.LUT(values, _STEP_TABLE), cv2.multiply(values, _STEP))
+    assert _STEP_TABLE[0, 10] == cv2.multiply(np.full((1, 1), 10, np.uint8), _STEP)[0, 0]
