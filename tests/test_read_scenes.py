@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import pytest
 
-from edge_digits.locate import locate_digits
 from edge_digits.frame import as_gray
+from edge_digits.locate import locate_digits
 from edge_digits.read import DigitReader
 from export.synth.scenes import make_scenes
 
