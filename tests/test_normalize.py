@@ -60,3 +60,25 @@ def test_invariant_to_position_and_scale(mnist, index, scale, dx, dy):
         float((np.roll(a, (sy, sx), axis=(0, 1)) * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
         for sy in (-1, 0, 1) for sx in (-1, 0, 1))
     assert overlap > 0.9
+
+
+def test_ink_bounds_are_the_box_of_the_pixels_above_the_floor(mnist):
+    """ink_bounds (OpenCV's bounding box) against the rows and columns numpy finds, on MNIST
+    test digits shifted into wider fields, as uint8, as floats, and above a floor."""
+    from edge_digits.normalize import ink_bounds
+
+    def expected(image, floor):
+        rows = np.flatnonzero((image > floor).any(axis=1))
+        cols = np.flatnonzero((image > floor).any(axis=0))
+        if rows.size == 0:
+            return None
+        return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+    rng = np.random.default_rng(5)
+    for image in mnist["x_test"][:200]:
+        field = np.zeros((40, 50), np.uint8)
+        y, x = rng.integers(0, 12), rng.integers(0, 22)
+        field[y:y + 28, x:x + 28] = image
+        for ink, floor in ((field, 0), (field, 100), (field[:, ::2], 0),
+                           (field.astype(np.float32) / 2, 0), (np.zeros_like(field), 0)):
+            assert ink_bounds(ink, floor) == expected(ink, floor)
