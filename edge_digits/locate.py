@@ -337,6 +337,11 @@ def _box_sides(thick_v: np.ndarray, mask: np.ndarray, horizontal: np.ndarray,
     return sides
 
 
+#: a component at least this many times wider than tall (and a tenth of the frame) may
+#: hold a line, so lines are looked for; a line with a digit joined to it is not as flat
+#: as a line alone
+_LINE_ASPECT = 1.5
+
 _BOX_SIDE = 1.3  #: a box side is at least this many times the writing's height
 
 
@@ -639,7 +644,7 @@ def _locate(gray: np.ndarray, options: LocateOptions, text_height: float | None)
     rules = None
     widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     if options.remove_lines and count > 1 and (
-            ((widths >= max(15, width // 10)) & (widths >= 2.5 * heights)).any()
+            ((widths >= max(15, width // 10)) & (widths >= _LINE_ASPECT * heights)).any()
             or ((heights >= max(15, height // 4)) & (heights >= 2.5 * widths)).any()
             or (widths >= width // 3).any() or (heights >= height // 2).any()):
         # something long enough to be a line: remove lines, then take components again

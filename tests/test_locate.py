@@ -157,6 +157,21 @@ def test_digits_touching_the_sides_of_a_printed_box(solid_digits):
         assert abs(candidate.box.width - w) <= 6 and abs(candidate.box.height - h) <= 6, (candidate.box, (x, y, w, h))
 
 
+def test_a_digit_joined_to_the_underline_is_freed(solid_digits):
+    # The first digit, taller than the rest, stands on the underline: joined, they are one
+    # component less than 2.5 times wider than tall, which was not taken for a line: the
+    # digit and the underline became one "touching string" that read as nothing (a
+    # generated hard frame read '32' for '132'). Lines are now looked for in components
+    # from 1.5 times wider than tall.
+    gray, boxes = compose(solid_digits[30:33], [60, 48, 48], gap=0.35, origin=(150, 200))
+    left, right = boxes[0][0], boxes[-1][0] + boxes[-1][2]
+    cv2.line(gray, (left - 4, 261), (right - 12, 261), 60, 2)
+    lines = locate_digits(gray)
+    assert [len(line) for line in lines] == [3]
+    first = lines[0][0].box
+    assert abs(first.height - 60) <= 6 and abs(first.width - boxes[0][2]) <= 6, (first, boxes[0])
+
+
 def test_pieces_between_cuts_are_digit_sized_crops_of_the_whole():
     from edge_digits.locate import pieces
 
