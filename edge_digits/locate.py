@@ -43,8 +43,10 @@ How, and why each step:
    one digit (broken strokes, halves cut by a removed line) that overlap in x, or a piece
    too small for a digit within a fifth of the line's height of another, are merged
    while the union stays digit-sized; specks, dots and dashes small relative to their
-   line, box sides (thin strokes from one printed line to another), strokes cut by the
-   frame's border and lines much smaller than the handwriting (print) are dropped. Ink
+   line (unless fainter ink joined to a piece makes a digit: a faint stroke that passed
+   the threshold in specks only), box sides (thin strokes from one printed line to
+   another), strokes cut by the frame's border and lines much smaller than the
+   handwriting (print) are dropped. Ink
    that may be several touching digits (wider than 0.95 of its height) carries
    ``Candidate.cuts``: the columns where it may be cut apart (the minima of its column ink
    profile, and even divisions for overlapping digits); narrower ink from 0.6 heights wide
@@ -693,6 +695,7 @@ def _locate(gray: np.ndarray, options: LocateOptions, text_height: float | None)
     result: list[list[Candidate]] = []
     full_dark = None
     kept_lines = []
+    next_label = count  # labels for faint strokes grown from their darkest pieces
     for line, line_height in zip(lines, heights):
         if line_height < 0.5 * tallest:
             continue  # much smaller than the handwriting: print, specks
@@ -700,7 +703,13 @@ def _locate(gray: np.ndarray, options: LocateOptions, text_height: float | None)
         kept = []
         for blob in line:
             if blob.height < 0.45 * line_height:
-                continue  # dots, dashes, specks beside the digits
+                if blob.height >= _FAINT_SEED * line_height:
+                    blob = _grow_faint(blob, line, dark, weak, labels, line_height, next_label)
+                    next_label += 1
+                else:
+                    blob = None
+                if blob is None:
+                    continue  # dots, dashes, specks beside the digits
             if blob.width > 3.0 * blob.height and blob.height < 0.6 * line_height:
                 continue  # a dash or a piece of line
             if blob.height > 2.2 * line_height and blob.width < 0.3 * blob.height:
@@ -750,6 +759,51 @@ def _locate(gray: np.ndarray, options: LocateOptions, text_height: float | None)
             candidates.append(whole)
         result.append(candidates)
     return result
+
+
+def _grow_faint(blob: _Blob, line: list[_Blob], dark: np.ndarray, weak: int, labels: np.ndarray,
+                line_height: float, label: int) -> _Blob | None:
+    """A digit of faint ink grown from a piece too small for a digit, or None.
+
+    A faint or thin stroke (pencil, a '1' written lightly, JPEG and blur on top) may pass
+    the ink threshold only in a few specks, which are dropped as dots. Around such a piece,
+    ink down to ``_FAINT_INK`` of the threshold is taken, joined to the piece; if that makes
+    something of a digit's size that touches no other blob of the line, it is the digit:
+    its pixels get the new ``label`` in ``labels`` (so crops find them) and its blob is
+    returned.
+    """
+    reach = 0.5 * line_height
+    x0, x1 = max(0, int(blob.x0 - reach)), min(dark.shape[1], int(blob.x1 + reach) + 1)
+    y0 = max(0, int(blob.cy - 0.9 * line_height))
+    y1 = min(dark.shape[0], int(blob.cy + 0.9 * line_height) + 1)
+    window = labels[y0:y1, x0:x1]
+    _, faint = cv2.threshold(dark[y0:y1, x0:x1], int(_FAINT_INK * weak), 255, cv2.THRESH_BINARY)
+    _, parts = cv2.connectedComponents(faint, connectivity=8)
+    own = np.isin(window, blob.labels)
+    chosen = np.unique(parts[own & (parts > 0)])
+    if chosen.size == 0:
+        return None
+    grown = np.isin(parts, chosen)
+    bx, by, bw, bh = cv2.boundingRect(grown.view(np.uint8))
+    if not (_FAINT_MIN * line_height <= bh <= 1.3 * line_height and bw <= 1.1 * line_height):
+        return None
+    if bx == 0 or by == 0 or bx + bw == x1 - x0 or by + bh == y1 - y0:
+        return None  # runs out of the window: a line or a larger mark, not one digit
+    gx0, gy0, gx1, gy1 = x0 + bx, y0 + by, x0 + bx + bw, y0 + by + bh
+    if any(b is not blob and b.x0 < gx1 and gx0 < b.x1 and b.y0 < gy1 and gy0 < b.y1
+           for b in line):
+        return None  # reaches another blob of the line: not a separate digit
+    window[grown & ((window == 0) | own)] = label
+    return _Blob(gx0, gy0, gx1, gy1, [label])
+
+
+#: a faint stroke is grown from a piece at least this much of the line's height (a bit of
+#: a stroke, not a speck), with ink down to this much of the threshold, and must reach
+#: this much of the line's height (generated hard frames, 4 seeds: 63.0 -> 63.5% exact,
+#: three faint '1's found, one faint '3' misread as a '1'; clean frames unchanged)
+_FAINT_SEED = 0.2
+_FAINT_INK = 0.5
+_FAINT_MIN = 0.5
 
 
 def _large_writing(small: np.ndarray, options: LocateOptions) -> float:

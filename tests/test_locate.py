@@ -172,6 +172,22 @@ def test_a_digit_joined_to_the_underline_is_freed(solid_digits):
     assert abs(first.height - 60) <= 6 and abs(first.width - boxes[0][2]) <= 6, (first, boxes[0])
 
 
+@pytest.mark.parametrize("index, digits", [(140, 7), (142, 6)])
+def test_a_faint_digit_is_grown_from_its_darkest_pieces(mnist, index, digits):
+    # Generated hard frames (seed 1) whose first digit is a faint '1' that passes the ink
+    # threshold in a few specks only, which were dropped as dots ('1133402' read '133402',
+    # '197639' read '97639'): around such a piece, fainter ink joined to it makes a digit.
+    from edge_digits.frame import as_gray
+    from export.synth.frames import make_frame
+    frame = make_frame(np.random.default_rng([1, index]), "hard",
+                       digits=(mnist["x_test"], mnist["y_test"]))
+    assert len(frame.text) == digits
+    lines = locate_digits(as_gray(frame.image))
+    assert [len(line) for line in lines] == [digits]
+    first, truth = lines[0][0].box, frame.boxes[0][0]  # (truth: the warped digit's bounds)
+    assert truth[0] - 6 <= first.x <= truth[0] + truth[2] // 2, (first, truth)
+
+
 def test_pieces_between_cuts_are_digit_sized_crops_of_the_whole():
     from edge_digits.locate import pieces
 
