@@ -454,20 +454,14 @@ def _join_tilted(lines: list[list[_Blob]], min_height: float) -> list[list[_Blob
     centres within half a digit height of each other. Lines written one under the other
     are further apart than that (and mostly overlap in x), so they stay apart.
     """
-    joined = True
-    while joined and len(lines) > 1:
-        joined = False
-        for i, left in enumerate(lines):
-            for j, right in enumerate(lines):
-                if i == j or not _follows(left, right, min_height):
-                    continue
-                lines[i] = sorted(left + right, key=lambda b: b.x0)
-                del lines[j]
-                joined = True
-                break
-            if joined:
-                break
-    return lines
+    while True:
+        pair = next(((i, j) for i, left in enumerate(lines) for j, right in enumerate(lines)
+                     if i != j and _follows(left, right, min_height)), None)
+        if pair is None:
+            return lines
+        i, j = pair
+        lines[i] = sorted(lines[i] + lines[j], key=lambda b: b.x0)
+        del lines[j]
 
 
 def _follows(left: list[_Blob], right: list[_Blob], min_height: float) -> bool:
@@ -703,13 +697,11 @@ def _locate(gray: np.ndarray, options: LocateOptions, text_height: float | None)
         kept = []
         for blob in line:
             if blob.height < 0.45 * line_height:
-                if blob.height >= _FAINT_SEED * line_height:
-                    blob = _grow_faint(blob, line, dark, weak, labels, line_height, next_label)
-                    next_label += 1
-                else:
-                    blob = None
-                if blob is None:
+                grown = _grow_faint(blob, line, dark, weak, labels, line_height, next_label) \
+                    if blob.height >= _FAINT_SEED * line_height else None
+                if grown is None:
                     continue  # dots, dashes, specks beside the digits
+                blob, next_label = grown, next_label + 1
             if blob.width > 3.0 * blob.height and blob.height < 0.6 * line_height:
                 continue  # a dash or a piece of line
             if blob.height > 2.2 * line_height and blob.width < 0.3 * blob.height:
@@ -839,11 +831,12 @@ def _large_writing(small: np.ndarray, options: LocateOptions) -> float:
     tallest = 0
     for label in large:
         lx, ly, lw, lh, _ = stats[label].tolist()
-        region = labels[ly:ly + lh, lx:lx + lw] == label
-        if inside[ly:ly + lh, lx:lx + lw][region].max() <= _HALF_STROKE * lh and \
-                np.median(dark[ly:ly + lh, lx:lx + lw][region]) >= _LARGE_INK:
+        box = slice(ly, ly + lh), slice(lx, lx + lw)
+        region = labels[box] == label
+        if inside[box][region].max() <= _HALF_STROKE * lh and \
+                np.median(dark[box][region]) >= _LARGE_INK:
             tallest = max(tallest, lh)
-    return tallest * height / thumb.shape[0]
+    return tallest * height / thumb_h
 
 
 _THUMB = 4  #: the large-writing check's thumbnail is this many times smaller

@@ -272,15 +272,14 @@ class DigitReader:
                 for split in candidate.splits:
                     readings.append((list(range(position, position + len(split))), list(split)))
                     position += len(split)
+                height = max(candidate.box.height, 1)
                 if id(candidate) in pieces_of:
                     first_piece, found = pieces_of[id(candidate)]
-                    path = _best_path(found, first_piece, log_best, max(candidate.box.height, 1),
-                                      len(candidate.cuts) - 1)
+                    path = _best_path(found, first_piece, log_best, height, len(candidate.cuts) - 1)
                     if path is not None:
                         readings.append(path)
                 choice = 0
                 if len(readings) > 1:
-                    height = max(candidate.box.height, 1)
                     scores = [sum(log_best[i] for i in indices) + _shape_prior(parts, height)
                               for indices, parts in readings]
                     first = choice = 1 if candidate.split_first else 0

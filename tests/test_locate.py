@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from edge_digits.locate import Candidate, LocateOptions, locate_digits
+from edge_digits.frame import as_gray
+from edge_digits.locate import (_STEP, _STEP_TABLE, Candidate, LocateOptions, _shrink,
+                                locate_digits, pieces)
 from edge_digits.results import Box
+from export.synth.frames import make_frame
 
 
 def compose(digits, heights, gap=0.35, origin=(40, 60), size=(640, 480), paper=235, ink=40):
@@ -177,8 +180,6 @@ def test_a_faint_digit_is_grown_from_its_darkest_pieces(mnist, index, digits):
     # Generated hard frames (seed 1) whose first digit is a faint '1' that passes the ink
     # threshold in a few specks only, which were dropped as dots ('1133402' read '133402',
     # '197639' read '97639'): around such a piece, fainter ink joined to it makes a digit.
-    from edge_digits.frame import as_gray
-    from export.synth.frames import make_frame
     frame = make_frame(np.random.default_rng([1, index]), "hard",
                        digits=(mnist["x_test"], mnist["y_test"]))
     assert len(frame.text) == digits
@@ -189,7 +190,6 @@ def test_a_faint_digit_is_grown_from_its_darkest_pieces(mnist, index, digits):
 
 
 def test_pieces_between_cuts_are_digit_sized_crops_of_the_whole():
-    from edge_digits.locate import pieces
 
     ink = np.zeros((40, 60), np.uint8)
     ink[5:35, 5:20] = 200   # a left stroke group
@@ -211,7 +211,6 @@ def test_pieces_between_cuts_are_digit_sized_crops_of_the_whole():
 def test_shrink_by_two_fifths_is_opencvs_area_resize(solid_digits):
     """The locate stage's own 2/5 area resize gives OpenCV's pixels: on a composed frame
     with noise and a gradient, and its rounding of every possible 5x5 weighted sum."""
-    from edge_digits.locate import _shrink
 
     gray, _ = compose(solid_digits[:5], [60, 80, 70, 90, 50])
     rng = np.random.default_rng(3)
@@ -228,7 +227,6 @@ def test_shrink_by_two_fifths_is_opencvs_area_resize(solid_digits):
 def test_background_step_table_is_opencvs_multiply():
     """The table the background step test looks up is OpenCV's product of every byte with
     the step fraction, wherever the byte sits in an image (SIMD body or scalar tail)."""
-    from edge_digits.locate import _STEP, _STEP_TABLE
 
     values = np.tile(np.arange(256, dtype=np.uint8), (7, 3))[:, 5:]  # odd width, shifted
     assert np.array_equal(cv2.LUT(values, _STEP_TABLE), cv2.multiply(values, _STEP))

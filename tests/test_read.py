@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from edge_digits.errors import FrameError
-from edge_digits.read import DigitReader, ReadOptions
-from edge_digits.results import Digit, Reading
+from edge_digits.locate import Candidate
+from edge_digits.read import DigitReader, ReadOptions, _best_path
+from edge_digits.results import Box, Digit, Reading
 from export.synth.frames import make_frames
 
 # Fixed sets: seed, size. Floors are what the current pipeline and bundled model reach
@@ -139,10 +140,6 @@ def test_wide_single_digits_stay_one_digit(reader, mnist):
 
 
 def test_best_path_takes_the_likeliest_cut():
-    from edge_digits.locate import Candidate
-    from edge_digits.read import _best_path
-    from edge_digits.results import Box
-
     def piece(width):
         return Candidate(np.zeros((10, width), np.uint8), Box(0, 0, width, 10), 0)
 
@@ -189,7 +186,6 @@ def test_classify_inks_rejects_blank_noise(reader, mnist):
     rng = np.random.default_rng(0)
     digit = mnist["x_test"][0]
     scribble = (rng.random((40, 40)) > 0.5).astype(np.uint8) * 255
-    from edge_digits.results import Box
     digits = reader.classify_inks([digit, scribble], [Box(0, 0, 28, 28), Box(0, 0, 40, 40)])
     assert isinstance(digits[0], Digit) and digits[0].value == int(mnist["y_test"][0])
     with pytest.raises(ValueError):

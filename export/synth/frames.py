@@ -87,11 +87,17 @@ def _digit_alpha(image: np.ndarray, height: int, stroke: int, rng) -> np.ndarray
     h, w = img.shape
     scale = height / h
     width = max(2, int(round(w * scale * rng.uniform(0.9, 1.1))))
-    # Upscaling a 20-pixel digit makes a blurry wide stroke; sharpening the coverage curve
-    # after the resize gives a pen-like stroke that is still anti-aliased at its edges.
-    alpha = cv2.resize(img.astype(np.float32) / 255.0, (width, height), interpolation=cv2.INTER_CUBIC)
-    alpha = np.clip((alpha - 0.25) * 2.0, 0.0, 1.0)
-    return alpha
+    return pen_coverage(img, (width, height))
+
+
+def pen_coverage(digit: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A cropped MNIST digit (uint8) resized to ``size`` (width, height) as ink coverage 0..1.
+
+    Upscaling a 20-pixel digit makes a blurry wide stroke; sharpening the coverage curve
+    after the resize gives a pen-like stroke that is still anti-aliased at its edges.
+    """
+    alpha = cv2.resize(digit.astype(np.float32) / 255.0, size, interpolation=cv2.INTER_CUBIC)
+    return np.clip((alpha - 0.25) * 2.0, 0.0, 1.0)
 
 
 def _paper(size, rng, hard: bool) -> np.ndarray:

@@ -17,11 +17,10 @@ range and layout.
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
-import cv2
-
-from .frames import SynthFrame, _draw_ink, _rng, load_mnist_test
+from .frames import SynthFrame, _draw_ink, _rng, load_mnist_test, pen_coverage
 
 #: kind -> (frame size, digit height (fraction of the frame height), number of digits)
 SCENES = {
@@ -141,10 +140,8 @@ def _large_alpha(image: np.ndarray, height: float) -> np.ndarray:
     image = image[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
     rows = np.flatnonzero((image > 30).any(axis=1))
     scale = height / (rows[-1] - rows[0] + 1)
-    size = (max(2, round(image.shape[1] * scale)), max(2, round(image.shape[0] * scale)))
-    alpha = cv2.resize(image.astype(np.float32) / 255.0, size, interpolation=cv2.INTER_CUBIC)
-    # sharpen the coverage curve after the resize: a pen-like stroke, anti-aliased edges
-    return np.clip((alpha - 0.25) * 2.0, 0.0, 1.0)
+    return pen_coverage(image, (max(2, round(image.shape[1] * scale)),
+                                max(2, round(image.shape[0] * scale))))
 
 
 def make_scenes(seed: int, count: int, kind: str, digits=None) -> list[SynthFrame]:
