@@ -279,11 +279,13 @@ def _connected(mask: np.ndarray):
     return cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
 
 
-def _text_height(stats: np.ndarray, min_height: float, frame_height: int) -> float:
-    """A rough height of the writing: the median height of digit-shaped components."""
+def _text_height(stats: np.ndarray, min_height: float, max_height: float) -> float:
+    """A rough height of the writing: the median height of digit-shaped components no
+    taller than ``max_height`` (a digit may fill most of a small frame: one read at
+    half the frame's height had its strokes removed as lines)."""
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
-    shaped = heights[(heights >= min_height) & (widths < 2.5 * heights) & (heights < frame_height // 2)]
+    shaped = heights[(heights >= min_height) & (widths < 2.5 * heights) & (heights <= max_height)]
     return float(np.median(shaped)) if shaped.size else 0.0
 
 
@@ -644,7 +646,7 @@ def _locate(gray: np.ndarray, options: LocateOptions, text_height: float | None)
             or ((heights >= max(15, height // 4)) & (heights >= 2.5 * widths)).any()
             or (widths >= width // 3).any() or (heights >= height // 2).any()):
         # something long enough to be a line: remove lines, then take components again
-        mask, rules = _remove_lines(mask, text_height or _text_height(stats, min_h, height))
+        mask, rules = _remove_lines(mask, text_height or _text_height(stats, min_h, options.max_digit_height * height))
         count, labels, stats, _ = _connected(mask)
     # hysteresis: keep the components that hold at least one strongly dark pixel. A 0/1
     # threshold viewed as booleans picks their labels in one step; no AND with ``mask`` is
