@@ -7,6 +7,15 @@ PY := $(VENV)/bin/python
 MNIST ?= $(or $(EDGE_DIGITS_MNIST),$(wildcard ../shared/data/mnist.npz))
 MNIST_FLAG := $(if $(MNIST),--mnist $(MNIST),)
 THREADS ?= 1
+# Training material beyond MNIST (see ../shared/README.md): each used when its file exists,
+# or when named by EDGE_DIGITS_FEMNIST / _LETTERS / _HWD1000 / _FONTS.
+DATA ?= ../shared/data
+FEMNIST ?= $(or $(EDGE_DIGITS_FEMNIST),$(wildcard $(DATA)/femnist_digits.npz))
+LETTERS ?= $(or $(EDGE_DIGITS_LETTERS),$(wildcard $(DATA)/femnist_letters.npz))
+HWD1000 ?= $(or $(EDGE_DIGITS_HWD1000),$(wildcard $(DATA)/hwd1000_digits.npz))
+FONTS ?= $(or $(EDGE_DIGITS_FONTS),$(wildcard $(DATA)/fonts))
+EXTRA_FLAGS := $(if $(FEMNIST),--femnist $(FEMNIST),) $(if $(LETTERS),--letters $(LETTERS),) \
+	$(if $(HWD1000),--hwd1000 $(HWD1000),) $(if $(FONTS),--fonts $(FONTS),)
 
 .PHONY: run install install-host test export export-reference export-quick bench bench-smoke pi-check clean
 
@@ -34,7 +43,7 @@ test: install-host             ## the test suite (the README's and CI's test com
 # fragments and touching pairs that the 10-class network reads as confident digits, and
 # reads camera-like crops better (README, "The bundled model").
 export: install-host           ## train, quantize, evaluate, bundle the default model
-	$(PY) -m export $(MNIST_FLAG) --threads 2 --none-class --width 1.5 --out artifacts/export \
+	$(PY) -m export $(MNIST_FLAG) $(EXTRA_FLAGS) --threads 2 --none-class --width 1.5 --out artifacts/export \
 	    --bundle-dir edge_digits/models
 
 export-reference: install-host ## the reference network exactly (10 classes), not bundled

@@ -67,6 +67,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--gate", type=_fraction, help="minimum int8 test accuracy (default 0.988)")
     parser.add_argument("--threads", type=_positive_int, default=1, help="CPU threads for training and "
                         "evaluation")
+    for name, what in (("femnist", "FEMNIST digits .npz (training writers used)"),
+                       ("letters", "FEMNIST letters .npz (none class)"),
+                       ("hwd1000", "hwd1000 digits .npz (training part used)"),
+                       ("fonts", "folder of handwriting fonts (training families used)")):
+        parser.add_argument(f"--{name}", help=f"{what}; default $EDGE_DIGITS_{name.upper()}, "
+                            "else not used")
+    parser.add_argument("--mine-frames", type=int, help="digit-free frames mined for hard "
+                        "negatives (none class; default 1500, 0 off)")
     parser.add_argument("--train-limit", type=_positive_int, help="use only the first N training digits")
     return parser.parse_args(argv)
 
@@ -84,6 +92,12 @@ def config_from(args: argparse.Namespace):
     for name in ("out", "augment", "augment_copies", "builder", "width", "gate", "train_limit"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
+    from .extra_data import ExtraPaths
+
+    changes["extra"] = ExtraPaths(**{name: getattr(args, name) or os.environ.get(
+        f"EDGE_DIGITS_{name.upper()}") or None for name in ("femnist", "letters", "hwd1000", "fonts")})
+    if args.mine_frames is not None:
+        changes["mine_frames"] = args.mine_frames
     if args.none_class:
         # The bundled default stays the 10-class reference network: never replace it by accident.
         changes.update(none_class=True, bundle_dir=None)

@@ -28,6 +28,7 @@ from edge_digits.models import MODELS_DIR
 
 from . import artifacts, augment, evaluate, plots, quantize
 from .data import load_mnist, split_validation
+from .extra_data import Extra, ExtraPaths, load_extra
 from .network import BUILDERS, REFERENCE_PARAMS, architecture
 from .train import TrainSettings, to_input, train
 
@@ -62,6 +63,12 @@ class ExportConfig:
     camera_test_digits: int = 10_000  #: test digits distorted like camera crops for a 2nd score
     verbose: int = 2  #: Keras fit verbosity (2: one line per epoch)
     cache_dir: Path | None = Path("artifacts/cache")  #: reuse augmented digits across runs; None: off
+    extra: ExtraPaths = field(default_factory=ExtraPaths)  #: other writers, letters, fonts (optional)
+    font_digits_per_font: int = 400  #: rendered digits per training handwriting font
+    printed_digits_per_font: int = 40  #: rendered digits per printed face (Debian fonts)
+    font_letters_per_font: int = 80  #: rendered non-digit glyphs per font (none class)
+    mine_frames: int = 1500  #: digit-free frames mined for hard negatives (none class); 0: off
+    mine_limit: int = 25_000  #: at most this many mined crops
 
 
 def quick_config(**changes) -> ExportConfig:
@@ -73,7 +80,8 @@ def quick_config(**changes) -> ExportConfig:
     base = dict(out=Path("artifacts/quick"), bundle_dir=None, cache_dir=None,
                 train=TrainSettings(epochs=1, batch_size=64, warmup_epochs=0.0),
                 augment_copies=1, train_limit=6000, gate=0.70, max_drop=0.05,
-                calibration_digits=100)
+                calibration_digits=100, mine_frames=20, mine_limit=2000,
+                font_digits_per_font=20, printed_digits_per_font=5, font_letters_per_font=10)
     base.update(changes)
     return ExportConfig(**base)
 
@@ -167,6 +175,58 @@ def _add_non_digits(pool, y_fit, x_val, y_val, config: ExportConfig):
     return pool, y_fit, x_val, y_val
 
 
+def _with_extra_digits(x_train, y_train, extra: Extra, config: ExportConfig, log):
+    """MNIST's training digits plus other writers' and rendered font digits."""
+    from .glyphs import font_digits, printed_fonts
+
+    parts_x, parts_y = [x_train, extra.digits], [y_train, extra.labels]
+    if extra.fonts:
+        x, y = font_digits(list(extra.fonts), config.font_digits_per_font, config.train.seed + 10)
+        printed_x, printed_y = font_digits(printed_fonts(), config.printed_digits_per_font,
+                                           config.train.seed + 11)
+        parts_x += [x, printed_x]
+        parts_y += [y, printed_y]
+        log(f"rendered digits: {len(x)} from {len(extra.fonts)} handwriting fonts, "
+            f"{len(printed_x)} from printed faces")
+    if len(parts_x[1]):
+        log(f"other writers' digits: {len(extra.digits)}")
+    return np.concatenate(parts_x), np.concatenate(parts_y).astype(y_train.dtype)
+
+
+def _add_found_non_digits(pool, y_fit, extra: Extra, config: ExportConfig, log):
+    """Append real non-digit material to the "none" class: handwritten letters, font glyphs
+    and hard negatives mined from digit-free frames (each with its camera-like variants)."""
+    from .glyphs import font_letters, printed_fonts
+    from .mining import mine_negatives
+
+    counts, parts = {}, []
+    if len(extra.letters):
+        parts.append(extra.letters)
+        counts["handwritten letters"] = len(extra.letters)
+    fonts = list(extra.fonts) + (printed_fonts() if extra.fonts else [])
+    if fonts:
+        glyphs = font_letters(fonts, config.font_letters_per_font, config.train.seed + 12)
+        parts.append(glyphs)
+        counts["font glyphs"] = len(glyphs)
+    if config.mine_frames:
+        start = time.perf_counter()
+        mined = mine_negatives(config.mine_frames, config.train.seed + 13, extra.letters,
+                               printed_fonts(), limit=config.mine_limit)
+        parts.append(mined)
+        counts["mined crops"] = len(mined)
+        log(f"mined {len(mined)} crops from {config.mine_frames} digit-free frames in "
+            f"{time.perf_counter() - start:.0f} s")
+    if not parts:
+        return pool, y_fit, counts
+    found = np.concatenate(parts)
+    variants = [found[None]]
+    if pool.shape[0] > 1:
+        variants.append(augment.camera_pool(found, pool.shape[0] - 1, seed=config.train.seed + 14))
+    pool = np.concatenate([pool, np.concatenate(variants)], axis=1)
+    y_fit = np.concatenate([y_fit, np.full(len(found), NONE_CLASS, y_fit.dtype)])
+    return pool, y_fit, counts
+
+
 def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) -> Export:
     """Load, train, convert and evaluate; return everything in memory."""
     import keras
@@ -179,22 +239,29 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
     x_train, y_train = mnist.x_train, mnist.y_train
     if config.train_limit:
         x_train, y_train = x_train[:config.train_limit], y_train[:config.train_limit]
+    extra = load_extra(config.extra)
+    x_train, y_train = _with_extra_digits(x_train, y_train, extra, config, log)
     x_fit, y_fit, x_val, y_val = split_validation(x_train, y_train, config.validation_fraction,
                                                   config.train.seed)
-    log(f"MNIST from {mnist.source} (sha256 {mnist.sha256[:12]}...): {len(x_fit)} training, "
-        f"{len(x_val)} validation (held out), {len(mnist.x_test)} test digits")
+    data_sha256 = hashlib.sha256("|".join([mnist.sha256] + [s.sha256 for s in extra.sources]
+                                          ).encode()).hexdigest()
+    log(f"MNIST from {mnist.source} (sha256 {mnist.sha256[:12]}...), "
+        f"{len(extra.sources)} other source(s): {len(x_fit)} training, "
+        f"{len(x_val)} validation (held out), {len(mnist.x_test)} MNIST test digits")
 
     # The training pool: pool[0] the digits, pool[1:] their augmented variants.
     stage = time.perf_counter()
     pool = x_fit[None]
     if config.augment == "camera" and config.augment_copies > 0:
-        pool = np.concatenate([pool, _camera_pool(x_fit, config, mnist.sha256, log)])
+        pool = np.concatenate([pool, _camera_pool(x_fit, config, data_sha256, log)])
     elif config.augment not in ("camera", "none"):
         raise ValueError(f"unknown augmentation {config.augment!r}; expected 'camera' or 'none'")
     labels = DIGIT_LABELS + ([NONE_LABEL] if config.none_class else [])
     none_metrics = None
+    none_counts: dict = {}
     if config.none_class:
         pool, y_fit, x_val, y_val = _add_non_digits(pool, y_fit, x_val, y_val, config)
+        pool, y_fit, none_counts = _add_found_non_digits(pool, y_fit, extra, config, log)
     seconds["augment"] = time.perf_counter() - stage
     log(f"training pool: {pool.shape[0]} variant(s) of {pool.shape[1]} digits "
         f"(augmentation: {config.augment}, none class: {config.none_class}) "
@@ -283,7 +350,13 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
                      "seconds": round(trained.seconds, 1),
                      "final_val_accuracy": round(trained.history["val_accuracy"][-1], 5)},
         "data": {"source": mnist.source, "sha256": mnist.sha256,
-                 "test_digits": int(len(mnist.y_test))},
+                 "test_digits": int(len(mnist.y_test)),
+                 "sources": [{"name": "MNIST training digits", "path": mnist.source,
+                              "sha256": mnist.sha256, "used": int(len(mnist.y_train)),
+                              "role": "digits"}]
+                            + [source.as_dict() for source in extra.sources]
+                            + ([{"name": f"rendered glyphs and mined crops ({', '.join(f'{k}: {v}' for k, v in none_counts.items())})",
+                                 "role": "digits and none"}] if config.none_class and none_counts else [])},
         "versions": _versions(),
         "accuracy": {name: round(result.accuracy, 5) for name, result in results.items()},
         "camera_test_accuracy": {"int8": round(camera_accuracy, 5), "digits": camera_count,
