@@ -15,6 +15,10 @@ the first guess, and keeps the likeliest path of pieces across the ink
 touch and together are no wider than one digit (a faint '0' broken into '(' and ')',
 :func:`fragments`) become one candidate whose first guess is the two pieces.
 
+The reader's side: :func:`doubt` (how sure the model must be of a first guess),
+:func:`worth_cutting` (whether to classify the pieces), :func:`best_path` and
+:func:`choose_reading` (the segmentation kept).
+
 The user-facing knobs stay in :class:`~edge_digits.locate.LocateOptions` (``split_*``,
 ``*_aspect``) and :class:`~edge_digits.read.ReadOptions` (``split_margin``, doubts);
 :class:`TouchingParams` holds the rest.
@@ -47,6 +51,8 @@ class TouchingParams:
     fragment_width: float = 0.95  # ... and together at most this wide
     wide_digit: float = 1.25  # digits are rarely wider than this (1% of MNIST) ...
     width_penalty: float = 3.0  # ... wider parts lose this much log-prior per height
+    min_probability: float = 1e-6  # probabilities are at least this in log scores
+    width_prior_line: int = 3  # a line of this many candidates or more is a width prior
 
 
 def segmentations(blob: Blob, line_height: float, options,
@@ -181,3 +187,116 @@ def pieces(candidate: Candidate,
             result.append((i, j, Candidate(part, Box(box.x + start + bx, box.y + by, bw, bh),
                                            candidate.line)))
     return result
+
+
+def width_penalty(width: int, height: int, params: TouchingParams = TouchingParams()) -> float:
+    """Log-prior of a part ``width`` wide of ink ``height`` tall: handwritten digits are
+    rarely wider than ``wide_digit`` heights; wider parts are penalized in proportion."""
+    return -params.width_penalty * max(0.0, width / height - params.wide_digit)
+
+
+def shape_prior(parts, height: int, params: TouchingParams = TouchingParams()) -> float:
+    """Log-prior of a segmentation from the widths of its parts (the model alone is
+    overconfident on ink that is not one digit)."""
+    return sum(width_penalty(part.box.width, height, params) for part in parts)
+
+
+def best_path(found, first: int, log_best: list, height: int, end: int,
+              params: TouchingParams = TouchingParams()):
+    """The likeliest reading of touching digits from their pieces.
+
+    Parameters
+    ----------
+    found : list of (start, stop, Candidate)
+        The pieces between cuts (:func:`pieces`); piece ``k`` is crop ``first + k``.
+    log_best : list of float
+        Each crop's log-probability of its best digit.
+    height : int
+        The ink's height (for the width prior).
+    end : int
+        The index of the ink's right end among its cuts.
+
+    Returns
+    -------
+    (crop indices, candidates) of the path of pieces from cut 0 to cut ``end`` with the
+    largest sum of log-probabilities and width priors (dynamic programming over the
+    cuts), or None when no path crosses the ink.
+    """
+    score = [float("-inf")] * (end + 1)
+    back = [None] * (end + 1)
+    score[0] = 0.0
+    for k, (start, stop, piece) in sorted(enumerate(found), key=lambda item: item[1][1]):
+        if score[start] == float("-inf"):
+            continue
+        value = score[start] + log_best[first + k] + width_penalty(piece.box.width, height, params)
+        if value > score[stop]:
+            score[stop], back[stop] = value, (start, k)
+    if back[end] is None:
+        return None
+    indices, parts = [], []
+    at = end
+    while at:
+        start, k = back[at]
+        indices.append(first + k)
+        parts.append(found[k][2])
+        at = start
+    return indices[::-1], parts[::-1]
+
+
+def _median(values: list) -> float:
+    """``np.median`` of a short list of integers (exact: the mean of two integers is exact
+    in float64), without numpy's overhead."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def doubt(widths: list[int], at: int, options, params: TouchingParams = TouchingParams()) -> float:
+    """How sure the model must be of the first guess of candidate ``at`` of a line whose
+    candidates are ``widths`` wide: ``options.split_doubt``, or ``wide_doubt`` for ink
+    ``split_wide`` times wider than the median of the line's others (the line's own digits
+    are the best prior of one digit's width). ``options``: a ReadOptions."""
+    if len(widths) >= params.width_prior_line:
+        others = _median(widths[:at] + widths[at + 1:])
+        if widths[at] >= options.split_wide * others:
+            return max(options.split_doubt, options.wide_doubt)
+    return options.split_doubt
+
+
+def worth_cutting(candidate: Candidate, best: float, none: float | None, doubt_: float,
+                  options) -> bool:
+    """Whether ink with cuts is worth reading as touching digits, from its whole's best
+    digit probability and not-a-digit probability (None: the model has no such class).
+    ``options``: a ReadOptions (``one_digit_sure``, ``none_split``)."""
+    if candidate.split_first:  # wide ink: several digits unless surely one
+        return not (best >= options.one_digit_sure
+                    and (none is None or none < options.none_split))
+    if none is not None:
+        return none >= options.none_split
+    return best < doubt_
+
+
+def choose_reading(readings: list, candidate: Candidate, best, log_best: list, doubt_: float,
+                   margin: float, params: TouchingParams = TouchingParams()) -> int:
+    """The index of the reading kept among ``readings`` ((crop indices, candidates), the
+    whole ink first) of ``candidate``.
+
+    The first guess is the whole, or the split for ink whose ``split_first`` is set.
+    Another reading is considered only when the first guess is not confidently digits
+    (below ``doubt_``: halves of a wide '0' are often confident '1's too; a whole with
+    pieces was already judged in doubt, :func:`worth_cutting`), and wins when its score
+    (log-probabilities plus :func:`shape_prior`) is higher by more than ``margin``.
+    """
+    if len(readings) < 2:
+        return 0
+    height = max(candidate.box.height, 1)
+    scores = [sum(log_best[i] for i in indices) + shape_prior(parts, height, params)
+              for indices, parts in readings]
+    first = choice = 1 if candidate.split_first else 0
+    if (candidate.cuts and first == 0) or min(best[i] for i in readings[first][0]) < doubt_:
+        for index, score in enumerate(scores):
+            if index != first and score > scores[choice] + margin:
+                choice = index
+    return choice
