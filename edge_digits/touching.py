@@ -19,6 +19,10 @@ The reader's side: :func:`doubt` (how sure the model must be of a first guess),
 :func:`worth_cutting` (whether to classify the pieces), :func:`best_path` and
 :func:`choose_reading` (the segmentation kept).
 
+The postal-code reader's free-form tokens split by the code's length instead:
+:func:`glyph_counts` (how many digits each glyph holds) and :func:`division_cuts` (the
+thinnest column near each even division).
+
 The user-facing knobs stay in :class:`~edge_digits.locate.LocateOptions` (``split_*``,
 ``*_aspect``) and :class:`~edge_digits.read.ReadOptions` (``split_margin``, doubts);
 :class:`TouchingParams` holds the rest.
@@ -300,3 +304,57 @@ def choose_reading(readings: list, candidate: Candidate, best, log_best: list, d
             if index != first and score > scores[choice] + margin:
                 choice = index
     return choice
+
+
+def glyph_counts(token: list, lengths) -> list[int] | None:
+    """How many digits each glyph of a token holds, so that the token has a length a code
+    may have; None if no such reading.
+
+    A glyph much wider than the token's glyphs are tall is two (or three) digits that
+    touch (written close, or joined by a stroke); only as many glyphs are split as the
+    code needs, the widest first, and a glyph is never split that is not clearly wider
+    than a digit. A token of the right length is read as it is, wide glyphs and all (a
+    flat 5 is wide; a touching pair there is the classifier's to reject).
+    """
+    if lengths is None or len(token) in lengths:
+        return [1] * len(token)
+    if not any(1 <= length - len(token) <= 3 for length in lengths):
+        return None  # (most tokens: a word's letters, one glyph or two)
+    # a glyph wider than 1.6 of its own height is no single digit (a bold 5 is wide but
+    # also tall); a touching pair is wide for the token's usual height
+    heights = sorted(g[3] - g[1] for g in token)
+    height = max(1, heights[len(heights) // 2])
+    wide = [g[2] - g[0] > 1.6 * max(height, g[3] - g[1]) for g in token]
+    widths = [(g[2] - g[0]) / height for g in token]
+    order = sorted(range(len(token)), key=lambda i: -widths[i])
+    for length in sorted(lengths):
+        missing = length - len(token)
+        if not 1 <= missing <= 3:
+            continue
+        parts = [1] * len(token)
+        for i in order:
+            if missing == 0:
+                break
+            if widths[i] < 1.05:
+                break  # as narrow as one digit: no more touching pairs
+            extra = 2 if widths[i] >= 2.0 and missing >= 2 else 1
+            parts[i] += extra
+            missing -= extra
+        if missing == 0 and not any(w and p == 1 for w, p in zip(wide, parts)):
+            return parts
+    return None
+
+
+def division_cuts(ink: np.ndarray, count: int) -> list[tuple[int, int]]:
+    """Column ranges that cut a crop of ``count`` touching digits apart: at the column
+    holding the least ink near each even division (where two digits touch)."""
+    profile = ink.sum(axis=0, dtype=np.int64)
+    width = profile.size
+    cuts = [0]
+    for k in range(1, count):
+        centre = k * width / count
+        low = max(cuts[-1] + 1, int(centre - 0.2 * width / count * 1.5))
+        high = min(width - 1, int(centre + 0.2 * width / count * 1.5) + 1)
+        cuts.append(low + int(np.argmin(profile[low:high])) if high > low else int(centre))
+    cuts.append(width)
+    return list(zip(cuts[:-1], cuts[1:]))

@@ -1,0 +1,240 @@
+"""The digit written in one pre-printed box: the box's own lines dropped, strokes kept whole.
+
+    >>> ink, box, alternate = cell_ink(channel, (x, y, w, h))
+
+The box's lines are found again at full resolution in the crop's ink (:func:`box_lines`),
+dropped, then put back where a stroke crosses them, so that digits that touch or cross a
+line survive and the lines are not read as 1s. An empty box gives no crop (None).
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..results import Box
+from .work import COLUMN_3, ROW_3, SQUARE_5, components, crop_ink
+
+def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
+               iy1: int) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], float]:
+    """The box's own lines in a crop's ink, and its interior measured from them.
+
+    Returns (horizontal, vertical, (ix0, iy0, ix1, iy1), thickness): bool masks of the
+    line pixels, the interior between the lines found (an edge with no line in the ink
+    channel, such as a red line that the red channel drops, stays where it was
+    estimated) and the thickest line's thickness in pixels (0 if none was found).
+
+    A side is a straight run at least 0.6 of the box side long (found on the ink thickened
+    by a pixel across it, so that a slightly slanted thin line counts) near the estimated
+    edge, reaching over 0.9 of the box: a digit's bars (a 7's top, a 2's foot) and an
+    upright 1 are shorter. Of several, the longest wins, and of about equally long ones
+    the closest to the estimate. Only the line itself is taken, a straight band as thick
+    as the line is (fitted along it), so that a stroke running beside it stays whole.
+    """
+    w, h = ix1 - ix0, iy1 - iy0
+    ink = binary.view(np.uint8)
+    all_runs = []
+    for vertical in (False, True):
+        other = h if vertical else w
+        thicken = ROW_3 if vertical else COLUMN_3
+        kernel = cv2.getStructuringElement(
+            cv2.MORPH_RECT, (1, max(3, int(0.6 * other))) if vertical else
+            (max(3, int(0.6 * other)), 1))
+        all_runs.append(cv2.morphologyEx(cv2.dilate(ink, thicken), cv2.MORPH_OPEN, kernel) > 0)
+    # ink that is not part of any long straight run: the strokes
+    strokes = binary & ~(all_runs[0] | all_runs[1])
+    masks, edges, thickness = [], [], 0.0
+    for vertical in (False, True):
+        size, other = (w, h) if vertical else (h, w)
+        runs = all_runs[1] if vertical else all_runs[0]
+        if vertical:  # work on rows of the transposed masks: one code for both directions
+            runs, along_binary, along_strokes = runs.T, binary.T, strokes.T
+        else:
+            along_binary, along_strokes = binary, strokes
+        profile = runs.sum(axis=1)
+        lines = np.zeros(along_binary.shape, bool)
+        low, high = (ix0, ix1) if vertical else (iy0, iy1)
+        found = []
+        for edge, outward in ((low, -1), (high, 1)):
+            far, inward = max(2, int(0.35 * size)), max(2, int(0.25 * size))
+            start = max(0, edge - (far if outward < 0 else inward))
+            stop = min(profile.size, edge + (inward if outward < 0 else far))
+            strong = (profile[start:stop] >= 0.5 * other).nonzero()[0] + start
+            line = None
+            if strong.size:
+                bounds = [0, *((strong[1:] - strong[:-1] > 1).nonzero()[0] + 1).tolist(),
+                          strong.size]
+                clusters = [strong[a:b] for a, b in zip(bounds, bounds[1:])]
+                clusters = [c for c in clusters if _reach(runs[c[0]:c[-1] + 1]) >= 0.9 * other]
+                if clusters:
+                    peaks = [int(profile[c].max()) for c in clusters]
+                    candidates = [c for c, peak in zip(clusters, peaks) if peak >= 0.85 * max(peaks)]
+                    cluster = min(candidates, key=lambda c: abs((c[0] + c[-1]) / 2 - edge))
+                    line = fit_line(runs, int(cluster[0]), int(cluster[-1]))
+            if line is None:
+                found.append(edge)
+                continue
+            centre, slope, half, first, last = line
+            thickness = max(thickness, 2 * half + 2)
+            columns = np.arange(first, last)
+            course = centre + slope * (columns - (first + last) / 2)
+            # only the rows within a few pixels of the line matter below (its band and the
+            # strokes beside it): the slab they lie in, not the whole crop
+            r0 = max(0, int(np.floor(course.min() - half)) - 4)
+            r1 = min(lines.shape[0], int(np.ceil(course.max() + half)) + 5)
+            offset = np.arange(r0, r1)[:, None] - course[None, :]
+            band = np.abs(offset) <= half + 1.0
+            # where a stroke crosses the line (ink on both sides of it), the line's pixels
+            # there stay, so that the stroke is not cut apart; where a stroke only
+            # touches it from one side, the line goes (no stub is left on the stroke)
+            near = along_strokes[r0:r1, first:last]
+            above = ((offset >= -half - 3.0) & (offset < -half - 1.0) & near).any(axis=0)
+            below = ((offset <= half + 3.0) & (offset > half + 1.0) & near).any(axis=0)
+            touched = cv2.dilate((above & below).view(np.uint8)[None, :],
+                                 ROW_3)[0].view(bool)
+            # ... but a long stretch is a stroke running along the line: it stays whole
+            # without the line's pixels, which would turn it into a bar
+            touched = _short_stretches(touched, max(3, int(0.25 * other)))
+            lines[r0:r1, first:last] |= band & ~touched[None, :]
+            mid = centre
+            found.append(int(np.ceil(mid + half)) + 1 if outward < 0 else int(np.floor(mid - half)))
+        if found[1] - found[0] < 0.5 * size:
+            found = [low, high]  # not a box's two sides: keep the estimate
+        lines &= along_binary
+        masks.append(lines.T if vertical else lines)
+        edges.append(found)
+    (top, bottom), (left, right) = edges
+    return masks[0], masks[1], (left, top, right, bottom), thickness
+
+
+def _short_stretches(flags: np.ndarray, longest: int) -> np.ndarray:
+    """``flags`` (1-D bool) without its stretches of True longer than ``longest``."""
+    if not flags.any():
+        return flags  # (no stroke crosses the line: the usual case)
+    padded = np.concatenate(([0], flags.view(np.int8), [0]))
+    edges = (padded[1:] != padded[:-1]).nonzero()[0]
+    kept = flags.copy()
+    for start, end in zip(edges[::2], edges[1::2]):
+        if end - start > longest:
+            kept[start:end] = False
+    return kept
+
+
+def _reach(band: np.ndarray) -> int:
+    """The longest stretch (gaps of two pixels bridged) that a band of rows covers."""
+    covered = band.any(axis=0).nonzero()[0]
+    if not covered.size:
+        return 0
+    breaks = (covered[1:] - covered[:-1] > 3).nonzero()[0]
+    if not breaks.size:
+        return int(covered[-1] - covered[0]) + 1
+    starts = np.concatenate(([covered[0]], covered[breaks + 1]))
+    ends = np.concatenate((covered[breaks], [covered[-1]]))
+    return int((ends - starts).max()) + 1
+
+
+def _middle(values: np.ndarray) -> float:
+    """The upper median of a small array (cheaper than np.median)."""
+    ordered = np.sort(values)
+    return float(ordered[ordered.size // 2])
+
+
+def fit_line(runs: np.ndarray, first: int, last: int):
+    """A straight line through the runs in rows first..last: (centre row at the middle
+    of its length, slope, half thickness, first column, end column), or None."""
+    band = runs[max(0, first - 1):last + 2]
+    counts = band.sum(axis=0)
+    columns = counts.nonzero()[0]
+    if columns.size < 3:
+        return None
+    rows = np.arange(band.shape[0])[:, None] + max(0, first - 1)
+    centres = (band * rows).sum(axis=0)[columns] / counts[columns]
+    widths = counts[columns]
+    # a stroke that crosses or runs along the line widens it there: fit the thin columns
+    thin = widths <= _middle(widths) + 1
+    if np.count_nonzero(thin) < 3:
+        thin = np.ones(columns.size, bool)
+    # least squares (the closed form: np.polyfit costs more than the rest of the fit)
+    xs, ys = columns[thin].astype(np.float64), centres[thin]
+    # (the means as .mean() takes them, without its overhead)
+    mean_x, mean_y = xs.sum() / xs.size, ys.sum() / ys.size
+    spread = float(((xs - mean_x) ** 2).sum())
+    slope = float(((xs - mean_x) * (ys - mean_y)).sum()) / spread if spread else 0.0
+    intercept = mean_y - slope * mean_x
+    start, end = int(columns[0]), int(columns[-1]) + 1
+    middle = (start + end) / 2
+    # the runs were found on ink thickened by a pixel on each side of the line
+    half = max(0.5, (float(_middle(widths[thin])) - 2) / 2)
+    return float(intercept + slope * middle), float(slope), half, start, end
+
+
+def cell_ink(channel, cell):
+    """The digit written in one box (full resolution), box lines dropped; None if empty.
+
+    The box's lines are removed wherever they show in the ink channel (grey, black, green
+    boxes; red and orange ones mostly vanish there already), then put back only where a
+    stroke crosses them (ink on both sides), so that a digit crossing its box stays whole
+    and the lines themselves are never read as 1s. Strokes mostly outside the box (a
+    neighbour's digit reaching in, a letter above) are dropped.
+    """
+    x, y, w, h = cell
+    # the box plus a margin: digits often stick out of their box
+    mx, my = int(0.3 * w), int(0.3 * h)
+    fx0, fy0 = max(x - mx, 0), max(y - my, 0)
+    fx1, fy1 = min(x + w + mx, channel.shape[1]), min(y + h + my, channel.shape[0])
+    original = crop_ink(channel, fx0, fy0, fx1, fy1)
+    if original is None:
+        return None, None, None
+    # the box interior in crop coordinates
+    ix0, iy0, ix1, iy1 = x - fx0, y - fy0, x + w - fx0, y + h - fy0
+    binary = original > 0
+    horizontal, vertical, (ix0, iy0, ix1, iy1), thickness = box_lines(
+        binary, ix0, iy0, ix1, iy1)
+    strokes = binary & ~(horizontal | vertical)
+    # put back line pixels a stroke crosses: ink on both sides of the line, close by
+    # (across a horizontal line: above and below; across a vertical one: left and right)
+    span = max(3, int(0.15 * min(w, h)), int(np.ceil(thickness)) + 3)
+    down = cv2.morphologyEx(strokes.view(np.uint8), cv2.MORPH_CLOSE,
+                            np.ones((span, 1), np.uint8)).view(bool)
+    along = cv2.morphologyEx(strokes.view(np.uint8), cv2.MORPH_CLOSE,
+                             np.ones((1, span), np.uint8)).view(bool)
+    joined = strokes | (down & horizontal) | (along & vertical & ~horizontal)
+    count, labels, stats = components(joined.view(np.uint8))
+    # each component's pixels inside the box (label 0, the background, is not used)
+    inside_counts = np.bincount(labels[max(iy0, 0):iy1, max(ix0, 0):ix1].ravel(),
+                                minlength=count)
+    keep = np.zeros(count, bool)
+    min_area = max(4, int(0.004 * w * h))
+    listed = stats.tolist()
+    for label in range(1, count):
+        cx0, cy0, cw, ch, area = listed[label]
+        if area < min_area or inside_counts[label] < 0.5 * area:
+            continue  # a speck, or mostly outside: a neighbour's stroke, a letter
+        if (cw >= 0.6 * w and ch <= 3) or (ch >= 0.6 * h and cw <= 3 and
+                                           (cx0 <= ix0 + 2 or cx0 + cw >= ix1 - 2)):
+            continue  # a sliver of the box's own line along one side
+        keep[label] = True
+    if not keep.any():
+        return None, None, None
+    # specks beside a digit (noise, a bit of line left over) are not part of it
+    areas = np.where(keep, stats[:, cv2.CC_STAT_AREA], 0)
+    keep &= areas >= 0.2 * areas.max()
+    mask = keep[labels]
+    # the digit's bounding box and area from its components' (no pass over the mask)
+    kept = stats[keep]
+    bx0, by0 = int(kept[:, 0].min()), int(kept[:, 1].min())
+    bx1, by1 = int((kept[:, 0] + kept[:, 2]).max()), int((kept[:, 1] + kept[:, 3]).max())
+    digit_area = int(kept[:, cv2.CC_STAT_AREA].sum())
+    ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
+    box = Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
+    # the other reading of a digit that runs along a line: the line's pixels beside its
+    # strokes taken as ink (a 0 whose side is the box's side); where the two readings
+    # disagree, the line hid part of the digit (see read_postcode)
+    beside = binary & ~joined & (cv2.dilate(mask.view(np.uint8), SQUARE_5) > 0)
+    alternate = None
+    if np.count_nonzero(beside) >= max(3, 0.03 * digit_area):
+        both = mask | beside
+        ys, xs = np.nonzero(both)
+        ax0, ay0, ax1, ay1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+        alternate = np.where(both[ay0:ay1, ax0:ax1], original[ay0:ay1, ax0:ax1],
+                             0).astype(np.uint8)
+    return ink, box, alternate
