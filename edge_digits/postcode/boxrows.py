@@ -259,42 +259,57 @@ def merge_rows(rows: list[list[tuple]], lengths) -> list[list[tuple]]:
 
 
 def box_fields(work: Work, ink: np.ndarray, options: FieldOptions, short_side: int,
-                lengths=None) -> tuple[list[Field], list[tuple]]:
-    """Box rows and, per row, the area (frame pixels) free-form search must skip."""
-    def sides(scale):
-        low = max(4, int(options.min_box * short_side * scale))
-        return low, max(low + 1, int(options.max_box * short_side * scale))
+               lengths=None) -> tuple[list[Field], list[tuple]]:
+    """Box rows and, per row, the area (frame pixels) free-form search must skip.
+
+    Parameters
+    ----------
+    work : Work
+        The frame at the work resolutions (:func:`~.work.work_images`).
+    ink : (M, N) uint8 ndarray
+        The ink mask at the ink scale (unused here; the free-form search's).
+    short_side : int
+        The frame's shorter side (frame pixels): box sizes are fractions of it.
+    lengths : set of int, optional
+        Digit counts a code may have: of overlapping rows, one of such a length is kept.
+    """
+    low = max(4, int(options.min_box * short_side * work.colour_scale))
+    high = max(low + 1, int(options.max_box * short_side * work.colour_scale))
     # box lines are sought at the colour scale, where a thin line keeps its contrast and a
     # digit's strokes are short next to the box's sides; a low threshold keeps faint lines
     # (noise does not survive the opening into long straight runs)
-    low, high = sides(work.colour_scale)
     faint = darker_than_mean(work.line_image, block(work.line_image), 6)
+    support = cv2.dilate(faint, SQUARE_3)
+    holes = box_holes(faint, support, low, high)
     back = 1.0 / work.colour_scale
-    # holes are also sought in the mask thickened by a pixel: a thin line that the camera
-    # broke (a one-pixel gap) still closes its box there (its holes are a pixel smaller
-    # all round); but thickened strokes also touch the lines more often: both are used.
-    # specks (paper grain, a textured table) are most of the mask's contours, and finding
-    # contours costs time per contour: the first search drops pixels with fewer than two
-    # neighbours (a one-pixel line keeps its pixels, but for its ends); the second, in
-    # the thickened mask, keeps them (thickened, specks merge into few blobs)
+    rows = [[(int(round(x * back)), int(round(y * back)), int(round(w * back)),
+              int(round(h * back))) for x, y, w, h in row]
+            for row in hole_rows(holes, faint, support, options.min_boxes)]
+    fields, areas = [], []
+    for row in merge_rows(rows, lengths):
+        found = row_field(work.channel, row, options.min_boxes)
+        if found is not None:
+            fields.append(found[0])
+            areas.append(found[1])
+    return fields, areas
+
+
+def box_holes(faint: np.ndarray, support: np.ndarray, low: int, high: int) -> list[tuple]:
+    """Box interiors (x, y, w, h) from the line mask ``faint`` and its thickened
+    ``support`` ((M, N) uint8, 0 or 255), ``low`` to ``high`` pixels a side.
+
+    Holes are also sought in the mask thickened by a pixel: a thin line that the camera
+    broke (a one-pixel gap) still closes its box there (its holes are a pixel smaller all
+    round); but thickened strokes also touch the lines more often: both are used. Specks
+    (paper grain, a textured table) are most of the mask's contours, and finding contours
+    costs time per contour: the first search drops pixels with fewer than two neighbours
+    (a one-pixel line keeps its pixels, but for its ends); the second, in the thickened
+    mask, keeps them (thickened, specks merge into few blobs).
+    """
     crowded = cv2.boxFilter(faint, -1, (3, 3))
     cv2.compare(crowded, 84, cv2.CMP_GT, dst=crowded)
     holes = hole_cells(cv2.bitwise_and(faint, crowded, dst=crowded), low, high)
-    # the second search only completes rows: it is skipped where no hole was outlined by
-    # lines (most frames without a box field), and made only in the bands of rows around
-    # the holes that may seed a row (outlined half round, see hole_rows): a row of boxes
-    # is about level, its other boxes lie there, and contours cost time per contour
-    support = cv2.dilate(faint, SQUARE_3)
-    rings = [_ring(support, *hole) for hole in holes]
-    bands: list[list[int]] = []
-    if any(ring >= 0.75 for ring in rings):
-        for top, bottom in sorted((max(0, hole[1] - hole[3]), hole[1] + 2 * hole[3])
-                                  for hole, ring in zip(holes, rings) if ring >= 0.5):
-            if bands and top <= bands[-1][1]:
-                bands[-1][1] = max(bands[-1][1], bottom)
-            else:
-                bands.append([top, bottom])
-    second = [(x, y + top, w, h) for top, bottom in bands
+    second = [(x, y + top, w, h) for top, bottom in _seed_bands(holes, support)
               for x, y, w, h in hole_cells(support[top:bottom], low - 2, high)]
     for x, y, w, h in second:
         x, y, w, h = x - 1, y - 1, w + 2, h + 2
@@ -303,36 +318,62 @@ def box_fields(work: Work, ink: np.ndarray, options: FieldOptions, short_side: i
         if not any(hx - 2 <= x and hy - 2 <= y and x + w <= hx + hw + 2 and
                    y + h <= hy + hh + 2 for hx, hy, hw, hh in holes):
             holes.append((x, y, w, h))
-    rows = [[(int(round(x * back)), int(round(y * back)), int(round(w * back)),
-              int(round(h * back))) for x, y, w, h in row]
-            for row in hole_rows(holes, faint, support, options.min_boxes)]
-    rows = merge_rows(rows, lengths)
-    fields, areas = [], []
-    for row in rows:
-        inks, boxes, alternates = [], [], []
-        for cell in row:
-            digit_ink, box, alternate = cell_ink(work.channel, cell)
-            inks.append(digit_ink)
-            boxes.append(box or Box(*cell))
-            alternates.append(alternate)
-        # empty boxes at the row's ends are not places of the code (a row may have more
-        # boxes than the code has digits, or a box-like mark was taken for one)
-        while inks and inks[-1] is None:
-            inks.pop(), boxes.pop(), alternates.pop()
-            row = row[:-1]
-        while inks and inks[0] is None:
-            inks.pop(0), boxes.pop(0), alternates.pop(0)
-            row = row[1:]
-        if len(row) < options.min_boxes:
-            continue
-        separators = tuple(i for i in range(1, len(row))
-                           if row[i][0] - (row[i - 1][0] + row[i - 1][2]) > 0.4 * row[i][2])
-        x0, y0 = min(c[0] for c in row), min(c[1] for c in row)
-        x1 = max(c[0] + c[2] for c in row)
-        y1 = max(c[1] + c[3] for c in row)
-        fields.append(Field("boxes", tuple(inks), tuple(boxes), separators,
-                            Box(x0, y0, x1 - x0, y1 - y0), tuple(alternates)))
-        # the row and the margin digits stick out into are not searched again
-        pad = int(0.35 * (y1 - y0))
-        areas.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
-    return fields, areas
+    return holes
+
+
+def _seed_bands(holes: list[tuple], support: np.ndarray) -> list[list[int]]:
+    """The bands of rows (top, bottom) where the second search for holes is made.
+
+    It only completes rows: it is skipped where no hole was outlined by lines (most
+    frames without a box field), and made only in the bands of rows around the holes
+    that may seed a row (outlined half round, see hole_rows): a row of boxes is about
+    level, its other boxes lie there, and contours cost time per contour.
+    """
+    rings = [_ring(support, *hole) for hole in holes]
+    bands: list[list[int]] = []
+    if not any(ring >= 0.75 for ring in rings):
+        return bands
+    for top, bottom in sorted((max(0, hole[1] - hole[3]), hole[1] + 2 * hole[3])
+                              for hole, ring in zip(holes, rings) if ring >= 0.5):
+        if bands and top <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], bottom)
+        else:
+            bands.append([top, bottom])
+    return bands
+
+
+def row_field(channel: np.ndarray, row: list[tuple], min_boxes: int):
+    """The field of one row of boxes (frame pixels) and the area (x0, y0, x1, y1) the
+    free-form search must skip, or None when fewer than ``min_boxes`` places are left.
+
+    Parameters
+    ----------
+    channel : (H, W) uint8 ndarray
+        The full-resolution ink channel.
+    """
+    inks, boxes, alternates = [], [], []
+    for cell in row:
+        digit_ink, box, alternate = cell_ink(channel, cell)
+        inks.append(digit_ink)
+        boxes.append(box or Box(*cell))
+        alternates.append(alternate)
+    # empty boxes at the row's ends are not places of the code (a row may have more boxes
+    # than the code has digits, or a box-like mark was taken for one)
+    filled = [i for i, found in enumerate(inks) if found is not None]
+    if not filled:
+        return None
+    first, last = filled[0], filled[-1] + 1
+    row, inks, boxes, alternates = (row[first:last], inks[first:last], boxes[first:last],
+                                    alternates[first:last])
+    if len(row) < min_boxes:
+        return None
+    separators = tuple(i for i in range(1, len(row))
+                       if row[i][0] - (row[i - 1][0] + row[i - 1][2]) > 0.4 * row[i][2])
+    x0, y0 = min(c[0] for c in row), min(c[1] for c in row)
+    x1 = max(c[0] + c[2] for c in row)
+    y1 = max(c[1] + c[3] for c in row)
+    field = Field("boxes", tuple(inks), tuple(boxes), separators,
+                  Box(x0, y0, x1 - x0, y1 - y0), tuple(alternates))
+    # the row and the margin digits stick out into are not searched again
+    pad = int(0.35 * (y1 - y0))
+    return field, (x0 - pad, y0 - pad, x1 + pad, y1 + pad)

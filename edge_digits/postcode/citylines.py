@@ -17,20 +17,64 @@ from ..touching import division_cuts, glyph_counts
 from .work import Field, FieldOptions, Work, components, crop_ink
 
 def line_fields(work: Work, ink: np.ndarray, options: FieldOptions, short_side: int,
-                 exclude: list[tuple], lengths) -> list[Field]:
-    """Free-form tokens of digit-sized marks, separated from other ink by word gaps."""
+                exclude: list[tuple], lengths) -> list[Field]:
+    """Free-form tokens of digit-sized marks, separated from other ink by word gaps.
+
+    Parameters
+    ----------
+    work : Work
+        The frame at the work resolutions (:func:`~.work.work_images`).
+    ink : (M, N) uint8 ndarray
+        The ink mask at ``work.ink_scale`` (:func:`~.work.ink_mask`).
+    short_side : int
+        The frame's shorter side (frame pixels): digit sizes are fractions of it.
+    exclude : list of (x0, y0, x1, y1)
+        Frame areas not searched (box rows).
+    lengths : set of int or None
+        Digit counts a code may have (tokens of other lengths are dropped).
+    """
     scale = work.ink_scale
-    mask = ink
-    if exclude:
-        mask = ink.copy()
-        for x0, y0, x1, y1 in exclude:
-            mask[max(0, int(y0 * scale)):max(0, int(y1 * scale) + 1),
-                 max(0, int(x0 * scale)):max(0, int(x1 * scale) + 1)] = 0
+    mask = _without(ink, exclude, scale)
     # the bounding box of every component, also those inside another's hole (the paper's
     # edge on a dark table encloses the whole envelope); labelling gives them all at once
     _, _, stats = components(mask)
     min_h = max(4.0, options.min_digit * short_side * scale)
     max_h = options.max_digit * short_side * scale
+    glyphs, flats, everything = marks_of(stats, min_h, max_h)
+    back = 1.0 / scale
+    fields = []
+    for token, separators in chain(glyphs, flats, options.word_gap):
+        parts = glyph_counts(token, lengths)
+        if parts is None:
+            continue
+        x0, y0 = min(g[0] for g in token), min(g[1] for g in token)
+        x1, y1 = max(g[2] for g in token), max(g[3] for g in token)
+        if not _isolated(everything, x0, y0, x1, y1, options.word_gap * 0.8):
+            continue  # ink close by on the same line: part of a word, a barcode, a drawing
+        inks, boxes = token_inks(work.channel, token, parts, back)
+        # a hyphen before glyph i stands before digit i plus the extra digits of the
+        # touching glyphs split before it
+        shifted = tuple(i + sum(parts[:i]) - i for i in separators)
+        whole = Box(int(x0 * back), int(y0 * back), int((x1 - x0) * back), int((y1 - y0) * back))
+        fields.append(Field("line", tuple(inks), tuple(boxes), shifted, whole))
+    return fields
+
+
+def _without(ink: np.ndarray, exclude: list[tuple], scale: float) -> np.ndarray:
+    """``ink`` with the frame areas ``exclude`` cleared (a copy if any)."""
+    if not exclude:
+        return ink
+    mask = ink.copy()
+    for x0, y0, x1, y1 in exclude:
+        mask[max(0, int(y0 * scale)):max(0, int(y1 * scale) + 1),
+             max(0, int(x0 * scale)):max(0, int(x1 * scale) + 1)] = 0
+    return mask
+
+
+def marks_of(stats: np.ndarray, min_h: float, max_h: float):
+    """The glyphs (digit-sized marks, pieces of one digit joined), the flat marks that may
+    be hyphens (both lists of [x0, y0, x1, y1]) and every mark not a speck ((K, 4) ndarray)
+    of a mask's component ``stats`` ((K, 5), row 0 the background)."""
     rects = stats[1:, :4].astype(np.int32)
     x, y, w, h = rects[:, 0], rects[:, 1], rects[:, 2], rects[:, 3]
     box_of = np.stack([x, y, x + w, y + h], axis=1)
@@ -40,10 +84,18 @@ def line_fields(work: Work, ink: np.ndarray, options: FieldOptions, short_side: 
     # flat and short: perhaps a hyphen
     flat = (h < min_h) & (w >= 1.5 * h) & (w >= 0.25 * min_h) & (w <= max_h)
     flats = box_of[flat].tolist()
-    marks = sorted(box_of[digit_like | small].tolist())
-    # join the pieces of one broken digit (a 5's flag, a 4's open top): strong x-overlap
+    merged = _join_pieces(sorted(box_of[digit_like | small].tolist()), 0.3 * min_h)
+    # (up to 2.8 heights wide: two or three digits that touch are one mark; see glyph_counts)
+    glyphs = [m for m in merged if min_h <= m[3] - m[1] <= max_h and
+              m[2] - m[0] <= 2.8 * (m[3] - m[1])]
+    everything = box_of[(h >= 0.3 * min_h) | (w >= 0.3 * min_h)]
+    return glyphs, flats, everything
+
+
+def _join_pieces(marks: list[list], limit: float) -> list[list]:
+    """Marks ([x0, y0, x1, y1], by left edge) with the pieces of one broken digit (a 5's
+    flag, a 4's open top) joined: strong x-overlap, less than ``limit`` apart vertically."""
     merged: list[list] = []
-    limit = 0.3 * min_h
     for mark in marks:
         x0, y0, x1, y1 = mark
         for other in merged[-3:]:
@@ -59,40 +111,33 @@ def line_fields(work: Work, ink: np.ndarray, options: FieldOptions, short_side: 
                 break
         else:
             merged.append(mark)
-    # (up to 2.8 heights wide: two or three digits that touch are one mark; see glyph_counts)
-    glyphs = [m for m in merged if min_h <= m[3] - m[1] <= max_h and
-              m[2] - m[0] <= 2.8 * (m[3] - m[1])]
-    tokens = chain(glyphs, flats, options.word_gap)
-    everything = box_of[(h >= 0.3 * min_h) | (w >= 0.3 * min_h)]
-    back = 1.0 / scale
-    fields = []
-    for token, separators in tokens:
-        parts = glyph_counts(token, lengths)
-        if parts is None:
+    return merged
+
+
+def token_inks(channel: np.ndarray, token: list, parts: list[int], back: float):
+    """The ink crops (None where blank) and boxes (frame pixels) of a token's digits:
+    glyph ``i`` of ``token`` (work pixels, ``back`` frame pixels each) holds ``parts[i]``
+    digits, cut apart by :func:`~edge_digits.touching.division_cuts`.
+
+    Parameters
+    ----------
+    channel : (H, W) uint8 ndarray
+        The full-resolution ink channel.
+    """
+    inks, boxes = [], []
+    for (gx0, gy0, gx1, gy1), count in zip(token, parts):
+        fx0, fy0 = max(int((gx0 - 1) * back), 0), max(int((gy0 - 1) * back), 0)
+        fx1, fy1 = int((gx1 + 1) * back), int((gy1 + 1) * back)
+        crop = crop_ink(channel, fx0, fy0, fx1, fy1)
+        if count == 1 or crop is None:
+            inks.append(None if crop is None else digit_parts(crop))
+            boxes.append(Box(fx0, fy0, fx1 - fx0, fy1 - fy0))
             continue
-        x0, y0 = min(g[0] for g in token), min(g[1] for g in token)
-        x1, y1 = max(g[2] for g in token), max(g[3] for g in token)
-        if not _isolated(everything, x0, y0, x1, y1, options.word_gap * 0.8):
-            continue  # ink close by on the same line: part of a word, a barcode, a drawing
-        inks, boxes = [], []
-        for (gx0, gy0, gx1, gy1), count in zip(token, parts):
-            fx0, fy0 = max(int((gx0 - 1) * back), 0), max(int((gy0 - 1) * back), 0)
-            fx1, fy1 = int((gx1 + 1) * back), int((gy1 + 1) * back)
-            crop = crop_ink(work.channel, fx0, fy0, fx1, fy1)
-            if count == 1 or crop is None:
-                inks.append(None if crop is None else digit_parts(crop))
-                boxes.append(Box(fx0, fy0, fx1 - fx0, fy1 - fy0))
-                continue
-            for left, right in division_cuts(crop, count):
-                piece = crop[:, left:right]
-                inks.append(digit_parts(piece) if piece.any() else None)
-                boxes.append(Box(fx0 + left, fy0, right - left, fy1 - fy0))
-        # a hyphen before glyph i stands before digit i plus the extra digits of the
-        # touching glyphs split before it
-        shifted = tuple(i + sum(parts[:i]) - i for i in separators)
-        whole = Box(int(x0 * back), int(y0 * back), int((x1 - x0) * back), int((y1 - y0) * back))
-        fields.append(Field("line", tuple(inks), tuple(boxes), shifted, whole))
-    return fields
+        for left, right in division_cuts(crop, count):
+            piece = crop[:, left:right]
+            inks.append(digit_parts(piece) if piece.any() else None)
+            boxes.append(Box(fx0 + left, fy0, right - left, fy1 - fy0))
+    return inks, boxes
 
 
 def chain(glyphs, flats, word_gap: float) -> list[tuple[list, list]]:
