@@ -31,6 +31,28 @@ def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
     as the line is (fitted along it), so that a stroke running beside it stays whole.
     """
     w, h = ix1 - ix0, iy1 - iy0
+    all_runs = _long_runs(binary, w, h)
+    # ink that is not part of any long straight run: the strokes
+    strokes = binary & ~(all_runs[0] | all_runs[1])
+    masks, edges, thickness = [], [], 0.0
+    for vertical in (False, True):
+        size, other = (w, h) if vertical else (h, w)
+        if vertical:  # work on rows of the transposed masks: one code for both directions
+            runs, along_binary, along_strokes = all_runs[1].T, binary.T, strokes.T
+        else:
+            runs, along_binary, along_strokes = all_runs[0], binary, strokes
+        low, high = (ix0, ix1) if vertical else (iy0, iy1)
+        lines, found, thick = _sides(runs, along_binary, along_strokes, (low, high), size, other)
+        thickness = max(thickness, thick)
+        masks.append(lines.T if vertical else lines)
+        edges.append(found)
+    (top, bottom), (left, right) = edges
+    return masks[0], masks[1], (left, top, right, bottom), thickness
+
+
+def _long_runs(binary: np.ndarray, w: int, h: int) -> list[np.ndarray]:
+    """Horizontal and vertical straight runs of the ink (bool masks) at least 0.6 of the
+    box's side long, found on the ink thickened by a pixel across them."""
     ink = binary.view(np.uint8)
     all_runs = []
     for vertical in (False, True):
@@ -40,70 +62,78 @@ def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
             cv2.MORPH_RECT, (1, max(3, int(0.6 * other))) if vertical else
             (max(3, int(0.6 * other)), 1))
         all_runs.append(cv2.morphologyEx(cv2.dilate(ink, thicken), cv2.MORPH_OPEN, kernel) > 0)
-    # ink that is not part of any long straight run: the strokes
-    strokes = binary & ~(all_runs[0] | all_runs[1])
-    masks, edges, thickness = [], [], 0.0
-    for vertical in (False, True):
-        size, other = (w, h) if vertical else (h, w)
-        runs = all_runs[1] if vertical else all_runs[0]
-        if vertical:  # work on rows of the transposed masks: one code for both directions
-            runs, along_binary, along_strokes = runs.T, binary.T, strokes.T
-        else:
-            along_binary, along_strokes = binary, strokes
-        profile = runs.sum(axis=1)
-        lines = np.zeros(along_binary.shape, bool)
-        low, high = (ix0, ix1) if vertical else (iy0, iy1)
-        found = []
-        for edge, outward in ((low, -1), (high, 1)):
-            far, inward = max(2, int(0.35 * size)), max(2, int(0.25 * size))
-            start = max(0, edge - (far if outward < 0 else inward))
-            stop = min(profile.size, edge + (inward if outward < 0 else far))
-            strong = (profile[start:stop] >= 0.5 * other).nonzero()[0] + start
-            line = None
-            if strong.size:
-                bounds = [0, *((strong[1:] - strong[:-1] > 1).nonzero()[0] + 1).tolist(),
-                          strong.size]
-                clusters = [strong[a:b] for a, b in zip(bounds, bounds[1:])]
-                clusters = [c for c in clusters if _reach(runs[c[0]:c[-1] + 1]) >= 0.9 * other]
-                if clusters:
-                    peaks = [int(profile[c].max()) for c in clusters]
-                    candidates = [c for c, peak in zip(clusters, peaks) if peak >= 0.85 * max(peaks)]
-                    cluster = min(candidates, key=lambda c: abs((c[0] + c[-1]) / 2 - edge))
-                    line = fit_line(runs, int(cluster[0]), int(cluster[-1]))
-            if line is None:
-                found.append(edge)
-                continue
-            centre, slope, half, first, last = line
-            thickness = max(thickness, 2 * half + 2)
-            columns = np.arange(first, last)
-            course = centre + slope * (columns - (first + last) / 2)
-            # only the rows within a few pixels of the line matter below (its band and the
-            # strokes beside it): the slab they lie in, not the whole crop
-            r0 = max(0, int(np.floor(course.min() - half)) - 4)
-            r1 = min(lines.shape[0], int(np.ceil(course.max() + half)) + 5)
-            offset = np.arange(r0, r1)[:, None] - course[None, :]
-            band = np.abs(offset) <= half + 1.0
-            # where a stroke crosses the line (ink on both sides of it), the line's pixels
-            # there stay, so that the stroke is not cut apart; where a stroke only
-            # touches it from one side, the line goes (no stub is left on the stroke)
-            near = along_strokes[r0:r1, first:last]
-            above = ((offset >= -half - 3.0) & (offset < -half - 1.0) & near).any(axis=0)
-            below = ((offset <= half + 3.0) & (offset > half + 1.0) & near).any(axis=0)
-            touched = cv2.dilate((above & below).view(np.uint8)[None, :],
-                                 ROW_3)[0].view(bool)
-            # ... but a long stretch is a stroke running along the line: it stays whole
-            # without the line's pixels, which would turn it into a bar
-            touched = _short_stretches(touched, max(3, int(0.25 * other)))
-            lines[r0:r1, first:last] |= band & ~touched[None, :]
-            mid = centre
-            found.append(int(np.ceil(mid + half)) + 1 if outward < 0 else int(np.floor(mid - half)))
-        if found[1] - found[0] < 0.5 * size:
-            found = [low, high]  # not a box's two sides: keep the estimate
-        lines &= along_binary
-        masks.append(lines.T if vertical else lines)
-        edges.append(found)
-    (top, bottom), (left, right) = edges
-    return masks[0], masks[1], (left, top, right, bottom), thickness
+    return all_runs
+
+
+def _sides(runs: np.ndarray, binary: np.ndarray, strokes: np.ndarray, estimate: tuple[int, int],
+           size: int, other: int):
+    """The two sides of a box along rows (the masks transposed for the vertical sides):
+    their pixels (bool mask), the interior's edges between them ([low, high]: the
+    ``estimate`` where no line or no box was found) and the thickest side's thickness."""
+    profile = runs.sum(axis=1)
+    lines = np.zeros(binary.shape, bool)
+    found = []
+    thickness = 0.0
+    for edge, outward in ((estimate[0], -1), (estimate[1], 1)):
+        line = _side_line(profile, runs, edge, outward, size, other)
+        if line is None:
+            found.append(edge)
+            continue
+        centre, slope, half, first, last = line
+        thickness = max(thickness, 2 * half + 2)
+        _draw_side(lines, strokes, line, other)
+        found.append(int(np.ceil(centre + half)) + 1 if outward < 0 else int(np.floor(centre - half)))
+    if found[1] - found[0] < 0.5 * size:
+        found = list(estimate)  # not a box's two sides: keep the estimate
+    lines &= binary
+    return lines, found, thickness
+
+
+def _side_line(profile: np.ndarray, runs: np.ndarray, edge: int, outward: int, size: int,
+               other: int):
+    """The line (see :func:`fit_line`) of the side near the estimated ``edge`` (row), or
+    None: of the runs reaching over 0.9 of the box, the longest, and of about equally long
+    ones the closest to the estimate."""
+    far, inward = max(2, int(0.35 * size)), max(2, int(0.25 * size))
+    start = max(0, edge - (far if outward < 0 else inward))
+    stop = min(profile.size, edge + (inward if outward < 0 else far))
+    strong = (profile[start:stop] >= 0.5 * other).nonzero()[0] + start
+    if not strong.size:
+        return None
+    bounds = [0, *((strong[1:] - strong[:-1] > 1).nonzero()[0] + 1).tolist(), strong.size]
+    clusters = [strong[a:b] for a, b in zip(bounds, bounds[1:])]
+    clusters = [c for c in clusters if _reach(runs[c[0]:c[-1] + 1]) >= 0.9 * other]
+    if not clusters:
+        return None
+    peaks = [int(profile[c].max()) for c in clusters]
+    candidates = [c for c, peak in zip(clusters, peaks) if peak >= 0.85 * max(peaks)]
+    cluster = min(candidates, key=lambda c: abs((c[0] + c[-1]) / 2 - edge))
+    return fit_line(runs, int(cluster[0]), int(cluster[-1]))
+
+
+def _draw_side(lines: np.ndarray, strokes: np.ndarray, line, other: int) -> None:
+    """Mark a fitted side's band in ``lines`` (bool, in place), but for the columns where
+    a stroke crosses it."""
+    centre, slope, half, first, last = line
+    columns = np.arange(first, last)
+    course = centre + slope * (columns - (first + last) / 2)
+    # only the rows within a few pixels of the line matter below (its band and the
+    # strokes beside it): the slab they lie in, not the whole crop
+    r0 = max(0, int(np.floor(course.min() - half)) - 4)
+    r1 = min(lines.shape[0], int(np.ceil(course.max() + half)) + 5)
+    offset = np.arange(r0, r1)[:, None] - course[None, :]
+    band = np.abs(offset) <= half + 1.0
+    # where a stroke crosses the line (ink on both sides of it), the line's pixels there
+    # stay, so that the stroke is not cut apart; where a stroke only touches it from one
+    # side, the line goes (no stub is left on the stroke)
+    near = strokes[r0:r1, first:last]
+    above = ((offset >= -half - 3.0) & (offset < -half - 1.0) & near).any(axis=0)
+    below = ((offset <= half + 3.0) & (offset > half + 1.0) & near).any(axis=0)
+    touched = cv2.dilate((above & below).view(np.uint8)[None, :], ROW_3)[0].view(bool)
+    # ... but a long stretch is a stroke running along the line: it stays whole without
+    # the line's pixels, which would turn it into a bar
+    touched = _short_stretches(touched, max(3, int(0.25 * other)))
+    lines[r0:r1, first:last] |= band & ~touched[None, :]
 
 
 def _short_stretches(flags: np.ndarray, longest: int) -> np.ndarray:
