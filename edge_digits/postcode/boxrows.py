@@ -10,6 +10,8 @@ them (see :func:`hole_rows`). Each box gives one crop (:func:`~.cells.cell_ink`)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -173,8 +175,25 @@ def hole_rows(holes: list[tuple], lines: np.ndarray, support: np.ndarray, min_bo
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class _Pitch:
+    """A row's box size, step from box to box, slope and search reach (pixels)."""
+
+    width: int
+    height: int
+    step: float
+    slope: float
+    reach: int  #: how far (x) a box may be from its guess
+    reach_y: int  #: how far (y) a box may be from its guess
+
+    def boxed(self, cx: float, cy: float) -> tuple:
+        """The box of this size centred at (cx, cy)."""
+        return (int(round(cx - self.width / 2)), int(round(cy - self.height / 2)),
+                self.width, self.height)
+
+
 def grow_row(seed: list[tuple], lines: np.ndarray, support: np.ndarray,
-              max_boxes: int) -> list[tuple]:
+             max_boxes: int) -> list[tuple]:
     """The boxes of the row that ``seed`` (two or more holes) starts, left to right."""
     width = float(np.median([w for _, _, w, _ in seed]))
     height = float(np.median([h for _, _, _, h in seed]))
@@ -193,38 +212,49 @@ def grow_row(seed: list[tuple], lines: np.ndarray, support: np.ndarray,
     if step < 0.9 * width:
         return []
     slope = (centres[-1][1] - centres[0][1]) / max(1.0, centres[-1][0] - centres[0][0])
-    reach_y = max(2, int(0.08 * height))
-    reach = max(2, int(0.4 * width))
+    pitch = _Pitch(width, height, step, slope, max(2, int(0.4 * width)),
+                   max(2, int(0.08 * height)))
+    filled = _fill_gaps([pitch.boxed(*c) for c in centres], steps, pitch, lines, support)
+    return _extend(filled, pitch, lines, support, max_boxes)
 
-    def boxed(cx, cy):
-        return (int(round(cx - width / 2)), int(round(cy - height / 2)), width, height)
-    row = [boxed(*c) for c in centres]
+
+def _fill_gaps(row: list[tuple], steps: np.ndarray, pitch: _Pitch, lines: np.ndarray,
+               support: np.ndarray) -> list[tuple]:
+    """The seed boxes ``row`` with the boxes the outline shows between them (the gaps
+    ``steps`` longer than the pitch)."""
+    width, height, reach = pitch.width, pitch.height, pitch.reach
     filled = [row[0]]
     for previous, cell, distance in zip(row, row[1:], steps):
-        missing = int(round(distance / step)) - 1
+        missing = int(round(distance / pitch.step)) - 1
         for k in range(1, missing + 1):
             t = k / (missing + 1)
-            guess = boxed(previous[0] + width / 2 + t * distance,
-                          previous[1] + height / 2 + t * (cell[1] - previous[1]))
+            guess = pitch.boxed(previous[0] + width / 2 + t * distance,
+                                previous[1] + height / 2 + t * (cell[1] - previous[1]))
             # between its neighbours, not over them
             left_end = filled[-1][0] + width - 2 - guess[0]
             right_end = cell[0] - width + 2 - guess[0]
             shifts = range(max(-reach, left_end), min(reach, right_end) + 1)
-            coverage, box = _best_box(lines, support, *guess, shifts, reach_y)
+            coverage, box = _best_box(lines, support, *guess, shifts, pitch.reach_y)
             if coverage >= 0.7:
                 filled.append(box)
         filled.append(cell)
-    # grow outwards while the next box is outlined; a wider gap (the hyphen between
-    # Japanese 3 + 4 boxes) is allowed by shifting the guess away from the row
+    return filled
+
+
+def _extend(filled: list[tuple], pitch: _Pitch, lines: np.ndarray, support: np.ndarray,
+            max_boxes: int) -> list[tuple]:
+    """``filled`` grown outwards while the next box is outlined; a wider gap (the hyphen
+    between Japanese 3 + 4 boxes) is allowed by shifting the guess away from the row."""
+    width, reach, step = pitch.width, pitch.reach, pitch.step
     for direction in (1, -1):
         while len(filled) < max_boxes:
             end = filled[-1] if direction > 0 else filled[0]
             guess = (int(round(end[0] + direction * step)),
-                     int(round(end[1] + direction * step * slope)), width, height)
+                     int(round(end[1] + direction * step * pitch.slope)), width, pitch.height)
             # beyond the end box, not over it
             shifts = range(max(-2, end[0] + width - 2 - guess[0]), reach + 1) if direction > 0 \
                 else range(-reach, min(3, end[0] - width + 2 - guess[0] + 1))
-            coverage, box = _best_box(lines, support, *guess, shifts, reach_y)
+            coverage, box = _best_box(lines, support, *guess, shifts, pitch.reach_y)
             if coverage < 0.7:
                 break
             if direction > 0:
