@@ -197,8 +197,25 @@ def fit_line(runs: np.ndarray, first: int, last: int):
     return float(intercept + slope * middle), float(slope), half, start, end
 
 
-def cell_ink(channel, cell):
+def cell_ink(channel: np.ndarray, cell: tuple):
     """The digit written in one box (full resolution), box lines dropped; None if empty.
+
+    Parameters
+    ----------
+    channel : (H, W) uint8 ndarray
+        The full-resolution ink channel.
+    cell : (x, y, w, h)
+        The box's interior (frame pixels).
+
+    Returns
+    -------
+    ink : (h, w) uint8 ndarray or None
+        White on black.
+    box : Box or None
+        Where the ink is in the frame.
+    alternate : (h, w) uint8 ndarray or None
+        The same digit with the line beside its strokes kept as ink (see
+        :attr:`~.work.Field.alternates`), None when no line runs along it.
 
     The box's lines are removed wherever they show in the ink channel (grey, black, green
     boxes; red and orange ones mostly vanish there already), then put back only where a
@@ -214,21 +231,49 @@ def cell_ink(channel, cell):
     original = crop_ink(channel, fx0, fy0, fx1, fy1)
     if original is None:
         return None, None, None
-    # the box interior in crop coordinates
-    ix0, iy0, ix1, iy1 = x - fx0, y - fy0, x + w - fx0, y + h - fy0
     binary = original > 0
-    horizontal, vertical, (ix0, iy0, ix1, iy1), thickness = box_lines(
-        binary, ix0, iy0, ix1, iy1)
-    strokes = binary & ~(horizontal | vertical)
-    # put back line pixels a stroke crosses: ink on both sides of the line, close by
-    # (across a horizontal line: above and below; across a vertical one: left and right)
-    span = max(3, int(0.15 * min(w, h)), int(np.ceil(thickness)) + 3)
+    # the box interior in crop coordinates
+    horizontal, vertical, inside, thickness = box_lines(
+        binary, x - fx0, y - fy0, x + w - fx0, y + h - fy0)
+    joined = _rejoined(binary & ~(horizontal | vertical), horizontal, vertical,
+                       max(3, int(0.15 * min(w, h)), int(np.ceil(thickness)) + 3))
+    count, labels, stats = components(joined.view(np.uint8))
+    keep = _digit_components(labels, stats, count, inside, w, h)
+    if not keep.any():
+        return None, None, None
+    # specks beside a digit (noise, a bit of line left over) are not part of it
+    areas = np.where(keep, stats[:, cv2.CC_STAT_AREA], 0)
+    keep &= areas >= 0.2 * areas.max()
+    mask = keep[labels]
+    # the digit's bounding box and area from its components' (no pass over the mask)
+    kept = stats[keep]
+    bx0, by0 = int(kept[:, 0].min()), int(kept[:, 1].min())
+    bx1, by1 = int((kept[:, 0] + kept[:, 2]).max()), int((kept[:, 1] + kept[:, 3]).max())
+    ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
+    box = Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
+    alternate = _with_line_beside(original, binary & ~joined, mask,
+                                  int(kept[:, cv2.CC_STAT_AREA].sum()))
+    return ink, box, alternate
+
+
+def _rejoined(strokes: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray,
+              span: int) -> np.ndarray:
+    """The strokes (bool) with the line pixels a stroke crosses put back: ink on both
+    sides of the line, within ``span`` (across a horizontal line: above and below; across
+    a vertical one: left and right)."""
     down = cv2.morphologyEx(strokes.view(np.uint8), cv2.MORPH_CLOSE,
                             np.ones((span, 1), np.uint8)).view(bool)
     along = cv2.morphologyEx(strokes.view(np.uint8), cv2.MORPH_CLOSE,
                              np.ones((1, span), np.uint8)).view(bool)
-    joined = strokes | (down & horizontal) | (along & vertical & ~horizontal)
-    count, labels, stats = components(joined.view(np.uint8))
+    return strokes | (down & horizontal) | (along & vertical & ~horizontal)
+
+
+def _digit_components(labels: np.ndarray, stats: np.ndarray, count: int, inside: tuple,
+                      w: int, h: int) -> np.ndarray:
+    """Which components ((count,) bool) may be the digit of a ``w`` x ``h`` box whose
+    interior is ``inside`` (x0, y0, x1, y1 in crop pixels): not specks, mostly inside the
+    box, not slivers of the box's own lines."""
+    ix0, iy0, ix1, iy1 = inside
     # each component's pixels inside the box (label 0, the background, is not used)
     inside_counts = np.bincount(labels[max(iy0, 0):iy1, max(ix0, 0):ix1].ravel(),
                                 minlength=count)
@@ -243,28 +288,19 @@ def cell_ink(channel, cell):
                                            (cx0 <= ix0 + 2 or cx0 + cw >= ix1 - 2)):
             continue  # a sliver of the box's own line along one side
         keep[label] = True
-    if not keep.any():
-        return None, None, None
-    # specks beside a digit (noise, a bit of line left over) are not part of it
-    areas = np.where(keep, stats[:, cv2.CC_STAT_AREA], 0)
-    keep &= areas >= 0.2 * areas.max()
-    mask = keep[labels]
-    # the digit's bounding box and area from its components' (no pass over the mask)
-    kept = stats[keep]
-    bx0, by0 = int(kept[:, 0].min()), int(kept[:, 1].min())
-    bx1, by1 = int((kept[:, 0] + kept[:, 2]).max()), int((kept[:, 1] + kept[:, 3]).max())
-    digit_area = int(kept[:, cv2.CC_STAT_AREA].sum())
-    ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
-    box = Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
-    # the other reading of a digit that runs along a line: the line's pixels beside its
-    # strokes taken as ink (a 0 whose side is the box's side); where the two readings
-    # disagree, the line hid part of the digit (see read_postcode)
-    beside = binary & ~joined & (cv2.dilate(mask.view(np.uint8), SQUARE_5) > 0)
-    alternate = None
-    if np.count_nonzero(beside) >= max(3, 0.03 * digit_area):
-        both = mask | beside
-        ys, xs = np.nonzero(both)
-        ax0, ay0, ax1, ay1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
-        alternate = np.where(both[ay0:ay1, ax0:ax1], original[ay0:ay1, ax0:ax1],
-                             0).astype(np.uint8)
-    return ink, box, alternate
+    return keep
+
+
+def _with_line_beside(original: np.ndarray, lines: np.ndarray, mask: np.ndarray,
+                      digit_area: int) -> np.ndarray | None:
+    """The other reading of a digit that runs along a line: the line's pixels beside its
+    strokes taken as ink (a 0 whose side is the box's side), or None when there are too
+    few; where the two readings disagree, the line hid part of the digit (see
+    read_postcode)."""
+    beside = lines & (cv2.dilate(mask.view(np.uint8), SQUARE_5) > 0)
+    if np.count_nonzero(beside) < max(3, 0.03 * digit_area):
+        return None
+    both = mask | beside
+    ys, xs = np.nonzero(both)
+    ax0, ay0, ax1, ay1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+    return np.where(both[ay0:ay1, ax0:ax1], original[ay0:ay1, ax0:ax1], 0).astype(np.uint8)
