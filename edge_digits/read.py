@@ -1,5 +1,10 @@
 """Read digit strings from a frame: locate -> normalize -> classify -> reject.
 
+A frame's candidates are read in three steps: *batch* (every crop, and the splits located
+for it, classified in one call; the pieces of touching digits the model doubts in a
+second), *choose* (per candidate, the segmentation kept: :mod:`edge_digits.touching`),
+*assemble* (digits into strings, rejected ones kept as ``?``, lines of non-digits dropped).
+
     >>> from edge_digits import DigitReader
     >>> with DigitReader() as reader:
     ...     reading = reader.read(frame)          # BGR, BGRA or grayscale uint8, any size
@@ -48,7 +53,8 @@ import numpy as np
 
 from .classify import DigitClassifier
 from .frame import as_gray
-from .locate import Candidate, LocateOptions, locate_digits, pieces
+from . import touching
+from .locate import Candidate, LocateOptions, locate_digits
 from .normalize import normalize_digit
 from .results import Box, Digit, DigitString, Reading
 
@@ -99,44 +105,6 @@ class ReadOptions:
                 raise ValueError(f"{name} must be within 0..1, got {value!r}")
 
 
-def _shape_prior(parts, height: int) -> float:
-    """Log-prior of a segmentation from the widths of its parts (the model alone is
-    overconfident on ink that is not one digit): handwritten digits are rarely wider than
-    ~1.25 times their height (1% of MNIST); wider parts are penalized in proportion."""
-    return sum(_width_penalty(part.box.width, height) for part in parts)
-
-
-def _width_penalty(width: int, height: int) -> float:
-    return -3.0 * max(0.0, width / height - 1.25)
-
-
-def _best_path(pieces, first: int, log_best: list, height: int, end: int):
-    """The likeliest reading of touching digits from their ``pieces`` (``(start, stop,
-    Candidate)`` between cuts; piece ``k`` is crop ``first + k``): the path of pieces from
-    cut 0 to cut ``end`` (the ink's right end) with the largest sum of log-probabilities
-    and width priors, by dynamic programming over the cuts. Returns (crop indices,
-    candidates) or None when no path crosses the ink."""
-    score = [float("-inf")] * (end + 1)
-    back = [None] * (end + 1)
-    score[0] = 0.0
-    for k, (start, stop, piece) in sorted(enumerate(pieces), key=lambda item: item[1][1]):
-        if score[start] == float("-inf"):
-            continue
-        value = score[start] + log_best[first + k] + _width_penalty(piece.box.width, height)
-        if value > score[stop]:
-            score[stop], back[stop] = value, (start, k)
-    if back[end] is None:
-        return None
-    indices, parts = [], []
-    at = end
-    while at:
-        start, k = back[at]
-        indices.append(first + k)
-        parts.append(pieces[k][2])
-        at = start
-    return indices[::-1], parts[::-1]
-
-
 def _best_labels(probabilities: np.ndarray) -> tuple[list[int], list[float]]:
     """Each row's likeliest class and its probability, as Python lists: two numpy calls a
     batch instead of two a crop (the same first maximum as ``row.argmax()``, the same
@@ -144,14 +112,37 @@ def _best_labels(probabilities: np.ndarray) -> tuple[list[int], list[float]]:
     return probabilities.argmax(axis=1).tolist(), probabilities.max(axis=1).tolist()
 
 
-def _median(values: list) -> float:
-    """``np.median`` of a short list of integers (exact: the mean of two integers is exact
-    in float64), without numpy's overhead."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[middle])
-    return (ordered[middle - 1] + ordered[middle]) / 2
+def _crops(lines: list[list[Candidate]]) -> list[Candidate]:
+    """Every crop to classify, in order: each candidate, then the parts of its splits."""
+    crops: list[Candidate] = []
+    for line in lines:
+        for candidate in line:
+            crops.append(candidate)
+            for split in candidate.splits:
+                crops.extend(split)
+    return crops
+
+
+def _readings(candidate: Candidate, position: int, pieces_of: dict, log_best: list, params):
+    """The readings ((crop indices, candidates), the whole first) of the candidate whose
+    crop is ``position`` (see :func:`_crops`): its splits, and the best path of its pieces
+    if they were classified. Returns them and the next candidate's position."""
+    readings = [([position], [candidate])]
+    position += 1
+    for split in candidate.splits:
+        readings.append((list(range(position, position + len(split))), list(split)))
+        position += len(split)
+    if id(candidate) in pieces_of:
+        first_piece, found = pieces_of[id(candidate)]
+        path = touching.best_path(found, first_piece, log_best, max(candidate.box.height, 1),
+                                  len(candidate.cuts) - 1, params)
+        if path is not None:
+            readings.append(path)
+    return readings, position
+
+
+#: the earlier name of :func:`edge_digits.touching.best_path` (tests use it)
+_best_path = touching.best_path
 
 
 class DigitReader:
@@ -220,77 +211,27 @@ class DigitReader:
         that may be one broken digit come as ``splits`` and are chosen alike. Crops the
         model calls not-a-digit are dropped. Returns, per line, its digits left to right.
         """
-        crops: list[Candidate] = []
-        for line in lines:
-            for candidate in line:
-                crops.append(candidate)
-                for split in candidate.splits:
-                    crops.extend(split)
+        crops = _crops(lines)
         probabilities = self._probabilities([crop.ink for crop in crops])
         best = self._best_digit(probabilities)
         none = probabilities[:, self._none_columns].sum(axis=1) if self._none_columns else None
-        # How sure the model must be of a first guess to keep it, per candidate that has
-        # other readings; the pieces of those with cuts are classified in a second batch
-        # only when the whole may be several digits (see ReadOptions.none_split).
-        doubts = {}
-        pieces_of = {}
-        more: list[Candidate] = []
-        position = 0
-        for line in lines:
-            widths = [candidate.box.width for candidate in line]
-            for at, candidate in enumerate(line):
-                whole_at = position
-                position += 1 + sum(len(split) for split in candidate.splits)
-                if not candidate.splits and not candidate.cuts:
-                    continue
-                doubt = self.options.split_doubt
-                if len(line) >= 3:
-                    others = _median(widths[:at] + widths[at + 1:])
-                    if candidate.box.width >= self.options.split_wide * others:
-                        doubt = max(doubt, self.options.wide_doubt)
-                doubts[id(candidate)] = doubt
-                if candidate.cuts and self._may_be_several(candidate, best[whole_at],
-                                                           None if none is None else none[whole_at], doubt):
-                    found = pieces(candidate)
-                    if found:
-                        pieces_of[id(candidate)] = (len(crops) + len(more), found)
-                        more.extend(piece for _, _, piece in found)
-        if more:
+        doubts, pieces_of, more = self._pieces_in_doubt(lines, best, none, len(crops))
+        if more:  # the pieces of the candidates in doubt: a second batch
             extra = self._probabilities([piece.ink for piece in more])
             probabilities = np.concatenate([probabilities, extra])
             best = np.concatenate([best, self._best_digit(extra)])
-        log_best = np.log(np.maximum(best, 1e-6)).tolist()
+        params = self.options.locate.touching
+        log_best = np.log(np.maximum(best, params.min_probability)).tolist()
         labels, confidences = _best_labels(probabilities)
-
         position = 0
         result = []
         for line in lines:
             digits: list[Digit] = []
             for candidate in line:
-                readings = [([position], [candidate])]  # (crop indices, candidates), whole first
-                position += 1
-                for split in candidate.splits:
-                    readings.append((list(range(position, position + len(split))), list(split)))
-                    position += len(split)
-                height = max(candidate.box.height, 1)
-                if id(candidate) in pieces_of:
-                    first_piece, found = pieces_of[id(candidate)]
-                    path = _best_path(found, first_piece, log_best, height, len(candidate.cuts) - 1)
-                    if path is not None:
-                        readings.append(path)
-                choice = 0
-                if len(readings) > 1:
-                    scores = [sum(log_best[i] for i in indices) + _shape_prior(parts, height)
-                              for indices, parts in readings]
-                    first = choice = 1 if candidate.split_first else 0
-                    # Another reading is considered only when the first guess is not
-                    # confidently digits: halves of a wide '0' are often confident '1's too
-                    # (a whole with pieces was already judged in doubt: _may_be_several).
-                    if (candidate.cuts and first == 0) or \
-                            min(best[i] for i in readings[first][0]) < doubts[id(candidate)]:
-                        for index, score in enumerate(scores):
-                            if index != first and score > scores[choice] + self.options.split_margin:
-                                choice = index
+                readings, position = _readings(candidate, position, pieces_of, log_best, params)
+                choice = touching.choose_reading(readings, candidate, best, log_best,
+                                                 doubts.get(id(candidate)),
+                                                 self.options.split_margin, params)
                 indices, parts = readings[choice]
                 for i, part in zip(indices, parts):
                     digit = self._digit(labels[i], confidences[i], part.box)
@@ -299,16 +240,33 @@ class DigitReader:
             result.append(digits)
         return result
 
-    def _may_be_several(self, candidate: Candidate, best: float, none: float | None,
-                        doubt: float) -> bool:
-        """Whether ink with cuts is worth reading as touching digits, from its whole's
-        best digit probability and not-a-digit probability (None: no such class)."""
-        if candidate.split_first:  # wide ink: several digits unless surely one
-            return not (best >= self.options.one_digit_sure
-                        and (none is None or none < self.options.none_split))
-        if none is not None:
-            return none >= self.options.none_split
-        return best < doubt
+    def _pieces_in_doubt(self, lines: list[list[Candidate]], best: np.ndarray,
+                         none: np.ndarray | None, crop_count: int):
+        """How sure the model must be of a first guess to keep it, per candidate that has
+        other readings (``{id: doubt}``); the pieces of those with cuts whose whole may be
+        several digits (see ReadOptions.none_split), ``{id: (first crop index, pieces)}``,
+        and those pieces in crop order (to classify in a second batch)."""
+        doubts = {}
+        pieces_of = {}
+        more: list[Candidate] = []
+        params = self.options.locate.touching
+        position = 0
+        for line in lines:
+            widths = [candidate.box.width for candidate in line]
+            for at, candidate in enumerate(line):
+                whole_at = position
+                position += 1 + sum(len(split) for split in candidate.splits)
+                if not candidate.splits and not candidate.cuts:
+                    continue
+                doubt = doubts[id(candidate)] = touching.doubt(widths, at, self.options, params)
+                if candidate.cuts and touching.worth_cutting(
+                        candidate, best[whole_at], None if none is None else none[whole_at],
+                        doubt, self.options):
+                    found = touching.pieces(candidate, params)
+                    if found:
+                        pieces_of[id(candidate)] = (crop_count + len(more), found)
+                        more.extend(piece for _, _, piece in found)
+        return doubts, pieces_of, more
 
     def _best_digit(self, probabilities: np.ndarray) -> np.ndarray:
         """Each crop's probability of its likeliest digit (not-a-digit excluded)."""

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from edge_digits.frame import as_gray
-from edge_digits.locate import (_STEP, _STEP_TABLE, Candidate, LocateOptions, _shrink,
-                                locate_digits, pieces)
+from edge_digits.locate import Candidate, LocateOptions, locate_digits, pieces
+from edge_digits.locate.ink import shrink, step_table
+from edge_digits.locate.params import InkParams
 from edge_digits.results import Box
 from export.synth.frames import make_frame
 
@@ -218,7 +219,7 @@ def test_shrink_by_two_fifths_is_opencvs_area_resize(solid_digits):
     noisy = np.clip(gray * shade + rng.normal(0, 12, gray.shape), 0, 255).astype(np.uint8)
     for image in (gray, noisy, rng.integers(0, 256, (480, 640), dtype=np.uint8)):
         expected = cv2.resize(image, (256, 192), interpolation=cv2.INTER_AREA)
-        assert np.array_equal(_shrink(image, (256, 192)), expected)
+        assert np.array_equal(shrink(image, (256, 192)), expected)
     sums = np.arange(25 * 255 + 1, dtype=np.float32).reshape(1, -1)
     assert np.array_equal(cv2.convertScaleAbs(sums, alpha=1 / 25).ravel(),
                           (np.arange(25 * 255 + 1) + 12) // 25)
@@ -228,6 +229,7 @@ def test_background_step_table_is_opencvs_multiply():
     """The table the background step test looks up is OpenCV's product of every byte with
     the step fraction, wherever the byte sits in an image (SIMD body or scalar tail)."""
 
+    step = InkParams().step
     values = np.tile(np.arange(256, dtype=np.uint8), (7, 3))[:, 5:]  # odd width, shifted
-    assert np.array_equal(cv2.LUT(values, _STEP_TABLE), cv2.multiply(values, _STEP))
-    assert _STEP_TABLE[0, 10] == cv2.multiply(np.full((1, 1), 10, np.uint8), _STEP)[0, 0]
+    assert np.array_equal(cv2.LUT(values, step_table(step)), cv2.multiply(values, step))
+    assert step_table(step)[0, 10] == cv2.multiply(np.full((1, 1), 10, np.uint8), step)[0, 0]

@@ -15,7 +15,7 @@ from edge_digits.errors import ConfigError, FrameError
 from edge_digits.postcode import (REJECT_AMBIGUOUS, REJECT_LOW_DIGIT, REJECT_NO_FIELD,
                                   REJECT_WRONG_LENGTH, PostcodeOptions, available_profiles,
                                   find_fields, load_profile, read_postcode)
-from edge_digits.postcode import field
+from edge_digits.postcode import citylines, work as field_work
 from edge_digits.postcode.decide import Candidate, decide
 from edge_digits.results import Box, Digit
 
@@ -178,10 +178,10 @@ def test_no_box_search_where_the_profile_says_there_are_no_boxes(generator):
 def test_fast_mask_and_labelling_match_the_opencv_calls_they_replace(generator, layout):
     # field finding replaces adaptiveThreshold and the default labelling by faster
     # equivalents: they must give the very same masks, labels and statistics
-    work = field._work(generator.envelope(*layout, seed=3).image)
+    work = field_work.work_images(generator.envelope(*layout, seed=3).image)
     for image, delta in ((work.line_image, 6), (work.ink_image, 14)):
-        block = field._block(image)
-        fast = field._darker_than_mean(image, block, delta)
+        block = field_work.block(image)
+        fast = field_work.darker_than_mean(image, block, delta)
         reference = cv2.adaptiveThreshold(image, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                           cv2.THRESH_BINARY_INV, block, delta)
         assert np.array_equal(fast, reference)
@@ -190,7 +190,7 @@ def test_fast_mask_and_labelling_match_the_opencv_calls_they_replace(generator, 
         crop = fast[max(0, y - 5):y + h + 5, max(0, x - 5):x + w + 5]
         for mask in (fast, cv2.bitwise_not(fast), crop):
             mask = np.ascontiguousarray(mask)
-            count, labels, stats = field._components(mask)
+            count, labels, stats = field_work.components(mask)
             want_count, want_labels, want_stats, _ = cv2.connectedComponentsWithStats(
                 mask, connectivity=8)
             assert count == want_count > 1
@@ -203,7 +203,7 @@ def test_frames_scaled_in_strips_give_the_pixels_of_the_whole(generator, size):
     # arrays); other sizes in one piece: both must give what scaling the whole gives
     frame = cv2.resize(generator.envelope("jp", "boxes", seed=5).image, size)
     work_size = (640, round(640 * size[1] / size[0]))
-    darkest, red = field._darkest_and_red(frame, work_size)
+    darkest, red = field_work.darkest_and_red(frame, work_size)
     whole = cv2.resize(frame, work_size, interpolation=cv2.INTER_AREA)
     assert np.array_equal(darkest, whole.min(axis=2)) and np.array_equal(red, whole[:, :, 2])
 
@@ -223,7 +223,7 @@ def _chain_reference(glyphs, flats, word_gap):
             if -0.25 * last_h <= gap <= word_gap * size:
                 token.append(glyph)
                 break
-            if gap <= 2.2 * size and field._hyphen_between(flats, last, glyph):
+            if gap <= 2.2 * size and citylines.hyphen_between(flats, last, glyph):
                 separators.append(len(token))
                 token.append(glyph)
                 break
@@ -241,7 +241,7 @@ _glyph = st.tuples(st.integers(0, 300), st.integers(0, 160), st.integers(2, 30),
 def test_chaining_only_tokens_in_reach_changes_nothing(glyphs, flats):
     flats = [[x0, y0, x1, y0 + 2] for x0, y0, x1, _ in flats]
     want = _chain_reference([list(g) for g in glyphs], flats, 0.6)
-    assert field._chain([list(g) for g in glyphs], flats, 0.6) == want
+    assert citylines.chain([list(g) for g in glyphs], flats, 0.6) == want
 
 
 def _paper(height=720, width=1280):

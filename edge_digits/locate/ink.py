@@ -1,0 +1,195 @@
+"""Ink as relative darkness: the work image, the paper's brightness, thresholds, crops' ink.
+
+    >>> small = shrink(gray, (256, 192))
+    >>> background = paper_background(small)
+    >>> dark = darkness(small, background)
+    >>> weak, strong = thresholds(dark, options)
+
+The paper's brightness is estimated on a coarse grid (a local maximum, then a median: ink
+is sparse and darker than paper), and the ink image is the *relative* darkness
+``(background - pixel) / background``: shadows and uneven light multiply brightness, so
+relative darkness is unaffected by them. Thresholds follow the image's own noise: pixels
+above a *weak* threshold form components, and only components that also hold a pixel above
+a *strong* threshold are kept (hysteresis).
+"""
+from __future__ import annotations
+
+import functools
+
+import cv2
+import numpy as np
+
+from .params import InkParams
+
+#: weights (times 5) of 5 source pixels in 2 output pixels of an area resize by 2/5
+_AREA_2_5 = np.array([[2, 0], [2, 0], [1, 1], [0, 2], [0, 2]], np.float32)
+_AREA_2_5_ROWS = np.ascontiguousarray(_AREA_2_5.T)  #: the same weights, for 5 rows -> 2
+_AREA_2_5_SUM = 25  #: each output pixel of the 2/5 resize is a weighted sum over 25
+_UINT8_VALUES = 256
+
+
+def shrink(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``cv2.resize(gray, size, interpolation=cv2.INTER_AREA)``, bit for bit.
+
+    Parameters
+    ----------
+    gray : (M, N) uint8 ndarray
+    size : (width, height) of the result
+
+    Returns
+    -------
+    (height, width) uint8 ndarray
+
+    640x480 frames shrink by exactly 2/5 to the default work width, where OpenCV's generic
+    area resize is the slowest step of the locate stage: there each output pixel is
+    ``N / 25`` for an integer ``N`` (weights 2, 2, 1 of 5 each way), computed exactly as
+    two small float32 matrix products of integers, and rounded as OpenCV rounds (``N / 25``
+    is never half-way, at least 0.02 from it, so float error cannot change the rounding).
+    Other sizes: OpenCV.
+    """
+    height, width = gray.shape
+    if (size[0] * 5 != width * 2 or size[1] * 5 != height * 2
+            or not gray.flags.c_contiguous):
+        return cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    # Rows first: a batched (2, 5) @ (5, width) product per 5 rows is ~3x faster than the
+    # (N, 5) @ (5, 2) product on the full frame's columns, which is then done on 2/5 of
+    # the rows only (640x480: 0.40 -> 0.26 ms, same pixels).
+    rows = np.matmul(_AREA_2_5_ROWS, gray.reshape(height // 5, 5, width).astype(np.float32))
+    sums = (rows.reshape(-1, 5) @ _AREA_2_5).reshape(size[1], size[0])  # each row's 5 -> 2
+    # saturate(round(N / 25)) of each sum, checked for every possible N in test_locate
+    return cv2.convertScaleAbs(sums, alpha=1 / _AREA_2_5_SUM)
+
+
+@functools.lru_cache(maxsize=None)
+def _ellipse(size: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+
+
+@functools.lru_cache(maxsize=None)
+def _square(size: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+
+
+@functools.lru_cache(maxsize=None)
+def step_table(step: float) -> np.ndarray:
+    """``cv2.multiply(value, step)`` of every uint8 value, made by that same call: a table
+    lookup gives the same bytes at a third of the cost of multiplying by a float scalar."""
+    return cv2.multiply(np.arange(_UINT8_VALUES, dtype=np.uint8).reshape(1, _UINT8_VALUES), step)
+
+
+def paper_background(small: np.ndarray, params: InkParams = InkParams()) -> np.ndarray:
+    """The paper's brightness at every pixel.
+
+    Parameters
+    ----------
+    small : (M, N) uint8 ndarray
+        The work image (grayscale, dark ink on lighter paper).
+    params : InkParams
+
+    Returns
+    -------
+    (M, N) uint8 ndarray
+    """
+    height, width = small.shape
+    # A morphological closing at half the work resolution removes dark features narrower
+    # than its kernel (pen strokes up to ~1/23 of the frame width) and keeps broad dark
+    # regions (shadows, a table) as background, so they are not taken for ink.
+    half = cv2.resize(small, (max(params.min_half, width // 2), max(params.min_half, height // 2)),
+                      interpolation=cv2.INTER_AREA)
+    closed = cv2.morphologyEx(half, cv2.MORPH_CLOSE, _ellipse(params.close))
+    closed = cv2.blur(closed, (params.blur, params.blur))
+    smooth = cv2.resize(closed, (width, height), interpolation=cv2.INTER_LINEAR)
+    near_step = _near_steps(closed, params)
+    if near_step is None:
+        return smooth
+    near_step = cv2.resize(near_step, (width, height), interpolation=cv2.INTER_NEAREST)
+    sharp = cv2.min(smooth, cv2.morphologyEx(small, cv2.MORPH_CLOSE, _square(params.edge_close)))
+    return cv2.copyTo(sharp, near_step, smooth)
+
+
+def _near_steps(closed: np.ndarray, params: InkParams) -> np.ndarray | None:
+    """Where a smooth background estimate is wrong: near steep steps of the background
+    inside the frame (0/255 at half resolution, widened), None if there are none.
+
+    A smooth estimate is too bright for a pixel or two on the dark side of a sharp
+    shadow's edge (a phone or a hand under a lamp): a thin false line of ink along the
+    edge that joins every digit it crosses into one frame-tall component. Near steep steps,
+    a closing at the work resolution with a square as wide keeps a straight edge exactly
+    (as it keeps any region wider than the square): there the darker of the two is the
+    paper. Not near the frame's border, where steps are mostly the paper's edge with a
+    table beyond (see docs/tuning.md, "Sharp shadow edges").
+    """
+    kernel = _square(params.step_kernel)
+    steps = cv2.morphologyEx(closed, cv2.MORPH_GRADIENT, kernel)
+    near_step = cv2.compare(steps, cv2.LUT(closed, step_table(params.step)), cv2.CMP_GT)
+    half_h, half_w = near_step.shape
+    border_y, border_x = int(params.step_border * half_h), int(params.step_border * half_w)
+    inner = near_step[border_y:half_h - border_y, border_x:half_w - border_x]
+    if not inner.any():
+        return None
+    near_step = np.zeros_like(near_step)
+    near_step[border_y:half_h - border_y, border_x:half_w - border_x] = inner
+    return cv2.dilate(near_step, kernel)
+
+
+def darkness(gray: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Relative darkness ``255 * (background - gray) / background``.
+
+    Parameters
+    ----------
+    gray, background : (M, N) uint8 ndarray
+
+    Returns
+    -------
+    (M, N) uint8 ndarray (0: paper or lighter)
+    """
+    difference = cv2.subtract(background, gray)
+    return cv2.divide(difference, cv2.max(background, 1), scale=255)
+
+
+def thresholds(dark: np.ndarray, options) -> tuple[int, int]:
+    """(weak, strong) darkness thresholds from the image's own noise level.
+
+    Parameters
+    ----------
+    dark : (M, N) uint8 ndarray
+        Relative darkness (:func:`darkness`).
+    options : LocateOptions
+        Its contrast bounds and ``ink`` parameters.
+    """
+    params = options.ink
+    cumulative = cv2.calcHist([dark], [0], None, [256], [0, 256]).cumsum()
+    total = cumulative[-1]
+    median, p75 = cumulative.searchsorted([0.5 * total, 0.75 * total]).tolist()
+    # Paper pixels are most of the frame: the spread of the lower three quarters is their
+    # noise (a table's texture or ink elsewhere does not reach the median and quartile).
+    noise = max(1.0, (p75 - median) / params.quartile_sigma)
+    weak = median + params.weak_noise * noise
+    weak = min(max(weak, options.min_contrast * 255), options.max_weak_contrast * 255)
+    strong = max(median + params.strong_noise * noise, params.strong_over_weak * weak)
+    strong = min(max(strong, options.min_peak_contrast * 255), options.max_peak_contrast * 255)
+    return int(weak), int(strong)
+
+
+def stretch_masked(dark: np.ndarray, core: float = 0.8) -> np.ndarray:
+    """Masked darkness (zero outside the ink) scaled so that the darkest ``1 - core`` of
+    the ink saturates (like MNIST).
+
+    Parameters
+    ----------
+    dark : (M, N) uint8 ndarray
+
+    Returns
+    -------
+    (M, N) uint8 ndarray (``dark`` itself when it holds no ink)
+    """
+    # histogram of the ink values 1..255 only (bin j holds value j + 1): the cumulative
+    # count's last entry is the number of ink pixels (float32, exact below 2**24)
+    # (the array methods, not np.cumsum / np.searchsorted: their dispatch costs ~3 us a
+    # crop here, a quarter of this function)
+    cumulative = cv2.calcHist([dark], [0], None, [255], [1, 256]).cumsum()
+    total = cumulative[-1]
+    if total == 0:
+        return dark
+    saturated = 1 + int(cumulative.searchsorted(core * total))
+    return cv2.convertScaleAbs(dark, alpha=255.0 / max(saturated, 1))
