@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from edge_digits.frame import as_gray
-from edge_digits.locate import LocateOptions, locate_digits, pieces
+from edge_digits.locate import LocateOptions, locate_digits
 from edge_digits.normalize import normalize_digit
 
 from .extra_data import LOOK_ALIKES
@@ -45,8 +45,10 @@ def _crops(frame: np.ndarray, options: LocateOptions) -> list[np.ndarray]:
     out = []
     for line in locate_digits(as_gray(frame), options):
         for candidate in line:
-            inks = [candidate.ink] + [piece.ink for _, _, piece in pieces(candidate)]
-            for ink in inks:
+            # whole candidates only: pieces of letters cut where touching digits would be
+            # cut look like digits' strokes too often (a trial with them: 0.7% of MNIST's
+            # test digits called none, against 0.2%)
+            for ink in (candidate.ink,):
                 height, width = ink.shape
                 if width < THIN * height or not ink.any():
                     continue
