@@ -13,6 +13,7 @@ classifier per thread.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .backends import load_interpreter_class
-from .errors import FrameError, ModelError
+from .errors import ConfigError, FrameError, ModelError
 from .models import DEFAULT_MODEL, labels_from, load_manifest
 
 MAX_BATCH = 64  #: larger batches are split into calls of this size
@@ -123,6 +124,12 @@ class DigitClassifier:
         self.output_dtype = np.dtype(self._output["dtype"])
         self._feed = self._make_feed()
         self._dequantize = self._make_dequantize()
+        #: the largest probability this model can output: 1 for a float output, the largest
+        #: quantized code's value for an integer one (255/256 = 0.9961 for int8 with scale
+        #: 1/256 and zero point -128). A threshold above it rejects every digit.
+        self.max_probability = float(min(1.0, self._dequantize(
+            np.array([np.iinfo(self.output_dtype).max], self.output_dtype))[0])) \
+            if self.output_dtype != np.float32 else 1.0
 
     def _make_feed(self):
         """A function from uint8 pixels (N, 28, 28) to the model's input dtype.
@@ -218,6 +225,16 @@ class DigitClassifier:
         self._fill_input(patches)
         self._interpreter.invoke()
         return self._dequantize(self._interpreter.get_tensor(self._output["index"]))
+
+    def check_reachable(self, threshold: float, name: str = "threshold") -> None:
+        """Raise :class:`ConfigError` if no output of this model can reach ``threshold``
+        (every digit would be rejected)."""
+        if float(threshold) > self.max_probability:
+            raise ConfigError(
+                f"{name} {threshold:g} cannot be reached: the model's largest attainable "
+                f"probability is {self.max_probability:.4f} ({self.output_dtype} output), so "
+                f"every digit would be rejected; use a {name} of at most "
+                f"{math.floor(self.max_probability * 1e4) / 1e4:.4f}")
 
     def predict(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(best class index, its probability) for each patch."""

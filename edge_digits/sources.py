@@ -150,9 +150,16 @@ class ImageFileSource(FrameSource):
 
 
 class DirectorySource(FrameSource):
-    """The images of a directory, sorted by file name (other files are ignored)."""
+    """The images of a directory, sorted by file name (other files are ignored).
 
-    def __init__(self, path: Path) -> None:
+    A file that cannot be read raises :class:`SourceError` mid-iteration, unless
+    ``on_error`` is given: then it is called with the error and the file is skipped
+    (``edge-digits read DIR`` reports it in one line and reads the others).
+    """
+
+    def __init__(self, path: Path, *, on_error: Callable[[SourceError], None] | None = None
+                 ) -> None:
+        self.on_error = on_error
         self.path = Path(path)
         self.name = str(self.path)
         try:
@@ -169,7 +176,14 @@ class DirectorySource(FrameSource):
 
     def __iter__(self) -> Iterator[Frame]:
         for index, file in enumerate(self.files):
-            yield Frame(read_image_file(file), file.name, index)
+            try:
+                image = read_image_file(file)
+            except SourceError as exc:
+                if self.on_error is None:
+                    raise
+                self.on_error(exc)
+                continue
+            yield Frame(image, file.name, index)
 
 
 # --- OpenCV captures: video files, cameras, stream URLs ------------------------------------
@@ -410,7 +424,9 @@ def open_source(spec: str | Path | int, **options: Any) -> FrameSource:
         ``width``, ``height`` (requested capture size). Picamera2: ``lores_size``,
         ``main_size`` ((width, height)), ``with_main`` (also deliver the main stream as
         ``Frame.display``), ``main_format``, ``picamera2_class`` (a stand-in, for tests).
-        Files and videos take no options besides ``capture_factory`` for videos.
+        Directories: ``on_error`` (callable taking the :class:`SourceError` of a file that
+        cannot be read; the file is skipped instead of ending the iteration). Files and
+        videos take no options besides ``capture_factory`` for videos.
 
     Raises
     ------
@@ -438,7 +454,7 @@ def open_source(spec: str | Path | int, **options: Any) -> FrameSource:
     if "://" in text:
         return CameraSource(text, **_only(options, "stream", _CAMERA_OPTIONS))
     if path.is_dir():
-        return DirectorySource(path, **_only(options, "directory", ()))
+        return DirectorySource(path, **_only(options, "directory", ("on_error",)))
     if not path.exists():
         raise SourceError(f"received {text!r}: no such file, directory or camera; "
                           f"{EXPECTED_SPEC}")
@@ -463,7 +479,7 @@ _LIVE_OPTIONS = ("backoff", "on_event", "stop")
 _CAMERA_OPTIONS = ("width", "height", "capture_factory") + _LIVE_OPTIONS
 _PICAMERA_OPTIONS = ("lores_size", "main_size", "with_main", "main_format", "buffer_count",
                      "picamera2_class") + _LIVE_OPTIONS
-_KNOWN_OPTIONS = frozenset(_CAMERA_OPTIONS + _PICAMERA_OPTIONS)
+_KNOWN_OPTIONS = frozenset(_CAMERA_OPTIONS + _PICAMERA_OPTIONS + ("on_error",))
 
 
 def _only(options: dict[str, Any], kind: str, applies: tuple[str, ...]) -> dict[str, Any]:

@@ -12,9 +12,11 @@ outputs, same exit codes.
 reads every frame with ``read(image)``, prints one line per frame (``name<TAB>text<TAB>
 confidence``) or, with ``--json``, one JSON object per line (``name``, ``index`` and the
 result's ``to_dict()``), and with ``--annotate DIR`` saves ``DIR/<name>.png`` drawn by
-``draw(image, result)``. Exit codes: 0 when every frame was read (finding no digits is
-not an error); 2 for bad usage or input -- the library's errors become one line on stderr
-in :func:`edge_digits.cli.main`.
+``draw(image, result)``. Exit codes (:data:`EXIT_OK`, :data:`EXIT_SOME_FAILED`, 2 for
+usage): 0 when every frame was read (finding no digits is not an error); 1 when some
+inputs could not be read (each reported in one line on stderr, the others read); 2 for
+bad usage or input that stops everything (no such file, bad model, bad threshold) -- the
+library's errors become one line on stderr in :func:`edge_digits.cli.main`.
 """
 from __future__ import annotations
 
@@ -25,7 +27,11 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from ..errors import SourceError
+from ..errors import FrameError, SourceError
+
+EXIT_OK = 0  #: every input was read
+EXIT_SOME_FAILED = 1  #: some inputs (files, frames, annotations) failed; the rest were read
+EXIT_USAGE = 2  #: bad arguments or input that stops everything (one line on stderr)
 
 
 def threshold_type(text: str) -> float:
@@ -133,9 +139,21 @@ def run_frames(args: argparse.Namespace, read: Callable, draw: Callable | None =
         except OSError as exc:
             raise SourceError(f"--annotate {args.annotate}: cannot create the directory: "
                               f"{exc.strerror or exc}") from None
-    with open_source(args.source) as source:
+    command = getattr(args, "command", None) or "read"
+    failed = 0
+
+    def report(problem: str) -> None:
+        nonlocal failed
+        failed += 1
+        print(f"edge-digits {command}: error: {problem}", file=sys.stderr, flush=True)
+
+    with open_source(args.source, on_error=lambda exc: report(str(exc))) as source:
         for frame in source:
-            result = read(frame.image)
+            try:
+                result = read(frame.image)
+            except FrameError as exc:  # one unreadable frame does not stop the others
+                report(f"{frame.name}: {exc}")
+                continue
             if args.json:
                 record = {"name": frame.name, "index": frame.index, **result.to_dict()}
                 out.write(json.dumps(record) + "\n")
@@ -146,5 +164,5 @@ def run_frames(args: argparse.Namespace, read: Callable, draw: Callable | None =
                 picture = draw(frame.image, result)
                 target = annotate_dir / f"{safe_name(frame.name)}.png"
                 if not cv2.imwrite(str(target), picture):
-                    raise SourceError(f"--annotate: cannot write {target}")
-    return 0
+                    report(f"--annotate: cannot write {target}")
+    return EXIT_SOME_FAILED if failed else EXIT_OK
