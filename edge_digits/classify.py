@@ -46,7 +46,7 @@ def _check_model_bytes(path: Path) -> bytes:
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced():
+def native_stderr_silenced():
     """Silence the C library's stderr (file descriptor 2) for the duration.
 
     LiteRT's C++ core prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." on
@@ -90,15 +90,16 @@ class DigitClassifier:
         self.num_threads = num_threads
         try:
             self._interpreter = interpreter_class(model_content=data, num_threads=num_threads)
-            with _native_stderr_silenced():
+            with native_stderr_silenced():
                 self._interpreter.allocate_tensors()
         except Exception as exc:  # the interpreter's own errors are RuntimeError/ValueError
             raise ModelError(f"model file {self.model_path} could not be loaded by "
                              f"{self.backend}: {str(exc).strip().splitlines()[0]}") from exc
         self._read_details()
-        self.manifest = load_manifest(self.model_path)
+        self.manifest = load_manifest(self.model_path, data)  # checks the sha256
         self.labels = labels_from(self.manifest, self.num_classes)
         self._resize(1)
+        self._invoke_checked(np.zeros((1, 28, 28), np.uint8))  # a corrupt model fails here
 
     def _read_details(self) -> None:
         inputs = self._interpreter.get_input_details()
@@ -220,11 +221,18 @@ class DigitClassifier:
         if count > MAX_BATCH:
             return np.concatenate([self.classify(patches[i:i + MAX_BATCH])
                                    for i in range(0, count, MAX_BATCH)])
-        if count != self._capacity:
-            self._resize(count)
-        self._fill_input(patches)
-        self._interpreter.invoke()
-        return self._dequantize(self._interpreter.get_tensor(self._output["index"]))
+        return self._invoke_checked(patches)
+
+    def _invoke_checked(self, patches: np.ndarray) -> np.ndarray:
+        try:
+            if patches.shape[0] != self._capacity:
+                self._resize(patches.shape[0])
+            self._fill_input(patches)
+            self._interpreter.invoke()
+            return self._dequantize(self._interpreter.get_tensor(self._output["index"]))
+        except (RuntimeError, ValueError) as exc:  # the interpreter's errors: a corrupt model
+            raise ModelError(f"model file {self.model_path} failed to run in {self.backend}: "
+                             f"{str(exc).strip().splitlines()[0][:200]}") from exc
 
     def check_reachable(self, threshold: float, name: str = "threshold") -> None:
         """Raise :class:`ConfigError` if no output of this model can reach ``threshold``

@@ -56,8 +56,7 @@ from .normalize import normalize_digit
 from .results import Box, Digit, DigitString, Reading
 
 
-#: the default rejection threshold (see ReadOptions.threshold)
-DEFAULT_THRESHOLD = 0.7
+from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +182,14 @@ class DigitReader:
                         for label in self.classifier.labels]
         self._digit_columns = [i for i, value in enumerate(self._values) if value is not None]
         self._none_columns = [i for i, value in enumerate(self._values) if value is None]
+
+    @classmethod
+    def from_config(cls, config: ReaderConfig, **option_overrides) -> "DigitReader":
+        """A reader as a :class:`~edge_digits.reader_config.ReaderConfig` says (what the
+        command line and ``serve`` use); ``option_overrides`` are further ReadOptions."""
+        options = ReadOptions(threshold=config.threshold, **option_overrides)
+        return cls(config.model or None, options=options, num_threads=config.threads,
+                   backend=config.backend)
 
     @property
     def manifest(self) -> dict | None:

@@ -210,8 +210,15 @@ def _opencv_errors_only() -> Iterator[None]:
 
 
 def default_capture(target: int | str) -> Any:
-    """``cv2.VideoCapture(target)`` without OpenCV's ``[ WARN:0@...] can't open camera``."""
+    """``cv2.VideoCapture(target)`` without OpenCV's ``[ WARN:0@...] can't open camera``,
+    and for a stream URL without FFmpeg's own ``[tcp @ 0x...] Connection refused`` (its C
+    library writes to file descriptor 2; our SourceError reports the failure)."""
+    from .classify import native_stderr_silenced
+
     with _opencv_errors_only():
+        if isinstance(target, str) and "://" in target:
+            with native_stderr_silenced():
+                return cv2.VideoCapture(target)
         return cv2.VideoCapture(target)
 
 
@@ -369,8 +376,9 @@ class CameraSource(LiveSource):
         capture = self._capture_factory(self.target)
         if not capture.isOpened():
             capture.release()
-            raise SourceError(f"{self.name} could not be opened (absent, unplugged, or busy in "
-                              f"another program?)")
+            why = ("refused, unreachable or not a video stream?" if isinstance(self.target, str)
+                   else "absent, unplugged, or busy in another program?")
+            raise SourceError(f"{self.name} could not be opened ({why})")
         if self.width and self.height:
             capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)

@@ -71,7 +71,7 @@ def add_source_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_reader_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..read import DEFAULT_THRESHOLD
+    from ..reader_config import DEFAULT_THRESHOLD
 
     parser.add_argument("--threshold", type=threshold_type, default=DEFAULT_THRESHOLD,
                         metavar="T", help="reject digits whose probability is below T "
@@ -91,10 +91,17 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
 
 def make_reader(args: argparse.Namespace, **option_overrides):
     """A :class:`~edge_digits.read.DigitReader` from the parsed reader arguments."""
-    from ..read import DigitReader, ReadOptions
+    from ..read import DigitReader
 
-    options = ReadOptions(threshold=args.threshold, **option_overrides)
-    return DigitReader(args.model, options=options, num_threads=args.threads)
+    return DigitReader.from_config(reader_config(args), **option_overrides)
+
+
+def reader_config(args: argparse.Namespace, threshold: float | None = None):
+    """The :class:`~edge_digits.reader_config.ReaderConfig` of the parsed arguments."""
+    from ..reader_config import ReaderConfig
+
+    return ReaderConfig(model=args.model or "", threads=args.threads,
+                        threshold=args.threshold if threshold is None else threshold)
 
 
 def safe_name(name: str) -> str:

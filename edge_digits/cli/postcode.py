@@ -59,10 +59,12 @@ def run(args: argparse.Namespace) -> int:
     from ..postcode.decide import PostcodeOptions
     from ..postcode.draw import draw_postcode
     from ..read import DigitReader
+    from ..reader_config import DEFAULT_THRESHOLD
 
     profile = load_profile(args.profile)  # a bad profile fails before the model loads
     options = PostcodeOptions(threshold=args.threshold, margin=args.margin)
-    with DigitReader(args.model, num_threads=args.threads) as reader:
+    # the reader's own threshold stays the default: the postcode decision applies its own
+    with DigitReader.from_config(common.reader_config(args, DEFAULT_THRESHOLD)) as reader:
         reader.classifier.check_reachable(args.threshold)
         return common.run_frames(
             args, read=lambda image: read_postcode(reader, image, profile, options),
