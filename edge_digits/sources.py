@@ -130,7 +130,17 @@ def read_image_file(path: Path) -> np.ndarray:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:
         raise SourceError(f"cannot open image {path}: {exc.strerror or exc}") from None
-    image = cv2.imdecode(data, cv2.IMREAD_ANYCOLOR) if data.size else None
+    from .classify import native_stderr_silenced
+
+    try:
+        # libpng / libjpeg print their own "libpng error: IDAT: CRC error" on fd 2: our
+        # SourceError is the one line that reports a corrupt file
+        with native_stderr_silenced():
+            image = cv2.imdecode(data, cv2.IMREAD_ANYCOLOR) if data.size else None
+    except cv2.error as exc:  # e.g. a header declaring more pixels than OpenCV allows
+        reason = str(exc).strip().splitlines()[-1].split("error: ")[-1][:160]
+        raise SourceError(f"cannot decode image {path} ({data.size} bytes): OpenCV refused "
+                          f"it ({reason}); a corrupt file or a declared size too large") from None
     if image is None or image.size == 0:
         raise SourceError(f"cannot decode image {path} ({data.size} bytes): the file is empty, "
                           f"corrupt or not an image format OpenCV reads")
@@ -265,7 +275,8 @@ class LiveSource(FrameSource):
     """A device that may stop delivering: reopened with backoff, loss reported via events.
 
     Subclasses implement ``_open()`` (raise SourceError if it fails), ``_grab()`` (return a
-    Frame's ``(image, display)`` or None when no frame came) and ``_release()``.
+    Frame's ``(image, display)`` or None when no frame came; an exception it raises is
+    taken for a loss too: the device is reopened) and ``_release()``.
     """
 
     live = True
@@ -338,7 +349,16 @@ class LiveSource(FrameSource):
             if not self._opened:
                 self._start()
             while not self.stop.is_set():
-                grabbed = self._grab()
+                try:
+                    grabbed = self._grab()
+                except Exception as exc:  # a driver's fault mid-stream: lost, reopened
+                    logger.debug("%s: grab failed", self.name, exc_info=True)
+                    self._emit("lost", f"failed: {type(exc).__name__}: "
+                                       f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}")
+                    outage = self._reopen(outage)
+                    if outage < 0:
+                        return
+                    continue
                 if grabbed is None:
                     self._emit("lost", "stopped delivering frames")
                     outage = self._reopen(outage)

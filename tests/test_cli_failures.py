@@ -141,3 +141,16 @@ def test_argument_errors_are_one_line_without_usage():
 
 def test_default_threshold_is_below_the_bundled_models_reach(reader):
     assert DEFAULT_THRESHOLD < reader.classifier.max_probability
+
+
+def test_a_corrupt_png_is_one_line_without_library_noise(tmp_path):
+    import cv2
+
+    data = bytearray(cv2.imencode(".png", cv2.imread(str(SAMPLES / GOOD[0])))[1].tobytes())
+    data[200] ^= 0xFF  # inside IDAT: libpng itself would print "IDAT: CRC error"
+    (tmp_path / "broken.png").write_bytes(bytes(data))
+    result = subprocess.run([sys.executable, "-m", "edge_digits", "read",
+                             str(tmp_path / "broken.png")], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "libpng" not in result.stderr
