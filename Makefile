@@ -17,7 +17,7 @@ FONTS ?= $(or $(EDGE_DIGITS_FONTS),$(wildcard $(DATA)/fonts))
 EXTRA_FLAGS := $(if $(FEMNIST),--femnist $(FEMNIST),) $(if $(LETTERS),--letters $(LETTERS),) \
 	$(if $(HWD1000),--hwd1000 $(HWD1000),) $(if $(FONTS),--fonts $(FONTS),)
 
-.PHONY: run install install-host test export export-reference export-quick bench bench-smoke pi-check clean
+.PHONY: run install install-host test export bundle export-reference export-quick bench bench-smoke pi-check clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,11 @@ test: install-host             ## the test suite (the README's and CI's test com
 # an 11th output, 'none' (not a digit), trained on generated non-digits: it rejects marks,
 # fragments and touching pairs that the 10-class network reads as confident digits, and
 # reads camera-like crops better (README, "The bundled model").
-export: install-host           ## train, quantize, evaluate, bundle the default model
-	$(PY) -m export $(MNIST_FLAG) $(EXTRA_FLAGS) --threads 2 --none-class --width 1.5 --out artifacts/export \
-	    --bundle-dir edge_digits/models
+export: install-host           ## train, quantize, evaluate into artifacts/export (never bundles)
+	$(PY) -m export $(MNIST_FLAG) $(EXTRA_FLAGS) --threads 2 --none-class --width 1.5 --out artifacts/export
+
+bundle: install                ## copy artifacts/export's checked model + manifest into edge_digits/models
+	$(PY) -m export.bundle artifacts/export
 
 export-reference: install-host ## the reference network exactly (10 classes), not bundled
 	$(PY) -m export $(MNIST_FLAG) --threads 2 --no-bundle --out artifacts/reference

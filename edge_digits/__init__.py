@@ -14,7 +14,7 @@ interpreter installed.
 from __future__ import annotations
 
 from .errors import (BackendError, ConfigError, EdgeDigitsError, FrameError, ModelError,
-                     SourceError)
+                     SourceError, SourceUnavailable)
 from .results import Box, Digit, DigitString, Reading
 
 __version__ = "0.1.0"
@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BackendError", "Box", "ConfigError", "Digit", "DigitClassifier", "DigitReader",
     "DigitString", "EdgeDigitsError", "FrameError", "ModelError", "ReadOptions", "Reading",
-    "SourceError", "normalize_digit", "open_source", "read_postcode",
+    "SourceError", "SourceUnavailable", "normalize_digit", "open_source", "read_postcode",
 ]
 
 

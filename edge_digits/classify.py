@@ -13,6 +13,7 @@ classifier per thread.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .backends import load_interpreter_class
-from .errors import FrameError, ModelError
+from .errors import ConfigError, FrameError, ModelError
 from .models import DEFAULT_MODEL, labels_from, load_manifest
 
 MAX_BATCH = 64  #: larger batches are split into calls of this size
@@ -45,7 +46,7 @@ def _check_model_bytes(path: Path) -> bytes:
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced():
+def native_stderr_silenced():
     """Silence the C library's stderr (file descriptor 2) for the duration.
 
     LiteRT's C++ core prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." on
@@ -89,15 +90,16 @@ class DigitClassifier:
         self.num_threads = num_threads
         try:
             self._interpreter = interpreter_class(model_content=data, num_threads=num_threads)
-            with _native_stderr_silenced():
+            with native_stderr_silenced():
                 self._interpreter.allocate_tensors()
         except Exception as exc:  # the interpreter's own errors are RuntimeError/ValueError
             raise ModelError(f"model file {self.model_path} could not be loaded by "
                              f"{self.backend}: {str(exc).strip().splitlines()[0]}") from exc
         self._read_details()
-        self.manifest = load_manifest(self.model_path)
+        self.manifest = load_manifest(self.model_path, data)  # checks the sha256
         self.labels = labels_from(self.manifest, self.num_classes)
         self._resize(1)
+        self._invoke_checked(np.zeros((1, 28, 28), np.uint8))  # a corrupt model fails here
 
     def _read_details(self) -> None:
         inputs = self._interpreter.get_input_details()
@@ -123,6 +125,12 @@ class DigitClassifier:
         self.output_dtype = np.dtype(self._output["dtype"])
         self._feed = self._make_feed()
         self._dequantize = self._make_dequantize()
+        #: the largest probability this model can output: 1 for a float output, the largest
+        #: quantized code's value for an integer one (255/256 = 0.9961 for int8 with scale
+        #: 1/256 and zero point -128). A threshold above it rejects every digit.
+        self.max_probability = float(min(1.0, self._dequantize(
+            np.array([np.iinfo(self.output_dtype).max], self.output_dtype))[0])) \
+            if self.output_dtype != np.float32 else 1.0
 
     def _make_feed(self):
         """A function from uint8 pixels (N, 28, 28) to the model's input dtype.
@@ -213,11 +221,28 @@ class DigitClassifier:
         if count > MAX_BATCH:
             return np.concatenate([self.classify(patches[i:i + MAX_BATCH])
                                    for i in range(0, count, MAX_BATCH)])
-        if count != self._capacity:
-            self._resize(count)
-        self._fill_input(patches)
-        self._interpreter.invoke()
-        return self._dequantize(self._interpreter.get_tensor(self._output["index"]))
+        return self._invoke_checked(patches)
+
+    def _invoke_checked(self, patches: np.ndarray) -> np.ndarray:
+        try:
+            if patches.shape[0] != self._capacity:
+                self._resize(patches.shape[0])
+            self._fill_input(patches)
+            self._interpreter.invoke()
+            return self._dequantize(self._interpreter.get_tensor(self._output["index"]))
+        except (RuntimeError, ValueError) as exc:  # the interpreter's errors: a corrupt model
+            raise ModelError(f"model file {self.model_path} failed to run in {self.backend}: "
+                             f"{str(exc).strip().splitlines()[0][:200]}") from exc
+
+    def check_reachable(self, threshold: float, name: str = "threshold") -> None:
+        """Raise :class:`ConfigError` if no output of this model can reach ``threshold``
+        (every digit would be rejected)."""
+        if float(threshold) > self.max_probability:
+            raise ConfigError(
+                f"{name} {threshold:g} cannot be reached: the model's largest attainable "
+                f"probability is {self.max_probability:.4f} ({self.output_dtype} output), so "
+                f"every digit would be rejected; use a {name} of at most "
+                f"{math.floor(self.max_probability * 1e4) / 1e4:.4f}")
 
     def predict(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(best class index, its probability) for each patch."""

@@ -26,5 +26,10 @@ class SourceError(EdgeDigitsError):
     """A frame source that cannot be opened or stopped delivering (camera, video, file)."""
 
 
+class SourceUnavailable(SourceError):
+    """A source that cannot work on this machine as asked, whatever the wait: a missing
+    module (picamera2) or a spec that names nothing. Never retried."""
+
+
 class ConfigError(EdgeDigitsError, ValueError):
     """A configuration or profile that is malformed or names unknown keys."""

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SourceError
+from .errors import SourceError, SourceUnavailable
 from .sources import LiveSource
 
 #: main formats we accept, all of which are B,G,R(,X) in numpy memory order (libcamera
@@ -35,7 +35,7 @@ def import_picamera2() -> type:
     try:
         from picamera2 import Picamera2  # noqa: PLC0415 (optional dependency, on demand)
     except ImportError as exc:
-        raise SourceError(f"picamera2 was asked for but cannot be imported ({exc}); "
+        raise SourceUnavailable(f"picamera2 was asked for but cannot be imported ({exc}); "
                           f"{INSTALL_HINT}") from None
     return Picamera2
 

@@ -40,8 +40,11 @@ alone cannot remove them: 0.7 cuts MNIST's errors by 30% for 0.6% rejections.
 
 Marks that are not digits are dropped: the locate stage filters them by size and shape
 relative to their line, a model with a not-a-digit class drops them by label, and a line
-whose digits are mostly rejected is taken for writing that is not digits (printed words,
-drawings) and not reported.
+whose digits are mostly below ``min(threshold, DEFAULT_THRESHOLD)`` is taken for writing
+that is not digits (printed words, drawings) and not reported; a line of digits read with a
+stricter threshold stays visible, its rejected digits as ``?``. A threshold above the model's
+largest attainable probability (0.9961 for the bundled int8 model) is refused with a
+:class:`~edge_digits.errors.ConfigError`.
 """
 from __future__ import annotations
 
@@ -59,8 +62,7 @@ from .normalize import normalize_digit
 from .results import Box, Digit, DigitString, Reading
 
 
-#: the default rejection threshold (see ReadOptions.threshold)
-DEFAULT_THRESHOLD = 0.7
+from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +167,20 @@ class DigitReader:
             raise TypeError(f"options must be a ReadOptions, got {type(options).__name__}")
         self.options = options or ReadOptions()
         self.classifier = DigitClassifier(model_path, num_threads=num_threads, backend=backend)
+        self.classifier.check_reachable(self.options.threshold)
         # label index -> digit value, or None for a class that is not a digit
         self._values = [int(label) if str(label).isdigit() and len(str(label)) == 1 else None
                         for label in self.classifier.labels]
         self._digit_columns = [i for i, value in enumerate(self._values) if value is not None]
         self._none_columns = [i for i, value in enumerate(self._values) if value is None]
+
+    @classmethod
+    def from_config(cls, config: ReaderConfig, **option_overrides) -> "DigitReader":
+        """A reader as a :class:`~edge_digits.reader_config.ReaderConfig` says (what the
+        command line and ``serve`` use); ``option_overrides`` are further ReadOptions."""
+        options = ReadOptions(threshold=config.threshold, **option_overrides)
+        return cls(config.model or None, options=options, num_threads=config.threads,
+                   backend=config.backend)
 
     @property
     def manifest(self) -> dict | None:
@@ -296,7 +307,11 @@ class DigitReader:
         for found in self.read_candidates(self.locate(gray)):
             if not found:
                 continue
-            accepted = sum(d.accepted for d in found)
+            # Whether the line is digits at all is judged at the default threshold (or the
+            # reader's, if lower): a strict threshold shows a line of digits as '?'s
+            # instead of hiding it.
+            judge = min(self.options.threshold, DEFAULT_THRESHOLD)
+            accepted = sum(d.confidence >= judge for d in found)
             if accepted < self.options.min_accepted_fraction * len(found):
                 continue
             box = found[0].box

@@ -74,10 +74,11 @@ class DigitString:
 
     @property
     def confidence(self) -> float:
-        """Confidence of the whole string: the product of its digits' confidences."""
+        """Confidence of the whole string: the product of its digits' confidences, where a
+        rejected digit (``?``) counts as 0: a string with an unread digit is not read."""
         product = 1.0
         for digit in self.digits:
-            product *= digit.confidence
+            product *= digit.confidence if digit.value is not None else 0.0
         return product
 
     @property

@@ -10,7 +10,8 @@ The loop opens the source, reads every frame with one :class:`~edge_digits.read.
 (loaded once) and writes one JSON object per line (to a file, or stdout for the journal).
 A live camera that faults is reopened by the source with backoff; one that cannot be opened
 at all (not plugged in yet at boot, busy) is retried here with the same backoff, so the
-service never spins and never exits silently: every fault is logged (``edge_digits.service``
+service never spins and never exits silently; one that cannot work here whatever the wait
+(:class:`~edge_digits.errors.SourceUnavailable`: picamera2 not installed) ends it at once: every fault is logged (``edge_digits.service``
 and ``edge_digits.sources`` loggers), and if ``reconnect.attempts`` runs out it returns
 :data:`EXIT_SOURCE_LOST` for systemd to restart it. Files, directories and videos are read
 once, then the service returns 0. See devices/raspberry-pi/config.example.toml.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -28,7 +30,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable
 
-from .errors import ConfigError, FrameError, SourceError
+from .errors import ConfigError, FrameError, SourceError, SourceUnavailable
+from .reader_config import BACKENDS, ReaderConfig
 from .sources import Backoff, SourceEvent, is_live, open_source
 
 logger = logging.getLogger(__name__)
@@ -50,18 +53,6 @@ class SourceConfig:
     main_size: tuple[int, int] = (1280, 960)
     #: camera index / stream: requested capture size (width, height); [] = the driver's
     camera_size: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ReaderConfig:
-    #: a .tflite digit classifier; "" = the bundled int8 model; relative to the config file
-    model: str = ""
-    #: interpreter threads (a Pi 4/5 has 4 cores)
-    threads: int = 2
-    #: a digit below this confidence is reported as "?"
-    threshold: float = 0.7
-    #: "auto", "ai-edge-litert", "tflite-runtime" or "tensorflow"
-    backend: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +82,9 @@ class ReconnectConfig:
 @dataclass(frozen=True, slots=True)
 class ServiceConfig:
     source: SourceConfig = field(default_factory=SourceConfig)
-    reader: ReaderConfig = field(default_factory=ReaderConfig)
+    #: the reader (see :class:`~edge_digits.reader_config.ReaderConfig`); a service
+    #: defaults to 2 interpreter threads (a Pi 4/5 has 4 cores)
+    reader: ReaderConfig = field(default_factory=lambda: ReaderConfig(threads=2))
     output: OutputConfig = field(default_factory=OutputConfig)
     reconnect: ReconnectConfig = field(default_factory=ReconnectConfig)
     #: at most this many frames a second (0 = as fast as the device reads)
@@ -145,7 +138,7 @@ def _convert(key: str, value: Any, default: Any) -> Any:
     raise AssertionError(f"no converter for {key}")  # a field type this loader lacks
 
 
-def _section(name: str, cls: type, table: Any) -> Any:
+def _section(name: str, cls: type, table: Any, defaults: Any) -> Any:
     if not isinstance(table, dict):
         raise ConfigError(f"[{name}]: received {table!r}; expected a table")
     fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -153,10 +146,9 @@ def _section(name: str, cls: type, table: Any) -> Any:
     if unknown:
         raise ConfigError(f"[{name}] {unknown[0]}: unknown key; expected one of "
                           f"{', '.join(fields)}")
-    defaults = cls()
     values = {key: _convert(f"[{name}] {key}", value, getattr(defaults, key))
               for key, value in table.items()}
-    return cls(**values)
+    return dataclasses.replace(defaults, **values)
 
 
 def parse_config(data: dict, base_dir: Path | None = None) -> ServiceConfig:
@@ -167,8 +159,9 @@ def parse_config(data: dict, base_dir: Path | None = None) -> ServiceConfig:
         raise ConfigError(f"{unknown[0]}: unknown key; expected sections "
                           f"{', '.join(f'[{s}]' for s in _SECTIONS)} and keys "
                           f"{', '.join(sorted(top_fields))}")
-    sections = {name: _section(name, cls, data.get(name, {})) for name, cls in _SECTIONS.items()}
     defaults = ServiceConfig()
+    sections = {name: _section(name, cls, data.get(name, {}), getattr(defaults, name))
+                for name, cls in _SECTIONS.items()}
     top = {key: _convert(key, data[key], getattr(defaults, key)) for key in top_fields
            if key in data}
     config = ServiceConfig(**sections, **top)
@@ -197,7 +190,7 @@ def _check_values(config: ServiceConfig) -> None:
           list(source.lores_size), f"no larger than main_size {list(source.main_size)}")
     check(1 <= reader.threads <= 64, "[reader] threads", reader.threads, "1..64")
     check(0.0 <= reader.threshold <= 1.0, "[reader] threshold", reader.threshold, "0..1")
-    check(reader.backend in ("auto", "ai-edge-litert", "tflite-runtime", "tensorflow"),
+    check(reader.backend in BACKENDS,
           "[reader] backend", reader.backend,
           "auto, ai-edge-litert, tflite-runtime or tensorflow")
     check(bool(config.output.path.strip()), "[output] path", config.output.path,
@@ -241,28 +234,62 @@ def load_config(path: str | Path) -> ServiceConfig:
 # --- the loop --------------------------------------------------------------------------------
 
 class JsonLines:
-    """One JSON object per line, flushed per line (a reader tailing the file sees it now)."""
+    """One JSON object per line, each written whole and at once (a reader tailing the file
+    sees it now).
+
+    A file is opened with ``O_APPEND`` and each line goes out in one ``os.write`` (retried
+    for the rest on a short write): lines of two writers never interleave and a stop
+    (SIGTERM) between frames never leaves half a line. A file whose last line was cut (the
+    process was killed, the power failed) gets its line ended first, so every line this
+    service writes parses.
+    """
 
     def __init__(self, path: str, stdout: IO[str] | None = None) -> None:
         self.path = path
+        self._fd: int | None = None
         if path == "-":
-            self._stream, self._owned = stdout or sys.stdout, False
-        else:
-            try:
-                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-                self._stream = open(Path(path).expanduser(), "a", encoding="utf-8")
-            except OSError as exc:
-                raise ConfigError(f"[output] path: cannot open {path} for appending: "
-                                  f"{exc.strerror or exc}") from None
-            self._owned = True
+            self._stream = stdout or sys.stdout
+            return
+        target = Path(path).expanduser()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            size = os.fstat(self._fd).st_size
+            if size:
+                with open(target, "rb") as handle:
+                    handle.seek(size - 1)
+                    if handle.read(1) != b"\n":
+                        self._write_all(b"\n")  # end a line cut by a kill
+        except OSError as exc:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            raise ConfigError(f"[output] path: cannot open {path} for appending: "
+                              f"{exc.strerror or exc}") from None
+
+    @property
+    def where(self) -> str:
+        """Where the lines go, for a log line: ``stdout`` or the file's absolute path."""
+        return "stdout" if self.path == "-" else str(Path(self.path).expanduser().resolve())
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
 
     def write(self, record: dict) -> None:
-        self._stream.write(json.dumps(record, separators=(",", ":")) + "\n")
-        self._stream.flush()
+        line = json.dumps(record, separators=(",", ":")) + "\n"
+        if self._fd is None:
+            self._stream.write(line)
+            self._stream.flush()
+        else:
+            self._write_all(line.encode("utf-8"))
 
     def close(self) -> None:
-        if self._owned:
-            self._stream.close()
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
 
 
 def _now() -> str:
@@ -280,6 +307,27 @@ def source_options(config: ServiceConfig, with_main: bool = False) -> dict[str, 
     if config.source.camera_size:
         options["width"], options["height"] = config.source.camera_size
     return options
+
+
+def check(config: ServiceConfig, opener: Callable[..., Any] = open_source) -> str:
+    """What ``serve --check`` does: load the reader and open the source the service would
+    use, once, without retrying; return a one-line summary.
+
+    Raises the error the service would meet at start (ConfigError, ModelError,
+    SourceUnavailable) or, for a live source that cannot be opened now, SourceError.
+    """
+    from .read import DigitReader
+
+    with DigitReader.from_config(config.reader) as reader:
+        model = f"{reader.classifier.model_path.name} ({reader.backend})"
+    output = config.output.path
+    where = "stdout" if output == "-" else str(Path(output).expanduser().resolve())
+    options = {**source_options(config), "backoff": None}
+    with opener(config.source.spec, **options) as source:
+        frame = next(iter(source), None)
+    size = "no frame" if frame is None else f"{frame.image.shape[1]}x{frame.image.shape[0]} frames"
+    return (f"source {config.source.spec} opened ({size}), model {model}, "
+            f"{config.reader.threads} threads, readings to {where}")
 
 
 def serve(config: ServiceConfig, *, stop: threading.Event | None = None,
@@ -308,15 +356,16 @@ def serve(config: ServiceConfig, *, stop: threading.Event | None = None,
         At start, before any frame: the config, the model or the interpreter is wrong.
     SourceError
         A file source (image, directory, video) cannot be read.
+    SourceUnavailable
+        A source that cannot work here (picamera2 not installed): never retried.
     """
     stop = stop if stop is not None else threading.Event()
     own_reader = reader is None
     if own_reader:
-        from .read import DigitReader, ReadOptions  # loads the interpreter: once, here
-        reader = DigitReader(config.reader.model or None,
-                             options=ReadOptions(threshold=config.reader.threshold),
-                             num_threads=config.reader.threads, backend=config.reader.backend)
+        from .read import DigitReader  # loads the interpreter: once, here
+        reader = DigitReader.from_config(config.reader)
     output = JsonLines(config.output.path, stdout)
+    logger.info("writing readings to %s", output.where)
     backoff = config.backoff
     live = is_live(config.source.spec)
     stats = _Stats(config.stats_every)
@@ -334,8 +383,8 @@ def serve(config: ServiceConfig, *, stop: threading.Event | None = None,
                 source = opener(config.source.spec, backoff=backoff, on_event=on_event,
                                 stop=stop, **source_options(config, on_frame is not None))
             except SourceError as exc:
-                if not live:
-                    raise
+                if not live or isinstance(exc, SourceUnavailable):
+                    raise  # a file that cannot be read, a missing module: waiting cannot help
                 # Not there (yet): at boot the camera may come up after us; or it is busy.
                 failed_opens += 1
                 if backoff.attempts and failed_opens > backoff.attempts:

@@ -130,7 +130,17 @@ def read_image_file(path: Path) -> np.ndarray:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:
         raise SourceError(f"cannot open image {path}: {exc.strerror or exc}") from None
-    image = cv2.imdecode(data, cv2.IMREAD_ANYCOLOR) if data.size else None
+    from .classify import native_stderr_silenced
+
+    try:
+        # libpng / libjpeg print their own "libpng error: IDAT: CRC error" on fd 2: our
+        # SourceError is the one line that reports a corrupt file
+        with native_stderr_silenced():
+            image = cv2.imdecode(data, cv2.IMREAD_ANYCOLOR) if data.size else None
+    except cv2.error as exc:  # e.g. a header declaring more pixels than OpenCV allows
+        reason = str(exc).strip().splitlines()[-1].split("error: ")[-1][:160]
+        raise SourceError(f"cannot decode image {path} ({data.size} bytes): OpenCV refused "
+                          f"it ({reason}); a corrupt file or a declared size too large") from None
     if image is None or image.size == 0:
         raise SourceError(f"cannot decode image {path} ({data.size} bytes): the file is empty, "
                           f"corrupt or not an image format OpenCV reads")
@@ -150,9 +160,16 @@ class ImageFileSource(FrameSource):
 
 
 class DirectorySource(FrameSource):
-    """The images of a directory, sorted by file name (other files are ignored)."""
+    """The images of a directory, sorted by file name (other files are ignored).
 
-    def __init__(self, path: Path) -> None:
+    A file that cannot be read raises :class:`SourceError` mid-iteration, unless
+    ``on_error`` is given: then it is called with the error and the file is skipped
+    (``edge-digits read DIR`` reports it in one line and reads the others).
+    """
+
+    def __init__(self, path: Path, *, on_error: Callable[[SourceError], None] | None = None
+                 ) -> None:
+        self.on_error = on_error
         self.path = Path(path)
         self.name = str(self.path)
         try:
@@ -169,7 +186,14 @@ class DirectorySource(FrameSource):
 
     def __iter__(self) -> Iterator[Frame]:
         for index, file in enumerate(self.files):
-            yield Frame(read_image_file(file), file.name, index)
+            try:
+                image = read_image_file(file)
+            except SourceError as exc:
+                if self.on_error is None:
+                    raise
+                self.on_error(exc)
+                continue
+            yield Frame(image, file.name, index)
 
 
 # --- OpenCV captures: video files, cameras, stream URLs ------------------------------------
@@ -196,8 +220,15 @@ def _opencv_errors_only() -> Iterator[None]:
 
 
 def default_capture(target: int | str) -> Any:
-    """``cv2.VideoCapture(target)`` without OpenCV's ``[ WARN:0@...] can't open camera``."""
+    """``cv2.VideoCapture(target)`` without OpenCV's ``[ WARN:0@...] can't open camera``,
+    and for a stream URL without FFmpeg's own ``[tcp @ 0x...] Connection refused`` (its C
+    library writes to file descriptor 2; our SourceError reports the failure)."""
+    from .classify import native_stderr_silenced
+
     with _opencv_errors_only():
+        if isinstance(target, str) and "://" in target:
+            with native_stderr_silenced():
+                return cv2.VideoCapture(target)
         return cv2.VideoCapture(target)
 
 
@@ -244,7 +275,8 @@ class LiveSource(FrameSource):
     """A device that may stop delivering: reopened with backoff, loss reported via events.
 
     Subclasses implement ``_open()`` (raise SourceError if it fails), ``_grab()`` (return a
-    Frame's ``(image, display)`` or None when no frame came) and ``_release()``.
+    Frame's ``(image, display)`` or None when no frame came; an exception it raises is
+    taken for a loss too: the device is reopened) and ``_release()``.
     """
 
     live = True
@@ -317,7 +349,16 @@ class LiveSource(FrameSource):
             if not self._opened:
                 self._start()
             while not self.stop.is_set():
-                grabbed = self._grab()
+                try:
+                    grabbed = self._grab()
+                except Exception as exc:  # a driver's fault mid-stream: lost, reopened
+                    logger.debug("%s: grab failed", self.name, exc_info=True)
+                    self._emit("lost", f"failed: {type(exc).__name__}: "
+                                       f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}")
+                    outage = self._reopen(outage)
+                    if outage < 0:
+                        return
+                    continue
                 if grabbed is None:
                     self._emit("lost", "stopped delivering frames")
                     outage = self._reopen(outage)
@@ -355,8 +396,9 @@ class CameraSource(LiveSource):
         capture = self._capture_factory(self.target)
         if not capture.isOpened():
             capture.release()
-            raise SourceError(f"{self.name} could not be opened (absent, unplugged, or busy in "
-                              f"another program?)")
+            why = ("refused, unreachable or not a video stream?" if isinstance(self.target, str)
+                   else "absent, unplugged, or busy in another program?")
+            raise SourceError(f"{self.name} could not be opened ({why})")
         if self.width and self.height:
             capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
@@ -410,7 +452,9 @@ def open_source(spec: str | Path | int, **options: Any) -> FrameSource:
         ``width``, ``height`` (requested capture size). Picamera2: ``lores_size``,
         ``main_size`` ((width, height)), ``with_main`` (also deliver the main stream as
         ``Frame.display``), ``main_format``, ``picamera2_class`` (a stand-in, for tests).
-        Files and videos take no options besides ``capture_factory`` for videos.
+        Directories: ``on_error`` (callable taking the :class:`SourceError` of a file that
+        cannot be read; the file is skipped instead of ending the iteration). Files and
+        videos take no options besides ``capture_factory`` for videos.
 
     Raises
     ------
@@ -438,7 +482,7 @@ def open_source(spec: str | Path | int, **options: Any) -> FrameSource:
     if "://" in text:
         return CameraSource(text, **_only(options, "stream", _CAMERA_OPTIONS))
     if path.is_dir():
-        return DirectorySource(path, **_only(options, "directory", ()))
+        return DirectorySource(path, **_only(options, "directory", ("on_error",)))
     if not path.exists():
         raise SourceError(f"received {text!r}: no such file, directory or camera; "
                           f"{EXPECTED_SPEC}")
@@ -463,7 +507,7 @@ _LIVE_OPTIONS = ("backoff", "on_event", "stop")
 _CAMERA_OPTIONS = ("width", "height", "capture_factory") + _LIVE_OPTIONS
 _PICAMERA_OPTIONS = ("lores_size", "main_size", "with_main", "main_format", "buffer_count",
                      "picamera2_class") + _LIVE_OPTIONS
-_KNOWN_OPTIONS = frozenset(_CAMERA_OPTIONS + _PICAMERA_OPTIONS)
+_KNOWN_OPTIONS = frozenset(_CAMERA_OPTIONS + _PICAMERA_OPTIONS + ("on_error",))
 
 
 def _only(options: dict[str, Any], kind: str, applies: tuple[str, ...]) -> dict[str, Any]:

@@ -44,9 +44,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="output folder (default artifacts/export, "
                         "artifacts/quick with --quick)")
     bundle = parser.add_mutually_exclusive_group()
-    bundle.add_argument("--bundle-dir", type=Path, help="bundle the int8 model + manifest here "
-                        "(default: the runtime package's edge_digits/models/)")
-    bundle.add_argument("--no-bundle", action="store_true", help="do not bundle")
+    bundle.add_argument("--bundle-dir", type=Path, help="also bundle the int8 model + manifest "
+                        "here (default: not bundled; 'make bundle' / python -m export.bundle "
+                        "artifacts/export bundles into edge_digits/models/)")
+    bundle.add_argument("--no-bundle", action="store_true", help="do not bundle (the default)")
     parser.add_argument("--quick", action="store_true", help="smoke test: 6,000 digits, 1 "
                         "epoch, gate 70%%, no bundling unless --bundle-dir")
     parser.add_argument("--epochs", type=_positive_int, help="default 20")

@@ -5,8 +5,9 @@
     >>> commit(folder, {"digits_int8.tflite": data, "manifest.json": manifest_bytes(m)})
 
 ``commit`` writes every file to a temporary file in the target folder first and only then
-renames them over the old ones with ``os.replace`` (atomic on one file system), manifest
-last: an export that fails or is interrupted before the renames leaves the previous model
+renames them over the old ones with ``os.replace`` (atomic on one file system), the manifest
+first as the journal ``manifest.next.json`` and renamed to ``manifest.json`` last (a model
+loads with whichever of the two describes it, see ``edge_digits.models``): an export that fails or is interrupted before the renames leaves the previous model
 and manifest byte-identical and no temporary files behind.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .errors import GateRefused, OutputError
 
 MODEL_NAME = "digits_int8.tflite"
 MANIFEST_NAME = "manifest.json"
+NEXT_MANIFEST_NAME = "manifest.next.json"  #: the journal (see edge_digits.models)
 DEFAULT_GATE = 0.988  #: minimum int8 test accuracy
 MAX_DROP = 0.002  #: maximum int8 accuracy loss against the float model (0.2 points)
 
@@ -82,9 +84,22 @@ def commit(folder: Path, files: dict[str, bytes]) -> list[Path]:
                 os.fchmod(handle.fileno(), 0o666 & ~_umask())
                 os.fsync(handle.fileno())
         written = []
+        # The manifest goes in first as the journal manifest.next.json, the files it
+        # describes next, and the journal becomes manifest.json last: killed at any moment,
+        # the folder's model loads with a manifest that describes it (edge_digits.models).
+        journal = [temporary for name, temporary in staged if name == MANIFEST_NAME]
+        if journal:
+            from .bundle import recover
+
+            recover(folder, MODEL_NAME)  # an interrupted commit's journal is finished first
+            os.replace(journal[0], folder / NEXT_MANIFEST_NAME)
         for name, temporary in staged:
-            os.replace(temporary, folder / name)
-            written.append(folder / name)
+            if name != MANIFEST_NAME:
+                os.replace(temporary, folder / name)
+                written.append(folder / name)
+        if journal:
+            os.replace(folder / NEXT_MANIFEST_NAME, folder / MANIFEST_NAME)
+            written.append(folder / MANIFEST_NAME)
         return written
     except OSError as exc:
         raise OutputError(f"could not write {list(files)} into {folder} ({exc.strerror or exc}); "

@@ -24,7 +24,6 @@ from typing import Callable
 
 import numpy as np
 
-from edge_digits.models import MODELS_DIR
 
 from . import artifacts, augment, evaluate, plots, quantize
 from .data import load_mnist, split_validation
@@ -45,7 +44,9 @@ class ExportConfig:
 
     mnist: str | None = None  #: Keras-format mnist.npz; None: keras.datasets.mnist.load_data()
     out: Path = Path("artifacts/export")  #: every variant, plots, model.keras, manifest
-    bundle_dir: Path | None = MODELS_DIR  #: where the int8 model + manifest are bundled; None: not
+    #: where the int8 model + manifest are also bundled; None (the default): not -- bundling
+    #: into edge_digits/models is its own explicit step, ``make bundle`` (export.bundle)
+    bundle_dir: Path | None = None
     train: TrainSettings = field(default_factory=TrainSettings)
     validation_fraction: float = 0.1  #: of the training set, held out (never augmented)
     augment: str = "camera"  #: "camera" (see export/augment.py) or "none"
@@ -391,8 +392,9 @@ def publish(export: Export, log: Callable[[str], None] = lambda line: None) -> l
     files[artifacts.MANIFEST_NAME] = manifest  # last: it vouches for the files before it
     written = artifacts.commit(config.out, files)
     if config.bundle_dir is not None:
-        written += artifacts.commit(config.bundle_dir, {
-            artifacts.MODEL_NAME: export.variants["int8"], artifacts.MANIFEST_NAME: manifest})
+        from .bundle import bundle_bytes
+
+        written += bundle_bytes(config.bundle_dir, export.variants["int8"], manifest)
     log(f"wrote {config.out}" + (f" and bundled {config.bundle_dir / artifacts.MODEL_NAME}"
                                  if config.bundle_dir is not None else ""))
     return written

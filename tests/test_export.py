@@ -182,8 +182,7 @@ def test_cli_quick_export_does_not_bundle(tmp_path, monkeypatch):
     config = config_from(parse_args(["--quick", "--out", str(tmp_path)]))
     assert config.bundle_dir is None and config.train.epochs == 1
     default = config_from(parse_args([]))
-    from edge_digits.models import MODELS_DIR
-    assert default.bundle_dir == MODELS_DIR and default.train.epochs == 20
+    assert default.bundle_dir is None and default.train.epochs == 20  # make bundle does it
     none_class = config_from(parse_args(["--none-class"]))
     assert none_class.bundle_dir is None and str(none_class.out) == "artifacts/none-class"
     with pytest.raises(DataError):

@@ -7,8 +7,11 @@
     edge-digits bench [--threads N] [--json]
 
 Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args)``.
-Errors of the library (:class:`~edge_digits.errors.EdgeDigitsError`) become one line on
-stderr and exit code 2.
+Errors of the library (:class:`~edge_digits.errors.EdgeDigitsError`) and argument errors
+become one line on stderr and exit code 2. Exit codes: 0 everything was read; 1 some inputs
+(files of a folder, frames) could not be read, each reported in one line on stderr, the
+others were; 2 bad usage or input that stops everything; 3 ``serve``: a live source lost
+for good; 130 interrupted.
 """
 from __future__ import annotations
 
@@ -22,8 +25,16 @@ from ..errors import EdgeDigitsError
 COMMANDS = ("read", "postcode", "serve", "info", "bench")
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """An argument error is one line on stderr and exit code 2 (no usage dump: ``-h``
+    shows it)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="edge-digits",
         description="Read handwritten digits from images, videos and cameras.")
     from .. import __version__

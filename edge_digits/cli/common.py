@@ -12,9 +12,11 @@ outputs, same exit codes.
 reads every frame with ``read(image)``, prints one line per frame (``name<TAB>text<TAB>
 confidence``) or, with ``--json``, one JSON object per line (``name``, ``index`` and the
 result's ``to_dict()``), and with ``--annotate DIR`` saves ``DIR/<name>.png`` drawn by
-``draw(image, result)``. Exit codes: 0 when every frame was read (finding no digits is
-not an error); 2 for bad usage or input -- the library's errors become one line on stderr
-in :func:`edge_digits.cli.main`.
+``draw(image, result)``. Exit codes (:data:`EXIT_OK`, :data:`EXIT_SOME_FAILED`, 2 for
+usage): 0 when every frame was read (finding no digits is not an error); 1 when some
+inputs could not be read (each reported in one line on stderr, the others read); 2 for
+bad usage or input that stops everything (no such file, bad model, bad threshold) -- the
+library's errors become one line on stderr in :func:`edge_digits.cli.main`.
 """
 from __future__ import annotations
 
@@ -25,7 +27,11 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from ..errors import SourceError
+from ..errors import FrameError, SourceError
+
+EXIT_OK = 0  #: every input was read
+EXIT_SOME_FAILED = 1  #: some inputs (files, frames, annotations) failed; the rest were read
+EXIT_USAGE = 2  #: bad arguments or input that stops everything (one line on stderr)
 
 
 def threshold_type(text: str) -> float:
@@ -65,7 +71,7 @@ def add_source_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_reader_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..read import DEFAULT_THRESHOLD
+    from ..reader_config import DEFAULT_THRESHOLD
 
     parser.add_argument("--threshold", type=threshold_type, default=DEFAULT_THRESHOLD,
                         metavar="T", help="reject digits whose probability is below T "
@@ -85,10 +91,17 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
 
 def make_reader(args: argparse.Namespace, **option_overrides):
     """A :class:`~edge_digits.read.DigitReader` from the parsed reader arguments."""
-    from ..read import DigitReader, ReadOptions
+    from ..read import DigitReader
 
-    options = ReadOptions(threshold=args.threshold, **option_overrides)
-    return DigitReader(args.model, options=options, num_threads=args.threads)
+    return DigitReader.from_config(reader_config(args), **option_overrides)
+
+
+def reader_config(args: argparse.Namespace, threshold: float | None = None):
+    """The :class:`~edge_digits.reader_config.ReaderConfig` of the parsed arguments."""
+    from ..reader_config import ReaderConfig
+
+    return ReaderConfig(model=args.model or "", threads=args.threads,
+                        threshold=args.threshold if threshold is None else threshold)
 
 
 def safe_name(name: str) -> str:
@@ -133,9 +146,21 @@ def run_frames(args: argparse.Namespace, read: Callable, draw: Callable | None =
         except OSError as exc:
             raise SourceError(f"--annotate {args.annotate}: cannot create the directory: "
                               f"{exc.strerror or exc}") from None
-    with open_source(args.source) as source:
+    command = getattr(args, "command", None) or "read"
+    failed = 0
+
+    def report(problem: str) -> None:
+        nonlocal failed
+        failed += 1
+        print(f"edge-digits {command}: error: {problem}", file=sys.stderr, flush=True)
+
+    with open_source(args.source, on_error=lambda exc: report(str(exc))) as source:
         for frame in source:
-            result = read(frame.image)
+            try:
+                result = read(frame.image)
+            except FrameError as exc:  # one unreadable frame does not stop the others
+                report(f"{frame.name}: {exc}")
+                continue
             if args.json:
                 record = {"name": frame.name, "index": frame.index, **result.to_dict()}
                 out.write(json.dumps(record) + "\n")
@@ -146,5 +171,5 @@ def run_frames(args: argparse.Namespace, read: Callable, draw: Callable | None =
                 picture = draw(frame.image, result)
                 target = annotate_dir / f"{safe_name(frame.name)}.png"
                 if not cv2.imwrite(str(target), picture):
-                    raise SourceError(f"--annotate: cannot write {target}")
-    return 0
+                    report(f"--annotate: cannot write {target}")
+    return EXIT_SOME_FAILED if failed else EXIT_OK

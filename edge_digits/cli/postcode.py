@@ -8,7 +8,9 @@
 One line per frame: ``name<TAB>code<TAB>confidence`` (``-`` and the rejection reason when
 the code was not read: such envelopes go to a person), or one JSON object per line with
 ``--json``. Exit codes as ``read``: 0 on success (a rejected envelope is a result, not an
-error), 2 on bad usage or input (unknown profile, malformed profile file, unreadable image).
+error), 1 when some files of a folder could not be read (one line each on stderr), 2 on bad
+usage or input (unknown profile, malformed profile file, unreadable image, a threshold the
+model cannot reach).
 """
 from __future__ import annotations
 
@@ -57,10 +59,13 @@ def run(args: argparse.Namespace) -> int:
     from ..postcode.decide import PostcodeOptions
     from ..postcode.draw import draw_postcode
     from ..read import DigitReader
+    from ..reader_config import DEFAULT_THRESHOLD
 
     profile = load_profile(args.profile)  # a bad profile fails before the model loads
     options = PostcodeOptions(threshold=args.threshold, margin=args.margin)
-    with DigitReader(args.model, num_threads=args.threads) as reader:
+    # the reader's own threshold stays the default: the postcode decision applies its own
+    with DigitReader.from_config(common.reader_config(args, DEFAULT_THRESHOLD)) as reader:
+        reader.classifier.check_reachable(args.threshold)
         return common.run_frames(
             args, read=lambda image: read_postcode(reader, image, profile, options),
             draw=draw_postcode, line=postcode_line)

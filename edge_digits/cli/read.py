@@ -6,7 +6,9 @@
 
 One line per frame: ``name<TAB>text<TAB>confidence`` (strings separated by spaces,
 rejected digits as ``?``, ``-`` when nothing was read), or one JSON object per line with
-``--json``. Exit 0 on success, 2 on bad usage or input (one line on stderr).
+``--json``. Exit 0 when everything was read, 1 when some files of a folder (or frames)
+could not be read (one line each on stderr; the others are read), 2 on bad usage or input
+(one line on stderr).
 """
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
 """``edge-digits serve --config FILE``: the reading service (run at boot by systemd).
 
     edge-digits serve --config devices/raspberry-pi/config.example.toml
-    edge-digits serve --config config.toml --check      # validate the config, then exit
+    edge-digits serve --config config.toml --check      # load the model, open the source, exit
 
 Writes JSON lines (see :mod:`edge_digits.service`); logs to stderr (the journal). SIGTERM
 (``systemctl stop``) and Ctrl-C end it cleanly, also during a reconnect wait. Exit codes:
-0 done, 2 bad config / model / file source, 3 camera lost for good (systemd restarts it).
+0 done, 2 bad config / model / file source, or a source that cannot work here (picamera2
+not installed: one line, never retried), 3 camera lost for good (systemd restarts it; with
+``--check``: the live source cannot be opened now). The log says where readings go.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import sys
 import threading
 
 from ..errors import ConfigError
+from ..sources import is_live
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -27,7 +30,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--config", required=True, metavar="FILE",
                         help="TOML config (see devices/raspberry-pi/config.example.toml)")
     parser.add_argument("--check", action="store_true",
-                        help="validate the config and exit")
+                        help="validate the config, load the model, open the source once, exit")
     parser.add_argument("--log-level", default="info",
                         choices=("debug", "info", "warning", "error"))
     parser.set_defaults(run=run)
@@ -46,12 +49,22 @@ def _want_preview(setting: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..service import load_config, serve
+    from ..errors import SourceError, SourceUnavailable
+    from ..service import EXIT_SOURCE_LOST, check, load_config, serve
 
     config = load_config(args.config)
     if args.check:
-        print(f"{args.config}: OK ({config.source.spec}, {config.reader.threads} threads, "
-              f"output {config.output.path})")
+        try:
+            summary = check(config)
+        except SourceUnavailable:
+            raise  # one line, exit 2: it cannot work here
+        except SourceError as exc:
+            if not is_live(config.source.spec):
+                raise
+            print(f"edge-digits serve: error: {args.config}: {exc} (the service would keep "
+                  f"retrying it)", file=sys.stderr)
+            return EXIT_SOURCE_LOST
+        print(f"{args.config}: OK: {summary}")
         return 0
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
