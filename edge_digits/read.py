@@ -72,8 +72,9 @@ class ReadOptions:
     #: a digit whose best probability is below this is rejected (shown as ``?``); higher
     #: means fewer wrong digits and more rejections
     threshold: float = DEFAULT_THRESHOLD
-    #: a line where fewer than this fraction of the digits are accepted is not reported
-    #: (it is taken for print or drawings, not digits); 0 reports every line
+    #: a line where fewer than this fraction of its marks are accepted digits (marks the
+    #: model calls not-a-digit count too) is not reported: it is taken for print or
+    #: drawings, not digits; 0 reports every line
     min_accepted_fraction: float = 0.5
     #: how much surer (mean log-probability, nats) the classifier must be of another
     #: segmentation of touching digits than of the geometric first guess to prefer it
@@ -222,6 +223,11 @@ class DigitReader:
         that may be one broken digit come as ``splits`` and are chosen alike. Crops the
         model calls not-a-digit are dropped. Returns, per line, its digits left to right.
         """
+        return [digits for digits, _ in self._read_lines(lines)]
+
+    def _read_lines(self, lines: list[list[Candidate]]) -> list[tuple[list[Digit], int]]:
+        """:meth:`read_candidates`, with the number of marks of each line that the model
+        called not-a-digit (dropped from its digits)."""
         crops = _crops(lines)
         probabilities = self._probabilities([crop.ink for crop in crops])
         best = self._best_digit(probabilities)
@@ -238,6 +244,7 @@ class DigitReader:
         result = []
         for line in lines:
             digits: list[Digit] = []
+            not_digits = 0
             for candidate in line:
                 readings, position = _readings(candidate, position, pieces_of, log_best, params)
                 choice = touching.choose_reading(readings, candidate, best, log_best,
@@ -248,7 +255,9 @@ class DigitReader:
                     digit = self._digit(labels[i], confidences[i], part.box)
                     if digit is not None:
                         digits.append(digit)
-            result.append(digits)
+                    else:
+                        not_digits += 1
+            result.append((digits, not_digits))
         return result
 
     def _pieces_in_doubt(self, lines: list[list[Candidate]], best: np.ndarray,
@@ -304,7 +313,7 @@ class DigitReader:
         start = time.perf_counter()
         gray = as_gray(frame)
         strings = []
-        for found in self.read_candidates(self.locate(gray)):
+        for found, not_digits in self._read_lines(self.locate(gray)):
             if not found:
                 continue
             # Whether the line is digits at all is judged at the default threshold (or the
@@ -312,7 +321,9 @@ class DigitReader:
             # instead of hiding it.
             judge = min(self.options.threshold, DEFAULT_THRESHOLD)
             accepted = sum(d.confidence >= judge for d in found)
-            if accepted < self.options.min_accepted_fraction * len(found):
+            # marks the model calls not-a-digit count against the line: a printed word
+            # whose 'l' and 'S' read as digits is mostly letters
+            if accepted < self.options.min_accepted_fraction * (len(found) + not_digits):
                 continue
             box = found[0].box
             for digit in found[1:]:

@@ -37,7 +37,9 @@ import numpy as np
 from .blobs import FaintStrokes, digit_blobs, hysteresis
 from .crop import FullDarkness, line_candidates
 from .group import drop_lone_marks, find_lines, line_heights, writing_lines
-from .ink import darkness, paper_background, thresholds
+import cv2
+
+from .ink import darkness, light_on_dark, paper_background, thresholds
 from .lines import ink_components
 from .options import LocateOptions
 from .scale import large_writing, rescaled, work_image
@@ -70,6 +72,8 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     """
     options = options or LocateOptions()
     small = work_image(gray, options)
+    if light_on_dark(small, options.ink):  # chalk on a board: read as ink on paper
+        gray, small = cv2.bitwise_not(gray), cv2.bitwise_not(small)
     again = rescaled(options, large_writing(small, options), small.shape[1])
     if again is not None:  # large writing: searched at the resolution that suits it
         return search(gray, work_image(gray, again), again, again.scale.text_target)

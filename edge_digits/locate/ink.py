@@ -193,3 +193,25 @@ def stretch_masked(dark: np.ndarray, core: float = 0.8) -> np.ndarray:
         return dark
     saturated = 1 + int(cumulative.searchsorted(core * total))
     return cv2.convertScaleAbs(dark, alpha=255.0 / max(saturated, 1))
+
+
+def light_on_dark(small: np.ndarray, params: InkParams = InkParams()) -> bool:
+    """Whether ``small`` shows light writing on a dark surface (chalk on a board, a white
+    marker on a dark folder): a dark frame whose brightest pixels stand far above its
+    median while its darkest lie close below it (dark ink on paper in dim light is the
+    other way round), and whose bright part is small, as strokes are (a sheet of paper on
+    a dark table is a large bright part: not inverted).
+
+    Parameters
+    ----------
+    small : (h, w) uint8 ndarray
+        The frame at the work resolution.
+    """
+    cumulative = cv2.calcHist([small], [0], None, [256], [0, 256]).cumsum()
+    total = cumulative[-1]
+    low, median, high = cumulative.searchsorted(
+        [params.tail * total, 0.5 * total, (1 - params.tail) * total]).tolist()
+    above, below = high - median, median - low
+    if median >= params.dark_surface or above < params.min_tail or above < params.tail_ratio * below:
+        return False
+    return total - cumulative[median + above // 2] <= params.light_share * total

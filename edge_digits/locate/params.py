@@ -25,6 +25,11 @@ class InkParams:
     weak_noise: float = 4.0  # the weak threshold: the paper's median plus this many noise sigmas
     strong_noise: float = 8.0  # the strong threshold: median plus this many sigmas ...
     strong_over_weak: float = 2.0  # ... and at least this many times the weak threshold
+    dark_surface: int = 96  # a frame whose median brightness is below this is a dark surface;
+    tail: float = 0.002  # its writing is light on dark (chalk: inverted) if its brightest
+    tail_ratio: float = 2.0  # 0.2% lies this many times farther above the median than its
+    min_tail: int = 40  # darkest 0.2% below it, and at least this far ...
+    light_share: float = 0.1  # ... and at most this share is half as far above (strokes, not a sheet)
 
 
 @dataclass(frozen=True, slots=True)
