@@ -166,8 +166,12 @@ def photograph(page: np.ndarray, table: np.ndarray, rng: np.random.Generator, le
     # the sensor: shot noise grows with the light, read noise does not
     scene = np.clip(scene, 0.0, 1.0)
     photons = rng.uniform(300, 1200) if hard else rng.uniform(1500, 4000)
-    noise = rng.standard_normal(scene.shape, dtype=np.float32)
-    scene = scene + noise * np.sqrt(scene / np.float32(photons) + np.float32(
+    # (one noise field for the three channels plus a weaker one a channel at a quarter of
+    # the resolution: a phone's demosaicing and denoising leave mostly luminance noise)
+    noise = rng.standard_normal(scene.shape[:2], dtype=np.float32)[:, :, None]
+    chroma = cv2.resize(rng.standard_normal((max(2, height // 4), max(2, width // 4), 3),
+                                            dtype=np.float32), size, interpolation=cv2.INTER_LINEAR)
+    scene = scene + (noise + 0.3 * chroma) * np.sqrt(scene / np.float32(photons) + np.float32(
         rng.uniform(2e-6, 2e-5) if hard else 1e-6))
     encoded = np.sqrt(np.clip(scene, 0.0, 1.0))
     rgb = (encoded * 255.0 + 0.5).astype(np.uint8)

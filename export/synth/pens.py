@@ -109,7 +109,7 @@ def draw_glyph(glyph, height: int, pen: Pen, rng: np.random.Generator) -> np.nda
     margin = int(np.ceil(width)) + 2
     scaled = cv2.resize(glyph.image, (w, h), interpolation=cv2.INTER_CUBIC)
     if glyph.raster:
-        mask = np.pad(scaled > 0.25, margin)
+        mask = np.pad(scaled > 0.45, margin)
         if not mask.any():
             mask = np.pad(scaled > 0.5 * scaled.max(), margin)
         centre = thin(mask)

@@ -49,7 +49,7 @@ SIZES = ((640, 480), (800, 600), (960, 720), (1024, 768), (1280, 720), (1280, 96
 SIZE_WEIGHTS = (0.3, 0.2, 0.15, 0.15, 0.1, 0.1)
 #: how a string sits among print
 LAYOUTS = ("free", "label", "box", "line", "words", "comb")
-LAYOUT_WEIGHTS = {"clean": (0.35, 0.2, 0.15, 0.1, 0.2, 0.0), "hard": (0.2, 0.2, 0.15, 0.15, 0.2, 0.1)}
+LAYOUT_WEIGHTS = {"clean": (0.5, 0.15, 0.15, 0.05, 0.15, 0.0), "hard": (0.2, 0.2, 0.15, 0.15, 0.2, 0.1)}
 #: digit-free scene kinds, in the order a set of them cycles through
 DIGIT_FREE = ("table", "ruled", "squared", "form", "print", "shadow", "glare", "chalk")
 
@@ -334,7 +334,7 @@ def make_digit_free(seed_or_rng=0, level: str = "clean", kind: str | None = None
         raise ValueError(f"kind must be one of {DIGIT_FREE}, got {kind!r}")
     hard = level == "hard"
     width, height = size or SIZES[int(rng.choice(len(SIZES), p=SIZE_WEIGHTS))]
-    text_h = int(max(12, rng.uniform(0.025, 0.07) * height))
+    text_h = int(max(10, rng.uniform(0.02, 0.06) * height))
     paper = {"ruled": "ruled", "squared": "squared", "chalk": "chalkboard"}.get(kind)
     if paper is None:
         paper = "whiteboard" if kind == "glare" and rng.random() < 0.4 else \

@@ -36,8 +36,10 @@ class Surface:
 
 def fractal_noise(size: tuple[int, int], rng: np.random.Generator, base: int = 4,
                   octaves: int = 4, persistence: float = 0.5) -> np.ndarray:
-    """Smooth noise of several scales, (H, W) float32 with zero mean and unit spread."""
-    width, height = size
+    """Smooth noise of several scales, (H, W) float32 with zero mean and unit spread
+    (summed at a quarter of the resolution, then resized: it is smooth)."""
+    full = size
+    width, height = max(8, size[0] // 4), max(8, size[1] // 4)
     total = np.zeros((height, width), np.float32)
     amplitude = 1.0
     for octave in range(octaves):
@@ -45,13 +47,16 @@ def fractal_noise(size: tuple[int, int], rng: np.random.Generator, base: int = 4
         grid = rng.standard_normal((max(2, cells * height // width + 1), cells + 1)).astype(np.float32)
         total += amplitude * cv2.resize(grid, (width, height), interpolation=cv2.INTER_CUBIC)
         amplitude *= persistence
-    return (total - total.mean()) / (total.std() + 1e-6)
+    total = (total - total.mean()) / (total.std() + 1e-6)
+    return cv2.resize(total, full, interpolation=cv2.INTER_LINEAR)
 
 
 def _tooth(size, rng) -> np.ndarray:
+    """Fine grain 0..1 (made at half resolution: paper fibres are a few pixels across)."""
     width, height = size
-    fine = cv2.GaussianBlur(rng.random((height, width), dtype=np.float32), (0, 0), 0.8)
-    return np.clip((fine - fine.mean()) * 3.0 + 0.5, 0.0, 1.0)
+    fine = rng.random((max(2, height // 2), max(2, width // 2)), dtype=np.float32)
+    fine = cv2.resize(fine, (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.clip((fine - 0.5) * 2.0 + 0.5, 0.0, 1.0)
 
 
 def make_surface(kind: str, size: tuple[int, int], rng: np.random.Generator,
