@@ -58,7 +58,8 @@ class Tally:
     right: int = 0  #: exact frames, right digits, or (digit-free) frames reporting nothing
     rejected: int = 0
     wrong: int = 0  #: wrong frames or digits, or (digit-free) frames reporting a digit
-    seconds: tuple = field(default=(), compare=False)  #: time per item
+    seconds: tuple = field(default=(), compare=False)  #: wall time per item
+    cpu_seconds: tuple = field(default=(), compare=False)  #: the process's CPU time per item
 
     @property
     def count(self) -> int:
@@ -71,10 +72,14 @@ class Tally:
     def median_ms(self) -> float:
         return 1000 * statistics.median(self.seconds) if self.seconds else float("nan")
 
+    @property
+    def median_cpu_ms(self) -> float:
+        return 1000 * statistics.median(self.cpu_seconds) if self.cpu_seconds else float("nan")
+
     def line(self, names=("right", "rejected", "wrong")) -> str:
         parts = [f"{name} {100 * self.rate(key):5.1f}%" for name, key in
                  zip(names, ("right", "rejected", "wrong"))]
-        timing = f"  {self.median_ms:6.1f} ms" if self.seconds else ""
+        timing = f"  {self.median_ms:6.1f} ms ({self.median_cpu_ms:.1f} cpu)" if self.seconds else ""
         return f"{self.count:5d}  " + "  ".join(parts) + timing
 
 
@@ -99,9 +104,11 @@ def reports_digit(got: Sequence[str]) -> bool:
     return any(ch.isdigit() for text in got for ch in text)
 
 
-def tally(outcomes: Sequence[str], seconds: Sequence[float] = ()) -> Tally:
+def tally(outcomes: Sequence[str], seconds=()) -> Tally:
+    """Count outcomes; ``seconds``: wall times, or (wall times, CPU times)."""
+    wall, cpu = seconds if len(seconds) == 2 and isinstance(seconds[0], (list, tuple)) else (seconds, ())
     return Tally(sum(o == "right" for o in outcomes), sum(o == "rejected" for o in outcomes),
-                 sum(o == "wrong" for o in outcomes), tuple(seconds))
+                 sum(o == "wrong" for o in outcomes), tuple(wall), tuple(cpu))
 
 
 # ---------------------------------------------------------------- readers under test
@@ -113,15 +120,17 @@ def reader_function(reader) -> Read:
     return lambda image: [s.text for s in reader.read(image).strings]
 
 
-def read_frames(read: Read, frames) -> tuple[list, list]:
-    """Each frame's strings and the seconds its reading took."""
-    results, seconds = [], []
+def read_frames(read: Read, frames) -> tuple[list, tuple]:
+    """Each frame's strings, and (wall seconds, process CPU seconds) of each reading: on a
+    shared machine the CPU time is the fairer comparison."""
+    results, wall, cpu = [], [], []
     for frame in frames:
         image = frame.image if hasattr(frame, "image") else frame
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         results.append(read(image))
-        seconds.append(time.perf_counter() - start)
-    return results, seconds
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return results, (wall, cpu)
 
 
 def judge_frames(results, seconds, frames) -> Tally:
@@ -259,7 +268,8 @@ class Report:
     def figures(self) -> dict:
         """name -> {right, rejected, wrong (fractions), count, median_ms}."""
         return {name: {"right": t.rate("right"), "rejected": t.rate("rejected"),
-                       "wrong": t.rate("wrong"), "count": t.count, "median_ms": t.median_ms}
+                       "wrong": t.rate("wrong"), "count": t.count, "median_ms": t.median_ms,
+                       "median_cpu_ms": t.median_cpu_ms}
                 for name, t in self.tallies.items()}
 
 
@@ -360,7 +370,7 @@ def print_report(report: Report, title: str, out=print) -> None:
             continue
         if name.startswith(("digit-free", "scikit-image")):
             out(f"  {name:44s} {t.count:5d}  report a digit {100 * t.rate('wrong'):5.1f}%"
-                f"  {t.median_ms:6.1f} ms")
+                f"  {t.median_ms:6.1f} ms ({t.median_cpu_ms:.1f} cpu)")
         elif name.startswith(("sudoku photos, empty")):
             out(f"  {name:44s} {t.count:5d}  report a digit {100 * t.rate('wrong'):5.1f}%")
         else:
