@@ -1,0 +1,170 @@
+"""The development measure (issue 12): strangers' frames, digit-free scenes, development writers.
+
+The generator (export/synth/strangers.py) is deterministic and makes sane frames; the
+bundled model's figures on the standard sets (``python -m export.devsets``, seed 12) are
+pinned below: a floor under what it reads right AND a ceiling over what it reads wrong,
+and a ceiling over the share of digit-free scenes where it reports a digit.
+
+EXPECTED holds the figures measured with the bundled model; after swapping the model,
+run ``python -m export.devsets`` and write its figures here. The margins allow for other
+CPUs and library versions (JPEG and resize differ by a pixel): 4 frames of 80, 3 scenes of
+48, a point on a thousand digits.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from export.devsets import StandardSets, generate, judge, measure, reports_digit
+from export.synth import fontsplit
+from export.synth.devsources import default_data_directory, load_dev_digits
+from export.synth.strangers import (DIGIT_FREE, LEVELS, SIZES, make_digit_free, make_digit_free_scenes,
+                                    make_stranger, make_strangers)
+
+#: the bundled model's figures on the standard sets (fractions), measured with the model
+#: bundled at 0991397 (threshold 0.7) -- name: {what: measured}; "right" is exact for
+#: frames, "wrong" is reporting a digit for digit-free scenes and photos
+EXPECTED = {
+    "FEMNIST test writers, on paper": {"right": 0.616, "wrong": 0.073},
+    "hwd1000 test, on paper": {"right": 0.920, "wrong": 0.015},
+    "FEMNIST test writers (8806), classifier alone": {"right": 0.973, "wrong": 0.006},
+    "sudoku photos, handwritten cells": {"right": 0.840, "wrong": 0.102},
+    "sudoku photos, empty cells": {"wrong": 0.005},
+    "strangers clean": {"right": 0.225, "wrong": 0.738},
+    "strangers hard": {"right": 0.062, "wrong": 0.900},
+    "digit-free clean": {"wrong": 0.729},
+    "digit-free hard": {"wrong": 0.854},
+    "scikit-image photos": {"wrong": 23 / 24},
+}
+#: how far a figure may move before the test fails (fraction), by set size
+#: (scikit-image's photos are fixed images: no margin)
+MARGIN = {"frames": 0.05, "scenes": 0.0625, "digits": 0.01, "cells": 0.02, "photos": 0.0}
+
+DATA = default_data_directory()
+needs_data = pytest.mark.skipif(not (DATA / "femnist_digits.npz").exists(),
+                                reason=f"development data not found in {DATA}")
+
+
+def margin_of(name: str) -> float:
+    if name.startswith("strangers"):
+        return MARGIN["frames"]
+    if name.startswith("digit-free"):
+        return MARGIN["scenes"]
+    if name.startswith("sudoku"):
+        return MARGIN["cells"]
+    if name.startswith("scikit"):
+        return MARGIN["photos"]
+    return MARGIN["digits"]
+
+
+# ------------------------------------------------------------------ the generator
+@needs_data
+def test_same_seed_same_frames():
+    first = make_strangers(3, 3, "hard")
+    again = make_strangers(3, 3, "hard")
+    for a, b in zip(first, again):
+        assert a.strings == b.strings and a.details == b.details
+        assert np.array_equal(a.image, b.image)
+    other = make_stranger(np.random.default_rng([4, 1, 0]), "hard")
+    assert not any(np.array_equal(other.image, a.image) for a in first if a.image.shape == other.image.shape)
+    scenes = make_digit_free_scenes(3, 2, "clean")
+    assert all(np.array_equal(a.image, b.image) for a, b in zip(scenes, make_digit_free_scenes(3, 2, "clean")))
+
+
+@needs_data
+def test_clean_and_hard_sets_of_one_seed_differ():
+    clean, hard = make_strangers(5, 4, "clean"), make_strangers(5, 4, "hard")
+    assert [f.strings for f in clean] != [f.strings for f in hard]
+
+
+@needs_data
+@pytest.mark.parametrize("level", LEVELS)
+def test_frames_are_sane(level):
+    for frame in make_strangers(7, 12, level):
+        height, width = frame.image.shape[:2]
+        assert frame.image.dtype == np.uint8 and frame.image.shape[2] == 3
+        assert (width, height) in SIZES
+        assert 1 <= len(frame.strings) <= 4 and len(frame.details) == len(frame.strings)
+        assert all(s.isdigit() and 3 <= len(s) <= 7 for s in frame.strings)
+        assert frame.text == " ".join(frame.strings) and frame.scene == "digits"
+        # a photo of a surface with writing on it: ink stands out of the median (dark ink
+        # below it, chalk above it), the frame is neither black nor blown out
+        gray = frame.image.mean(axis=2)
+        low, median, high = np.percentile(gray, [0.2, 50, 99.8])
+        assert max(median - low, high - median) > 15 and 20 < median < 250, frame.paper
+
+
+@needs_data
+def test_strings_come_from_development_material_only():
+    allowed = {path.name for path in fontsplit.held_out_fonts()}
+    digits = load_dev_digits()
+    writers = set(digits.writer_index)
+    for frame in make_strangers(8, 20, "clean"):
+        for source, writer, _, _ in frame.details:
+            assert source in ("femnist", "hwd1000", "font")
+            if source == "font":
+                assert writer in allowed
+            if source == "femnist":
+                assert writer in writers
+
+
+@needs_data
+def test_digit_free_scenes_have_no_truth():
+    scenes = make_digit_free_scenes(9, len(DIGIT_FREE), "hard")
+    assert [s.scene for s in scenes] == list(DIGIT_FREE)
+    for scene in scenes:
+        assert scene.strings == () and scene.text == ""
+        assert scene.image.dtype == np.uint8 and (scene.image.shape[1], scene.image.shape[0]) in SIZES
+
+
+def test_bad_level_or_kind_is_a_clear_error():
+    with pytest.raises(ValueError, match="level must be one of"):
+        make_stranger(0, "medium")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        make_digit_free(0, "clean", kind="beach")
+
+
+def test_held_out_fonts_are_never_training_fonts():
+    training, held_out = fontsplit.training_fonts(), fontsplit.held_out_fonts()
+    assert not set(training) & set(held_out)
+    assert sorted(training + held_out) == fontsplit.all_fonts()
+    if fontsplit.all_fonts():
+        for family in fontsplit.HELD_OUT_FONTS:  # every held-out family is there
+            assert any(path.name.startswith(family) for path in held_out), family
+        assert len(training) >= 15
+
+
+def test_judge():
+    assert judge(["123", "45"], ("123", "45")) == "right"
+    assert judge([], ("123",)) == "rejected"
+    assert judge(["1?3"], ("123",)) == "rejected"
+    assert judge(["173"], ("123",)) == "wrong"  # a digit misread
+    assert judge(["12"], ("123",)) == "wrong"  # a digit lost
+    assert judge(["12", "3"], ("123",)) == "wrong"  # a string split
+    assert judge(["7", "123"], ("123",)) == "wrong"  # a label read as a digit
+    assert judge([], ()) == "right" and reports_digit(["??1"]) and not reports_digit(["???"])
+
+
+# ------------------------------------------------------------------ the bundled model's figures
+@pytest.fixture(scope="module")
+def report():
+    if not (DATA / "femnist_digits.npz").exists():
+        pytest.skip(f"development data not found in {DATA}")
+    sets = StandardSets()
+    return measure(None, sets, generate(sets), DATA, thresholds=(0.7, 0.97))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_figures_hold(report, name):
+    measured = report.tallies[name]
+    margin = margin_of(name)
+    expected = EXPECTED[name]
+    if "right" in expected:
+        assert measured.rate("right") >= expected["right"] - margin, (name, measured)
+    assert measured.rate("wrong") <= expected["wrong"] + margin, (name, measured)
+
+
+@pytest.mark.parametrize("name", ["strangers clean", "strangers hard", "digit-free clean", "digit-free hard"])
+def test_a_higher_threshold_trades_errors_for_rejections(report, name):
+    low, high = report.tallies[f"{name} @0.7"], report.tallies[f"{name} @0.97"]
+    assert high.rate("wrong") <= low.rate("wrong")
