@@ -72,10 +72,13 @@ class ReadOptions:
     #: a digit whose best probability is below this is rejected (shown as ``?``); higher
     #: means fewer wrong digits and more rejections
     threshold: float = DEFAULT_THRESHOLD
-    #: a line where fewer than this fraction of its marks are accepted digits (marks the
-    #: model calls not-a-digit count too) is not reported: it is taken for print or
-    #: drawings, not digits; 0 reports every line
+    #: a group of marks (see ``group_gap``) where fewer than this fraction are accepted
+    #: digits (marks the model calls not-a-digit count too) is not reported: it is taken
+    #: for print or drawings, not digits; 0 reports every line
     min_accepted_fraction: float = 0.5
+    #: a line's marks fall into groups at gaps wider than this many times its height
+    #: (a printed label and the number after it); each group is judged on its own
+    group_gap: float = 1.0
     #: how much surer (mean log-probability, nats) the classifier must be of another
     #: segmentation of touching digits than of the geometric first guess to prefer it
     split_margin: float = 0.3
@@ -106,6 +109,41 @@ class ReadOptions:
             value = getattr(self, name)
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be within 0..1, got {value!r}")
+        if not float(self.group_gap) > 0.0:
+            raise ValueError(f"group_gap must be a positive number (of the line's height), "
+                             f"got {self.group_gap!r}")
+
+
+def _digit_groups(digits: list[Digit], not_digits: list[Box], judge: float,
+                  options: "ReadOptions") -> list[Digit]:
+    """The digits of a line that belong to groups of digits, left to right.
+
+    The line's marks (digits and marks the model calls not-a-digit) fall into groups at
+    gaps wider than ``options.group_gap`` times the line's height: a printed word and
+    the number after it ('Tel: 0123', 'Box 24947'), or a word beside a string. A group is
+    kept when at least ``options.min_accepted_fraction`` of its marks are digits read
+    with a probability of at least ``judge``: a word whose 'o' or 'l' reads as a digit
+    is mostly letters, and goes.
+    """
+    if not digits:
+        return []
+    marks = sorted([(d.box.x, d.box, d) for d in digits] + [(b.x, b, None) for b in not_digits],
+                   key=lambda mark: mark[0])
+    height = float(np.median([box.height for _, box, _ in marks]))
+    kept: list[Digit] = []
+    group: list = []
+    right = None
+    for x, box, digit in marks + [(None, None, None)]:
+        if x is None or (right is not None and x - right > options.group_gap * height):
+            accepted = sum(d is not None and d.confidence >= judge for _, _, d in group)
+            if accepted >= options.min_accepted_fraction * len(group):
+                kept += [d for _, _, d in group if d is not None]
+            group, right = [], None
+        if x is None:
+            break
+        group.append((x, box, digit))
+        right = box.x + box.width if right is None else max(right, box.x + box.width)
+    return kept
 
 
 def _best_labels(probabilities: np.ndarray) -> tuple[list[int], list[float]]:
@@ -225,8 +263,8 @@ class DigitReader:
         """
         return [digits for digits, _ in self._read_lines(lines)]
 
-    def _read_lines(self, lines: list[list[Candidate]]) -> list[tuple[list[Digit], int]]:
-        """:meth:`read_candidates`, with the number of marks of each line that the model
+    def _read_lines(self, lines: list[list[Candidate]]) -> list[tuple[list[Digit], list[Box]]]:
+        """:meth:`read_candidates`, with the boxes of the marks of each line that the model
         called not-a-digit (dropped from its digits)."""
         crops = _crops(lines)
         probabilities = self._probabilities([crop.ink for crop in crops])
@@ -244,7 +282,7 @@ class DigitReader:
         result = []
         for line in lines:
             digits: list[Digit] = []
-            not_digits = 0
+            not_digits: list[Box] = []
             for candidate in line:
                 readings, position = _readings(candidate, position, pieces_of, log_best, params)
                 choice = touching.choose_reading(readings, candidate, best, log_best,
@@ -256,7 +294,7 @@ class DigitReader:
                     if digit is not None:
                         digits.append(digit)
                     else:
-                        not_digits += 1
+                        not_digits.append(part.box)
             result.append((digits, not_digits))
         return result
 
@@ -313,17 +351,13 @@ class DigitReader:
         start = time.perf_counter()
         gray = as_gray(frame)
         strings = []
+        # Whether marks are digits at all is judged at the default threshold (or the
+        # reader's, if lower): a strict threshold shows a line of digits as '?'s instead
+        # of hiding it.
+        judge = min(self.options.threshold, DEFAULT_THRESHOLD)
         for found, not_digits in self._read_lines(self.locate(gray)):
+            found = _digit_groups(found, not_digits, judge, self.options)
             if not found:
-                continue
-            # Whether the line is digits at all is judged at the default threshold (or the
-            # reader's, if lower): a strict threshold shows a line of digits as '?'s
-            # instead of hiding it.
-            judge = min(self.options.threshold, DEFAULT_THRESHOLD)
-            accepted = sum(d.confidence >= judge for d in found)
-            # marks the model calls not-a-digit count against the line: a printed word
-            # whose 'l' and 'S' read as digits is mostly letters
-            if accepted < self.options.min_accepted_fraction * (len(found) + not_digits):
                 continue
             box = found[0].box
             for digit in found[1:]:

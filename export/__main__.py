@@ -76,6 +76,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                             "else not used")
     parser.add_argument("--mine-frames", type=int, help="digit-free frames mined for hard "
                         "negatives (none class; default 1500, 0 off)")
+    parser.add_argument("--letters-limit", type=_positive_int, help="at most this many "
+                        "handwritten letters in the none class (default 25000)")
     parser.add_argument("--train-limit", type=_positive_int, help="use only the first N training digits")
     return parser.parse_args(argv)
 
@@ -97,6 +99,8 @@ def config_from(args: argparse.Namespace):
 
     changes["extra"] = ExtraPaths(**{name: getattr(args, name) or os.environ.get(
         f"EDGE_DIGITS_{name.upper()}") or None for name in ("femnist", "letters", "hwd1000", "fonts")})
+    if args.letters_limit is not None:
+        changes["letters_limit"] = args.letters_limit
     if args.mine_frames is not None:
         changes["mine_frames"] = args.mine_frames
     if args.none_class:

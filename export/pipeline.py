@@ -70,6 +70,7 @@ class ExportConfig:
     font_letters_per_font: int = 80  #: rendered non-digit glyphs per font (none class)
     mine_frames: int = 1500  #: digit-free frames mined for hard negatives (none class); 0: off
     mine_limit: int = 25_000  #: at most this many mined crops
+    letters_limit: int = 25_000  #: at most this many handwritten letters (none class)
 
 
 def quick_config(**changes) -> ExportConfig:
@@ -194,6 +195,35 @@ def _with_extra_digits(x_train, y_train, extra: Extra, config: ExportConfig, log
     return np.concatenate(parts_x), np.concatenate(parts_y).astype(y_train.dtype)
 
 
+def _cached(config: ExportConfig, name: str, key: list, make: Callable[[], np.ndarray]) -> np.ndarray:
+    """``make()``, or the array it made before with the same key and code (cache_dir)."""
+    if config.cache_dir is None:
+        return make()
+    from . import glyphs, mining
+    from .synth import clutter
+    import edge_digits.locate
+
+    locate_code = [path.read_text() for path in
+                   sorted(Path(edge_digits.locate.__file__).parent.glob("*.py"))]
+    digest = hashlib.sha256("|".join(key + [inspect.getsource(module) for module in (
+        mining, clutter, glyphs)] + locate_code).encode()).hexdigest()
+    path = Path(config.cache_dir) / f"{name}-{digest[:16]}.npy"
+    if path.exists():
+        try:
+            return np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            pass  # a broken cache file is made again
+    value = make()
+    try:
+        Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        np.save(buffer, value, allow_pickle=False)
+        artifacts.commit(Path(config.cache_dir), {path.name: buffer.getvalue()})
+    except OSError:
+        pass  # the cache is an optimization
+    return value
+
+
 def _add_found_non_digits(pool, y_fit, extra: Extra, config: ExportConfig, log):
     """Append real non-digit material to the "none" class: handwritten letters, font glyphs
     and hard negatives mined from digit-free frames (each with its camera-like variants)."""
@@ -202,8 +232,13 @@ def _add_found_non_digits(pool, y_fit, extra: Extra, config: ExportConfig, log):
 
     counts, parts = {}, []
     if len(extra.letters):
-        parts.append(extra.letters)
-        counts["handwritten letters"] = len(extra.letters)
+        letters = extra.letters
+        if len(letters) > config.letters_limit:
+            keep = np.random.default_rng(config.train.seed + 15).choice(
+                len(letters), config.letters_limit, replace=False)
+            letters = letters[np.sort(keep)]
+        parts.append(letters)
+        counts["handwritten letters"] = len(letters)
     fonts = list(extra.fonts) + (printed_fonts() if extra.fonts else [])
     if fonts:
         glyphs = font_letters(fonts, config.font_letters_per_font, config.train.seed + 12)
@@ -211,8 +246,11 @@ def _add_found_non_digits(pool, y_fit, extra: Extra, config: ExportConfig, log):
         counts["font glyphs"] = len(glyphs)
     if config.mine_frames:
         start = time.perf_counter()
-        mined = mine_negatives(config.mine_frames, config.train.seed + 13, extra.letters,
-                               printed_fonts(), limit=config.mine_limit)
+        mined = _cached(config, "mined", [str(config.mine_frames), str(config.mine_limit),
+                                          str(config.train.seed)] + [s.sha256 for s in extra.sources],
+                        lambda: mine_negatives(config.mine_frames, config.train.seed + 13,
+                                               extra.letters, printed_fonts(),
+                                               limit=config.mine_limit))
         parts.append(mined)
         counts["mined crops"] = len(mined)
         log(f"mined {len(mined)} crops from {config.mine_frames} digit-free frames in "

@@ -232,3 +232,28 @@ def test_large_photos_are_searched_at_a_finer_work_resolution(reader, mnist):
     frames = make_frames(7, 30, "clean", size=(2560, 1920), digits=(mnist["x_test"], mnist["y_test"]))
     exact = sum(reader.read(frame.image).text == frame.text for frame in frames)
     assert exact / len(frames) >= 0.75, exact / len(frames)
+
+
+def test_a_word_beside_a_number_is_judged_on_its_own():
+    """A line's marks fall into groups at wide gaps; a group that is mostly not digits
+    (a printed 'Tel:' whose 'l' reads as '1') is dropped, the number beside it kept."""
+    from edge_digits.read import ReadOptions, _digit_groups
+    from edge_digits.results import Box, Digit
+
+    def mark(x, value=None, confidence=0.99):
+        return Digit(value, confidence, Box(x, 10, 16, 30), best=value if value is not None else 1)
+
+    tel_letters = [Box(0, 10, 16, 30), Box(40, 10, 16, 30)]  # 'T', 'e': not digits
+    tel_l = mark(60, 1)  # the 'l' reads as a confident '1'
+    number = [mark(120 + 20 * k, k) for k in range(4)]  # a gap of ~1.5 heights before it
+    kept = _digit_groups([tel_l] + number, tel_letters, 0.7, ReadOptions())
+    assert [d.value for d in kept] == [0, 1, 2, 3]
+    # the same marks without the gap are one group: 5 of 7 marks are digits, all kept
+    close = [mark(80 + 20 * k, k) for k in range(4)]
+    assert len(_digit_groups([tel_l] + close, tel_letters, 0.7, ReadOptions())) == 5
+    # a group of rejected digits stays (as '?'s) only at the default judge
+    unsure = [mark(20 * k, None, 0.75) for k in range(3)]
+    assert len(_digit_groups(unsure, [], 0.7, ReadOptions())) == 3
+    assert _digit_groups(unsure, [], 0.8, ReadOptions()) == []
+    with pytest.raises(ValueError, match="group_gap"):
+        ReadOptions(group_gap=0)
