@@ -91,6 +91,7 @@ class TokenParams:
     small_mark: float = 0.3  # pieces from this much of a digit's height are kept
     flat_aspect: float = 1.5  # a mark this many times wider than tall ...
     flat_width: float = 0.25  # ... and this wide (of a digit) may be a hyphen
+    join_gap: float = 0.3  # ... and less than this apart vertically (of a digit)
     join_overlap: float = 0.5  # marks overlapping this much (of the narrower) are one glyph
     recent: int = 3  # a mark is joined to one of the last this many glyphs
     hyphen_gap: float = 2.2  # a gap holding a hyphen is at most this wide (of a glyph)

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from ..results import Box
+from ..touching import TouchingParams
 from .params import BoxRowParams, CellParams, TokenParams, WorkParams
 
 #: colour is examined at half resolution, ink at quarter resolution (of a 1280x720 frame);
@@ -48,6 +49,8 @@ class FieldOptions:
     boxes: BoxRowParams = field(default_factory=BoxRowParams)  #: rows of boxes
     cells: CellParams = field(default_factory=CellParams)  #: a digit in one box
     tokens: TokenParams = field(default_factory=TokenParams)  #: free-form tokens
+    #: splitting touching glyphs of free-form tokens
+    touching: TouchingParams = field(default_factory=TouchingParams)
 
 
 @dataclass(frozen=True, slots=True)
