@@ -16,7 +16,8 @@ from .params import CellParams, WorkParams
 from .work import COLUMN_3, ROW_3, SQUARE_5, components, crop_ink
 
 def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int, iy1: int,
-              params: CellParams = CellParams()) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], float]:
+              params: CellParams = CellParams()
+              ) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], float]:
     """The box's own lines in a crop's ink, and its interior measured from them.
 
     Returns (horizontal, vertical, (ix0, iy0, ix1, iy1), thickness): bool masks of the
@@ -52,7 +53,8 @@ def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int, iy1: int,
     return masks[0], masks[1], (left, top, right, bottom), thickness
 
 
-def _long_runs(binary: np.ndarray, w: int, h: int, params: CellParams = CellParams()) -> list[np.ndarray]:
+def _long_runs(binary: np.ndarray, w: int, h: int,
+               params: CellParams = CellParams()) -> list[np.ndarray]:
     """Horizontal and vertical straight runs of the ink (bool masks) at least 0.6 of the
     box's side long, found on the ink thickened by a pixel across them."""
     ink = binary.view(np.uint8)

@@ -148,7 +148,8 @@ def token_inks(channel: np.ndarray, token: list, parts: list[int], back: float,
     return inks, boxes
 
 
-def chain(glyphs, flats, word_gap: float, params: TokenParams = TokenParams()) -> list[tuple[list, list]]:
+def chain(glyphs, flats, word_gap: float,
+          params: TokenParams = TokenParams()) -> list[tuple[list, list]]:
     """Chain glyphs into tokens: same line, about the same height, small gaps. A hyphen
     between two glyphs bridges a wider gap and is recorded as a separator."""
     tokens: list[tuple[list, list]] = []
@@ -183,7 +184,8 @@ def chain(glyphs, flats, word_gap: float, params: TokenParams = TokenParams()) -
     return tokens
 
 
-def _isolated(boxes: np.ndarray, x0, y0, x1, y1, gap: float, params: TokenParams = TokenParams()) -> bool:
+def _isolated(boxes: np.ndarray, x0, y0, x1, y1, gap: float,
+              params: TokenParams = TokenParams()) -> bool:
     """True if no mark outside the token lies within ``gap`` token heights left or right of
     it on its line (a code is a word of its own)."""
     height = y1 - y0

@@ -66,5 +66,6 @@ def find_fields(frame: np.ndarray, options: FieldOptions | None = None,
     work = work_images(frame, options.work)
     ink = ink_mask(work.ink_image, options.work)
     short_side = min(frame.shape[:2])
-    rows, areas = boxrows.box_fields(work, ink, options, short_side, lengths) if box_fields else ([], [])
+    rows, areas = boxrows.box_fields(work, ink, options, short_side, lengths) if box_fields \
+        else ([], [])
     return rows + line_fields(work, ink, options, short_side, areas, lengths)
