@@ -65,7 +65,8 @@ DEFAULT_THRESHOLD = 0.7
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """Options of :class:`DigitReader`."""
+    """Options of :class:`DigitReader`. The tunables of splitting touching digits are
+    ``locate.touching`` (:class:`edge_digits.touching.TouchingParams`)."""
 
     #: a digit whose best probability is below this is rejected (shown as ``?``); higher
     #: means fewer wrong digits and more rejections

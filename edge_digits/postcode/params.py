@@ -97,7 +97,7 @@ class TokenParams:
     hyphen_gap: float = 2.2  # a gap holding a hyphen is at most this wide (of a glyph)
     rise: float = 0.4  # glyphs of a token have centres this close (of their height) ...
     min_height_ratio: float = 0.6  # ... and heights within these ratios
-    max_height_ratio: float = 1.66
+    max_height_ratio: float = 1.66  # (the upper ratio of heights)
     min_gap: float = -0.25  # glyphs of a token overlap at most this much (of a glyph)
     isolation: float = 0.8  # no ink within this much of the word gap beside a token
     line_band: float = 0.25  # ink on the token's line: within its height, less this much
@@ -106,5 +106,5 @@ class TokenParams:
     part_share: float = 0.15  # parts of a crop under this share of the largest are specks
     dash_aspect: int = 2  # a part this many times wider than tall ...
     dash_height: float = 0.25  # ... at most this high (of the crop) ...
-    dash_top: float = 0.3  # ... about the middle of the crop's height is a hyphen
-    dash_bottom: float = 0.7
+    dash_top: float = 0.3  # ... with its centre this far down the crop at least ...
+    dash_bottom: float = 0.7  # ... and this far at most, is a hyphen
