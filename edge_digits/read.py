@@ -67,7 +67,8 @@ from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the 
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """Options of :class:`DigitReader`."""
+    """Options of :class:`DigitReader`. The tunables of splitting touching digits are
+    ``locate.touching`` (:class:`edge_digits.touching.TouchingParams`)."""
 
     #: a digit whose best probability is below this is rejected (shown as ``?``); higher
     #: means fewer wrong digits and more rejections

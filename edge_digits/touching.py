@@ -57,6 +57,12 @@ class TouchingParams:
     width_penalty: float = 3.0  # ... wider parts lose this much log-prior per height
     min_probability: float = 1e-6  # probabilities are at least this in log scores
     width_prior_line: int = 3  # a line of this many candidates or more is a width prior
+    max_missing: int = 3  # a postal-code token may lack at most this many digits (touching)
+    wide_glyph: float = 1.6  # a glyph this many times wider than tall is no single digit
+    one_glyph: float = 1.05  # glyphs narrower than this (of the token's height) are one digit
+    triple_glyph: float = 2.0  # glyphs at least this wide may hold three digits
+    division_reach: float = 0.2  # a division cut is sought within this much of a digit ...
+    division_widen: float = 1.5  # ... times this (two factors: the same rounding as before)
 
 
 def segmentations(blob: Blob, line_height: float, options,
@@ -306,9 +312,17 @@ def choose_reading(readings: list, candidate: Candidate, best, log_best: list, d
     return choice
 
 
-def glyph_counts(token: list, lengths) -> list[int] | None:
+def glyph_counts(token: list, lengths,
+                 params: TouchingParams = TouchingParams()) -> list[int] | None:
     """How many digits each glyph of a token holds, so that the token has a length a code
     may have; None if no such reading.
+
+    Parameters
+    ----------
+    token : list of [x0, y0, x1, y1]
+        The glyphs' boxes, left to right.
+    lengths : set of int or None
+        Digit counts a code may have (None: any).
 
     A glyph much wider than the token's glyphs are tall is two (or three) digits that
     touch (written close, or joined by a stroke); only as many glyphs are split as the
@@ -318,43 +332,57 @@ def glyph_counts(token: list, lengths) -> list[int] | None:
     """
     if lengths is None or len(token) in lengths:
         return [1] * len(token)
-    if not any(1 <= length - len(token) <= 3 for length in lengths):
+    if not any(1 <= length - len(token) <= params.max_missing for length in lengths):
         return None  # (most tokens: a word's letters, one glyph or two)
-    # a glyph wider than 1.6 of its own height is no single digit (a bold 5 is wide but
-    # also tall); a touching pair is wide for the token's usual height
+    # a glyph wider than wide_glyph of its own height is no single digit (a bold 5 is wide
+    # but also tall); a touching pair is wide for the token's usual height
     heights = sorted(g[3] - g[1] for g in token)
     height = max(1, heights[len(heights) // 2])
-    wide = [g[2] - g[0] > 1.6 * max(height, g[3] - g[1]) for g in token]
+    wide = [g[2] - g[0] > params.wide_glyph * max(height, g[3] - g[1]) for g in token]
     widths = [(g[2] - g[0]) / height for g in token]
-    order = sorted(range(len(token)), key=lambda i: -widths[i])
     for length in sorted(lengths):
         missing = length - len(token)
-        if not 1 <= missing <= 3:
+        if not 1 <= missing <= params.max_missing:
             continue
-        parts = [1] * len(token)
-        for i in order:
-            if missing == 0:
-                break
-            if widths[i] < 1.05:
-                break  # as narrow as one digit: no more touching pairs
-            extra = 2 if widths[i] >= 2.0 and missing >= 2 else 1
-            parts[i] += extra
-            missing -= extra
-        if missing == 0 and not any(w and p == 1 for w, p in zip(wide, parts)):
+        parts = _split_widest(widths, missing, params)
+        if parts is not None and not any(w and p == 1 for w, p in zip(wide, parts)):
             return parts
     return None
 
 
-def division_cuts(ink: np.ndarray, count: int) -> list[tuple[int, int]]:
+def _split_widest(widths: list[float], missing: int, params: TouchingParams) -> list[int] | None:
+    """Digits per glyph (``widths``: of the token's height) when the widest glyphs hold
+    the ``missing`` digits, or None when too few glyphs are wider than one digit."""
+    parts = [1] * len(widths)
+    for i in sorted(range(len(widths)), key=lambda i: -widths[i]):
+        if missing == 0:
+            break
+        if widths[i] < params.one_glyph:
+            break  # as narrow as one digit: no more touching pairs
+        extra = 2 if widths[i] >= params.triple_glyph and missing >= 2 else 1
+        parts[i] += extra
+        missing -= extra
+    return parts if missing == 0 else None
+
+
+def division_cuts(ink: np.ndarray, count: int,
+                  params: TouchingParams = TouchingParams()) -> list[tuple[int, int]]:
     """Column ranges that cut a crop of ``count`` touching digits apart: at the column
-    holding the least ink near each even division (where two digits touch)."""
+    holding the least ink near each even division (where two digits touch).
+
+    Parameters
+    ----------
+    ink : (M, N) uint8 ndarray
+        White ink on black.
+    """
     profile = ink.sum(axis=0, dtype=np.int64)
     width = profile.size
     cuts = [0]
     for k in range(1, count):
         centre = k * width / count
-        low = max(cuts[-1] + 1, int(centre - 0.2 * width / count * 1.5))
-        high = min(width - 1, int(centre + 0.2 * width / count * 1.5) + 1)
+        reach = params.division_reach * width / count * params.division_widen
+        low = max(cuts[-1] + 1, int(centre - reach))
+        high = min(width - 1, int(centre + reach) + 1)
         cuts.append(low + int(np.argmin(profile[low:high])) if high > low else int(centre))
     cuts.append(width)
     return list(zip(cuts[:-1], cuts[1:]))

@@ -149,7 +149,8 @@ def _tallest(lines: list[list[Blob]], heights: list[float]) -> float:
 
 def _is_writing(blob: Blob, line_height: float, params: GroupParams) -> bool:
     """False for a dash or a piece of line, and for a box side or margin line."""
-    if blob.width > params.dash_aspect * blob.height and blob.height < params.dash_height * line_height:
+    if blob.width > params.dash_aspect * blob.height and \
+            blob.height < params.dash_height * line_height:
         return False
     return not (blob.height > params.tall_side * line_height
                 and blob.width < params.thin_side * blob.height)

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .params import BlobParams, CropParams, GroupParams, InkParams, LineParams, ScaleParams
+
+if TYPE_CHECKING:
+    from ..touching import TouchingParams
 
 
 def _touching_params():
@@ -67,4 +71,4 @@ class LocateOptions:
     group: GroupParams = field(default_factory=GroupParams)  #: blobs to lines of writing
     scale: ScaleParams = field(default_factory=ScaleParams)  #: work size, large writing
     crop: CropParams = field(default_factory=CropParams)  #: full-resolution crops
-    touching: object = field(default_factory=_touching_params)  #: splitting touching digits
+    touching: TouchingParams = field(default_factory=_touching_params)  #: splitting touching digits

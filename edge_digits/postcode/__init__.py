@@ -57,6 +57,35 @@ def _classify(reader, inks: list[np.ndarray], boxes: list[Box]) -> list[Digit]:
                     f"{type(reader).__name__}")
 
 
+def _crops(fields: list[Field]):
+    """The ink crops of all fields' filled places, their boxes, the index of the field
+    each belongs to, and each one's second crop (or None)."""
+    inks, boxes, owners, seconds = [], [], [], []
+    for index, found in enumerate(fields):
+        alternates = found.alternates or (None,) * len(found.inks)
+        for ink, box, alternate in zip(found.inks, found.boxes, alternates):
+            if ink is not None:
+                inks.append(ink)
+                boxes.append(box)
+                owners.append(index)
+                seconds.append(alternate)
+    return inks, boxes, owners, seconds
+
+
+def _read_twice(reader, inks: list[np.ndarray], boxes: list[Box], seconds: list) -> list[Digit]:
+    """One digit per crop; with second readings (one batch with the first): a digit whose
+    two crops read differently keeps the lower of the two probabilities, so it cannot
+    pass the threshold on one reading alone."""
+    extra = [i for i, alternate in enumerate(seconds) if alternate is not None]
+    digits = _classify(reader, inks + [seconds[i] for i in extra], boxes + [boxes[i] for i in extra])
+    for i, other in zip(extra, digits[len(inks):]):
+        first = digits[i]
+        if other.best != first.best or other.confidence < first.confidence:
+            digits[i] = Digit(first.value, min(first.confidence, other.confidence), first.box,
+                              first.best)
+    return digits[:len(inks)]
+
+
 def read_postcode(reader, frame: np.ndarray, profile: str | Profile,
                   options: PostcodeOptions | None = None,
                   field_options: FieldOptions | None = None) -> PostcodeResult:
@@ -90,26 +119,8 @@ def read_postcode(reader, frame: np.ndarray, profile: str | Profile,
     options = options or PostcodeOptions()
     frame = check_frame(frame)
     fields = find_fields(frame, field_options, set(profile.lengths), profile.box_fields)
-    inks, boxes, owners, seconds = [], [], [], []
-    for index, found in enumerate(fields):
-        alternates = found.alternates or (None,) * len(found.inks)
-        for ink, box, alternate in zip(found.inks, found.boxes, alternates):
-            if ink is not None:
-                inks.append(ink)
-                boxes.append(box)
-                owners.append(index)
-                seconds.append(alternate)
-    # second readings (one batch with the first): a digit whose two crops read
-    # differently keeps the lower of the two probabilities, so it cannot pass the
-    # threshold on one reading alone
-    extra = [i for i, alternate in enumerate(seconds) if alternate is not None]
-    digits = _classify(reader, inks + [seconds[i] for i in extra], boxes + [boxes[i] for i in extra])
-    for i, other in zip(extra, digits[len(inks):]):
-        first = digits[i]
-        if other.best != first.best or other.confidence < first.confidence:
-            digits[i] = Digit(first.value, min(first.confidence, other.confidence), first.box,
-                              first.best)
-    digits = digits[:len(inks)]
+    inks, boxes, owners, seconds = _crops(fields)
+    digits = _read_twice(reader, inks, boxes, seconds)
     per_field: list[list[Digit]] = [[] for _ in fields]
     for owner, digit in zip(owners, digits):
         per_field[owner].append(digit)

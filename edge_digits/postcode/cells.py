@@ -12,10 +12,12 @@ import cv2
 import numpy as np
 
 from ..results import Box
+from .params import CellParams, WorkParams
 from .work import COLUMN_3, ROW_3, SQUARE_5, components, crop_ink
 
-def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
-               iy1: int) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], float]:
+def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int, iy1: int,
+              params: CellParams = CellParams()
+              ) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], float]:
     """The box's own lines in a crop's ink, and its interior measured from them.
 
     Returns (horizontal, vertical, (ix0, iy0, ix1, iy1), thickness): bool masks of the
@@ -31,7 +33,7 @@ def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
     as the line is (fitted along it), so that a stroke running beside it stays whole.
     """
     w, h = ix1 - ix0, iy1 - iy0
-    all_runs = _long_runs(binary, w, h)
+    all_runs = _long_runs(binary, w, h, params)
     # ink that is not part of any long straight run: the strokes
     strokes = binary & ~(all_runs[0] | all_runs[1])
     masks, edges, thickness = [], [], 0.0
@@ -42,7 +44,8 @@ def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
         else:
             runs, along_binary, along_strokes = all_runs[0], binary, strokes
         low, high = (ix0, ix1) if vertical else (iy0, iy1)
-        lines, found, thick = _sides(runs, along_binary, along_strokes, (low, high), size, other)
+        lines, found, thick = _sides(runs, along_binary, along_strokes, (low, high), size, other,
+                                     params)
         thickness = max(thickness, thick)
         masks.append(lines.T if vertical else lines)
         edges.append(found)
@@ -50,7 +53,8 @@ def box_lines(binary: np.ndarray, ix0: int, iy0: int, ix1: int,
     return masks[0], masks[1], (left, top, right, bottom), thickness
 
 
-def _long_runs(binary: np.ndarray, w: int, h: int) -> list[np.ndarray]:
+def _long_runs(binary: np.ndarray, w: int, h: int,
+               params: CellParams = CellParams()) -> list[np.ndarray]:
     """Horizontal and vertical straight runs of the ink (bool masks) at least 0.6 of the
     box's side long, found on the ink thickened by a pixel across them."""
     ink = binary.view(np.uint8)
@@ -59,14 +63,14 @@ def _long_runs(binary: np.ndarray, w: int, h: int) -> list[np.ndarray]:
         other = h if vertical else w
         thicken = ROW_3 if vertical else COLUMN_3
         kernel = cv2.getStructuringElement(
-            cv2.MORPH_RECT, (1, max(3, int(0.6 * other))) if vertical else
-            (max(3, int(0.6 * other)), 1))
+            cv2.MORPH_RECT, (1, max(3, int(params.run_length * other))) if vertical else
+            (max(3, int(params.run_length * other)), 1))
         all_runs.append(cv2.morphologyEx(cv2.dilate(ink, thicken), cv2.MORPH_OPEN, kernel) > 0)
     return all_runs
 
 
 def _sides(runs: np.ndarray, binary: np.ndarray, strokes: np.ndarray, estimate: tuple[int, int],
-           size: int, other: int):
+           size: int, other: int, params: CellParams = CellParams()):
     """The two sides of a box along rows (the masks transposed for the vertical sides):
     their pixels (bool mask), the interior's edges between them ([low, high]: the
     ``estimate`` where no line or no box was found) and the thickest side's thickness."""
@@ -75,43 +79,44 @@ def _sides(runs: np.ndarray, binary: np.ndarray, strokes: np.ndarray, estimate: 
     found = []
     thickness = 0.0
     for edge, outward in ((estimate[0], -1), (estimate[1], 1)):
-        line = _side_line(profile, runs, edge, outward, size, other)
+        line = _side_line(profile, runs, edge, outward, size, other, params)
         if line is None:
             found.append(edge)
             continue
         centre, slope, half, first, last = line
         thickness = max(thickness, 2 * half + 2)
-        _draw_side(lines, strokes, line, other)
+        _draw_side(lines, strokes, line, other, params)
         found.append(int(np.ceil(centre + half)) + 1 if outward < 0 else int(np.floor(centre - half)))
-    if found[1] - found[0] < 0.5 * size:
+    if found[1] - found[0] < params.min_interior * size:
         found = list(estimate)  # not a box's two sides: keep the estimate
     lines &= binary
     return lines, found, thickness
 
 
 def _side_line(profile: np.ndarray, runs: np.ndarray, edge: int, outward: int, size: int,
-               other: int):
+               other: int, params: CellParams = CellParams()):
     """The line (see :func:`fit_line`) of the side near the estimated ``edge`` (row), or
     None: of the runs reaching over 0.9 of the box, the longest, and of about equally long
     ones the closest to the estimate."""
-    far, inward = max(2, int(0.35 * size)), max(2, int(0.25 * size))
+    far, inward = max(2, int(params.far * size)), max(2, int(params.inward * size))
     start = max(0, edge - (far if outward < 0 else inward))
     stop = min(profile.size, edge + (inward if outward < 0 else far))
-    strong = (profile[start:stop] >= 0.5 * other).nonzero()[0] + start
+    strong = (profile[start:stop] >= params.strong_run * other).nonzero()[0] + start
     if not strong.size:
         return None
     bounds = [0, *((strong[1:] - strong[:-1] > 1).nonzero()[0] + 1).tolist(), strong.size]
     clusters = [strong[a:b] for a, b in zip(bounds, bounds[1:])]
-    clusters = [c for c in clusters if _reach(runs[c[0]:c[-1] + 1]) >= 0.9 * other]
+    clusters = [c for c in clusters if _reach(runs[c[0]:c[-1] + 1]) >= params.side_reach * other]
     if not clusters:
         return None
     peaks = [int(profile[c].max()) for c in clusters]
-    candidates = [c for c, peak in zip(clusters, peaks) if peak >= 0.85 * max(peaks)]
+    candidates = [c for c, peak in zip(clusters, peaks) if peak >= params.peak_share * max(peaks)]
     cluster = min(candidates, key=lambda c: abs((c[0] + c[-1]) / 2 - edge))
     return fit_line(runs, int(cluster[0]), int(cluster[-1]))
 
 
-def _draw_side(lines: np.ndarray, strokes: np.ndarray, line, other: int) -> None:
+def _draw_side(lines: np.ndarray, strokes: np.ndarray, line, other: int,
+               params: CellParams = CellParams()) -> None:
     """Mark a fitted side's band in ``lines`` (bool, in place), but for the columns where
     a stroke crosses it."""
     centre, slope, half, first, last = line
@@ -119,20 +124,22 @@ def _draw_side(lines: np.ndarray, strokes: np.ndarray, line, other: int) -> None
     course = centre + slope * (columns - (first + last) / 2)
     # only the rows within a few pixels of the line matter below (its band and the
     # strokes beside it): the slab they lie in, not the whole crop
-    r0 = max(0, int(np.floor(course.min() - half)) - 4)
-    r1 = min(lines.shape[0], int(np.ceil(course.max() + half)) + 5)
+    r0 = max(0, int(np.floor(course.min() - half)) - params.slab_above)
+    r1 = min(lines.shape[0], int(np.ceil(course.max() + half)) + params.slab_above + 1)
     offset = np.arange(r0, r1)[:, None] - course[None, :]
-    band = np.abs(offset) <= half + 1.0
+    band = np.abs(offset) <= half + params.band
     # where a stroke crosses the line (ink on both sides of it), the line's pixels there
     # stay, so that the stroke is not cut apart; where a stroke only touches it from one
     # side, the line goes (no stub is left on the stroke)
     near = strokes[r0:r1, first:last]
-    above = ((offset >= -half - 3.0) & (offset < -half - 1.0) & near).any(axis=0)
-    below = ((offset <= half + 3.0) & (offset > half + 1.0) & near).any(axis=0)
+    above = ((offset >= -half - params.crossing) & (offset < -half - params.band)
+             & near).any(axis=0)
+    below = ((offset <= half + params.crossing) & (offset > half + params.band)
+             & near).any(axis=0)
     touched = cv2.dilate((above & below).view(np.uint8)[None, :], ROW_3)[0].view(bool)
     # ... but a long stretch is a stroke running along the line: it stays whole without
     # the line's pixels, which would turn it into a bar
-    touched = _short_stretches(touched, max(3, int(0.25 * other)))
+    touched = _short_stretches(touched, max(3, int(params.along * other)))
     lines[r0:r1, first:last] |= band & ~touched[None, :]
 
 
@@ -197,7 +204,8 @@ def fit_line(runs: np.ndarray, first: int, last: int):
     return float(intercept + slope * middle), float(slope), half, start, end
 
 
-def cell_ink(channel: np.ndarray, cell: tuple):
+def cell_ink(channel: np.ndarray, cell: tuple, params: CellParams = CellParams(),
+             work_params: WorkParams = WorkParams()):
     """The digit written in one box (full resolution), box lines dropped; None if empty.
 
     Parameters
@@ -225,25 +233,25 @@ def cell_ink(channel: np.ndarray, cell: tuple):
     """
     x, y, w, h = cell
     # the box plus a margin: digits often stick out of their box
-    mx, my = int(0.3 * w), int(0.3 * h)
+    mx, my = int(params.margin * w), int(params.margin * h)
     fx0, fy0 = max(x - mx, 0), max(y - my, 0)
     fx1, fy1 = min(x + w + mx, channel.shape[1]), min(y + h + my, channel.shape[0])
-    original = crop_ink(channel, fx0, fy0, fx1, fy1)
+    original = crop_ink(channel, fx0, fy0, fx1, fy1, work_params)
     if original is None:
         return None, None, None
     binary = original > 0
     # the box interior in crop coordinates
     horizontal, vertical, inside, thickness = box_lines(
-        binary, x - fx0, y - fy0, x + w - fx0, y + h - fy0)
+        binary, x - fx0, y - fy0, x + w - fx0, y + h - fy0, params)
     joined = _rejoined(binary & ~(horizontal | vertical), horizontal, vertical,
-                       max(3, int(0.15 * min(w, h)), int(np.ceil(thickness)) + 3))
+                       max(3, int(params.rejoin * min(w, h)), int(np.ceil(thickness)) + 3))
     count, labels, stats = components(joined.view(np.uint8))
-    keep = _digit_components(labels, stats, count, inside, w, h)
+    keep = _digit_components(labels, stats, count, inside, w, h, params)
     if not keep.any():
         return None, None, None
     # specks beside a digit (noise, a bit of line left over) are not part of it
     areas = np.where(keep, stats[:, cv2.CC_STAT_AREA], 0)
-    keep &= areas >= 0.2 * areas.max()
+    keep &= areas >= params.speck * areas.max()
     mask = keep[labels]
     # the digit's bounding box and area from its components' (no pass over the mask)
     kept = stats[keep]
@@ -252,7 +260,7 @@ def cell_ink(channel: np.ndarray, cell: tuple):
     ink = np.where(mask[by0:by1, bx0:bx1], original[by0:by1, bx0:bx1], 0).astype(np.uint8)
     box = Box(int(fx0 + bx0), int(fy0 + by0), int(bx1 - bx0), int(by1 - by0))
     alternate = _with_line_beside(original, binary & ~joined, mask,
-                                  int(kept[:, cv2.CC_STAT_AREA].sum()))
+                                  int(kept[:, cv2.CC_STAT_AREA].sum()), params)
     return ink, box, alternate
 
 
@@ -269,7 +277,7 @@ def _rejoined(strokes: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray,
 
 
 def _digit_components(labels: np.ndarray, stats: np.ndarray, count: int, inside: tuple,
-                      w: int, h: int) -> np.ndarray:
+                      w: int, h: int, params: CellParams = CellParams()) -> np.ndarray:
     """Which components ((count,) bool) may be the digit of a ``w`` x ``h`` box whose
     interior is ``inside`` (x0, y0, x1, y1 in crop pixels): not specks, mostly inside the
     box, not slivers of the box's own lines."""
@@ -278,13 +286,14 @@ def _digit_components(labels: np.ndarray, stats: np.ndarray, count: int, inside:
     inside_counts = np.bincount(labels[max(iy0, 0):iy1, max(ix0, 0):ix1].ravel(),
                                 minlength=count)
     keep = np.zeros(count, bool)
-    min_area = max(4, int(0.004 * w * h))
+    min_area = max(params.min_area, int(params.area_share * w * h))
     listed = stats.tolist()
     for label in range(1, count):
         cx0, cy0, cw, ch, area = listed[label]
-        if area < min_area or inside_counts[label] < 0.5 * area:
+        if area < min_area or inside_counts[label] < params.inside * area:
             continue  # a speck, or mostly outside: a neighbour's stroke, a letter
-        if (cw >= 0.6 * w and ch <= 3) or (ch >= 0.6 * h and cw <= 3 and
+        thin = params.sliver_width
+        if (cw >= params.sliver * w and ch <= thin) or (ch >= params.sliver * h and cw <= thin and
                                            (cx0 <= ix0 + 2 or cx0 + cw >= ix1 - 2)):
             continue  # a sliver of the box's own line along one side
         keep[label] = True
@@ -292,13 +301,13 @@ def _digit_components(labels: np.ndarray, stats: np.ndarray, count: int, inside:
 
 
 def _with_line_beside(original: np.ndarray, lines: np.ndarray, mask: np.ndarray,
-                      digit_area: int) -> np.ndarray | None:
+                      digit_area: int, params: CellParams = CellParams()) -> np.ndarray | None:
     """The other reading of a digit that runs along a line: the line's pixels beside its
     strokes taken as ink (a 0 whose side is the box's side), or None when there are too
     few; where the two readings disagree, the line hid part of the digit (see
     read_postcode)."""
     beside = lines & (cv2.dilate(mask.view(np.uint8), SQUARE_5) > 0)
-    if np.count_nonzero(beside) < max(3, 0.03 * digit_area):
+    if np.count_nonzero(beside) < max(3, params.beside * digit_area):
         return None
     both = mask | beside
     ys, xs = np.nonzero(both)

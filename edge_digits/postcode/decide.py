@@ -127,23 +127,16 @@ def decide(candidates: list[Candidate], profile: Profile, options: PostcodeOptio
                               detail, best.kind if best else None,
                               best.digits if best else (), len(candidates), frame_size)
 
-    formed = []  # (candidate, format) of the profile's form
-    for candidate in candidates:
-        digits = "".join(str(d.best) if d.best >= 0 else "x" for d in candidate.digits)
-        separators = () if candidate.kind == "boxes" else candidate.separators
-        fmt = profile.match(digits, separators)
-        if fmt is not None and candidate.places == len(candidate.digits):
-            formed.append((candidate, fmt))
+    formed = _formed(candidates, profile)
     valid = [(c, f) for c, f in formed if c.score >= options.threshold]
     if valid:
         valid.sort(key=lambda item: -item[0].score)
         best, fmt = valid[0]
         code = "".join(str(d.best) for d in best.digits)
-        for other, _ in valid[1:]:
-            other_code = "".join(str(d.best) for d in other.digits)
-            if other_code != code and best.score - other.score < options.margin:
-                return reject(REJECT_AMBIGUOUS, f"{profile.format(code, fmt)} and "
-                              f"{profile.format(other_code)} both read", best)
+        other_code = _close_second(valid, code, options)
+        if other_code is not None:
+            return reject(REJECT_AMBIGUOUS, f"{profile.format(code, fmt)} and "
+                          f"{profile.format(other_code)} both read", best)
         confidence = 1.0
         for digit in best.digits:
             confidence *= digit.confidence
@@ -158,30 +151,61 @@ def decide(candidates: list[Candidate], profile: Profile, options: PostcodeOptio
                         for d in best.digits)
         return reject(REJECT_LOW_DIGIT, f"read {shown}: {low} digit(s) below {options.threshold}",
                       best)
-    filled = [c for c in candidates if c.kind == "boxes" and c.digits]
-    if filled:
-        best = max(filled, key=lambda c: len(c.digits))
-        return reject(REJECT_WRONG_LENGTH, f"{len(best.digits)} digit(s) in a row of "
-                      f"{best.places} boxes; {profile.name} wants {_lengths(profile)}", best)
-    lines = [c for c in candidates if c.kind == "line" and c.digits]
-    if lines:
-        best = max(lines, key=lambda c: c.score)
-        marks = sum(d.best < 0 for d in best.digits)
-        if marks:
-            written = (f"{len(best.digits) - marks} digit(s) and {marks} mark(s) that are "
-                       f"not digits written")
-        elif len(best.digits) in profile.lengths:
-            # the right count, the hyphen elsewhere than the format has it
-            shown = "".join(("-" if i in best.separators else "") + str(d.best)
-                            for i, d in enumerate(best.digits))
-            written = f"{shown} written"
-        else:
-            written = f"{len(best.digits)} digit(s) written"
-        return reject(REJECT_WRONG_LENGTH, f"{written}; {profile.name} wants "
-                      f"{_lengths(profile)}", best)
+    found = _wrong_length(candidates, profile)
+    if found is not None:
+        return reject(REJECT_WRONG_LENGTH, found[1], found[0])
     return reject(REJECT_NO_FIELD, "no box field and no free-form digit string found "
                   "(digits must stand apart from other ink: touching ruled lines, a table or "
                   "words they are not taken for a code)")
+
+
+def _formed(candidates: list[Candidate], profile: Profile) -> list[tuple]:
+    """(candidate, format) of the candidates of the profile's form, every place read."""
+    formed = []
+    for candidate in candidates:
+        digits = "".join(str(d.best) if d.best >= 0 else "x" for d in candidate.digits)
+        separators = () if candidate.kind == "boxes" else candidate.separators
+        fmt = profile.match(digits, separators)
+        if fmt is not None and candidate.places == len(candidate.digits):
+            formed.append((candidate, fmt))
+    return formed
+
+
+def _close_second(valid: list[tuple], code: str, options: PostcodeOptions) -> str | None:
+    """Another code among ``valid`` (best first) read within ``options.margin`` of the
+    best's score, or None."""
+    best = valid[0][0]
+    for other, _ in valid[1:]:
+        other_code = "".join(str(d.best) for d in other.digits)
+        if other_code != code and best.score - other.score < options.margin:
+            return other_code
+    return None
+
+
+def _wrong_length(candidates: list[Candidate], profile: Profile) -> tuple | None:
+    """(best candidate, detail) of digits found in a box row or on a line but not as the
+    profile wants them, or None."""
+    filled = [c for c in candidates if c.kind == "boxes" and c.digits]
+    if filled:
+        best = max(filled, key=lambda c: len(c.digits))
+        return best, (f"{len(best.digits)} digit(s) in a row of {best.places} boxes; "
+                      f"{profile.name} wants {_lengths(profile)}")
+    lines = [c for c in candidates if c.kind == "line" and c.digits]
+    if not lines:
+        return None
+    best = max(lines, key=lambda c: c.score)
+    marks = sum(d.best < 0 for d in best.digits)
+    if marks:
+        written = (f"{len(best.digits) - marks} digit(s) and {marks} mark(s) that are "
+                   f"not digits written")
+    elif len(best.digits) in profile.lengths:
+        # the right count, the hyphen elsewhere than the format has it
+        shown = "".join(("-" if i in best.separators else "") + str(d.best)
+                        for i, d in enumerate(best.digits))
+        written = f"{shown} written"
+    else:
+        written = f"{len(best.digits)} digit(s) written"
+    return best, f"{written}; {profile.name} wants {_lengths(profile)}"
 
 
 def _lengths(profile: Profile) -> str:

@@ -63,8 +63,9 @@ def find_fields(frame: np.ndarray, options: FieldOptions | None = None,
         frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
     if frame.ndim == 3 and frame.shape[2] == 1:
         frame = frame[:, :, 0]
-    work = work_images(frame)
-    ink = ink_mask(work.ink_image)
+    work = work_images(frame, options.work)
+    ink = ink_mask(work.ink_image, options.work)
     short_side = min(frame.shape[:2])
-    rows, areas = boxrows.box_fields(work, ink, options, short_side, lengths) if box_fields else ([], [])
+    rows, areas = boxrows.box_fields(work, ink, options, short_side, lengths) if box_fields \
+        else ([], [])
     return rows + line_fields(work, ink, options, short_side, areas, lengths)

@@ -8,17 +8,19 @@ Also the types both field pipelines return (:class:`Field`) and take
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from ..results import Box
+from ..touching import TouchingParams
+from .params import BoxRowParams, CellParams, TokenParams, WorkParams
 
 #: colour is examined at half resolution, ink at quarter resolution (of a 1280x720 frame);
-#: larger frames are scaled to these widths, smaller ones less
-COLOUR_WIDTH = 640
-INK_WIDTH = 320
+#: larger frames are scaled to these widths, smaller ones less (see :class:`WorkParams`)
+COLOUR_WIDTH = WorkParams().colour_width
+INK_WIDTH = WorkParams().ink_width
 
 # structuring elements, made once (np.ones costs more than a small dilation)
 SQUARE_3 = np.ones((3, 3), np.uint8)
@@ -43,6 +45,12 @@ class FieldOptions:
     max_digit: float = 0.16
     #: a gap wider than this times the line's digit height ends a token (a word gap)
     word_gap: float = 0.6
+    work: WorkParams = field(default_factory=WorkParams)  #: work images, ink mask, crops
+    boxes: BoxRowParams = field(default_factory=BoxRowParams)  #: rows of boxes
+    cells: CellParams = field(default_factory=CellParams)  #: a digit in one box
+    tokens: TokenParams = field(default_factory=TokenParams)  #: free-form tokens
+    #: splitting touching glyphs of free-form tokens
+    touching: TouchingParams = field(default_factory=TouchingParams)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +79,7 @@ class Work:
     colour_scale: float
 
 
-def work_images(frame: np.ndarray) -> Work:
+def work_images(frame: np.ndarray, params: WorkParams = WorkParams()) -> Work:
     """Scale the frame down for finding; keep the full-resolution ink channel for crops.
 
     The ink channel is the red channel of a colour frame: blue and black pens stay dark
@@ -83,8 +91,8 @@ def work_images(frame: np.ndarray) -> Work:
     there (in gray it keeps only a third of it).
     """
     height, width = frame.shape[:2]
-    colour_scale = min(1.0, COLOUR_WIDTH / width)
-    ink_scale = min(1.0, INK_WIDTH / width)
+    colour_scale = min(1.0, params.colour_width / width)
+    ink_scale = min(1.0, params.ink_width / width)
     def size(scale):
         return (max(1, int(round(width * scale))), max(1, int(round(height * scale))))
     # INTER_AREA by two is fast (a SIMD path); from there to the ink width is cheap
@@ -94,13 +102,14 @@ def work_images(frame: np.ndarray) -> Work:
         small = half if ink_scale == colour_scale else cv2.resize(
             half, size(ink_scale), interpolation=cv2.INTER_AREA)
         return Work(frame, small, ink_scale, half, colour_scale)
-    darkest, red = darkest_and_red(frame, size(colour_scale))
+    darkest, red = darkest_and_red(frame, size(colour_scale), params)
     ink_image = red if ink_scale == colour_scale else cv2.resize(
         red, size(ink_scale), interpolation=cv2.INTER_AREA)
     return Work(frame[:, :, 2], ink_image, ink_scale, darkest, colour_scale)
 
 
-def darkest_and_red(frame: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def darkest_and_red(frame: np.ndarray, size: tuple[int, int],
+                    params: WorkParams = WorkParams()) -> tuple[np.ndarray, np.ndarray]:
     """The darkest of the three channels and the red channel of a BGR frame, scaled to
     ``size`` (width, height) with INTER_AREA.
 
@@ -132,7 +141,7 @@ def darkest_and_red(frame: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarra
         return cv2.min(cv2.min(blue, green, dst=blue), red, dst=blue), red
     darkest = np.empty((out_height, out_width), np.uint8)
     red = np.empty((out_height, out_width), np.uint8)
-    rows = max(1, 32768 // out_width)  # output rows per strip: ~100 kB of colour, reused
+    rows = max(1, params.strip_pixels // out_width)  # rows per strip: ~100 kB, reused
     for top in range(0, out_height, rows):
         bottom = min(out_height, top + rows)
         strip = cv2.resize(frame[top * factor:bottom * factor], (out_width, bottom - top),
@@ -142,9 +151,9 @@ def darkest_and_red(frame: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarra
     return darkest, red
 
 
-def ink_mask(ink_image: np.ndarray) -> np.ndarray:
+def ink_mask(ink_image: np.ndarray, params: WorkParams = WorkParams()) -> np.ndarray:
     """Pixels clearly darker than their neighbourhood (255), robust to uneven light."""
-    return darker_than_mean(ink_image, block(ink_image), 14)
+    return darker_than_mean(ink_image, block(ink_image, params), params.ink_delta)
 
 
 def darker_than_mean(image: np.ndarray, block: int, delta: int) -> np.ndarray:
@@ -187,28 +196,27 @@ def components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     return count, labels, stats
 
 
-def block(image: np.ndarray) -> int:
+def block(image: np.ndarray, params: WorkParams = WorkParams()) -> int:
     """Neighbourhood of the adaptive threshold: larger than a digit's stroke and bowl."""
-    return max(9, (min(image.shape) // 12) | 1)
+    return max(params.min_block, (min(image.shape) // params.block_fraction) | 1)
 
 
-def crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray | None:
+def crop_ink(channel: np.ndarray, x0: int, y0: int, x1: int, y1: int,
+             params: WorkParams = WorkParams()) -> np.ndarray | None:
     """Ink of a full-resolution crop as white on black uint8 (Otsu), or None if blank.
 
     Ink keeps its grey edges (anti-aliasing), scaled by darkness, like MNIST's strokes.
     """
     crop = np.ascontiguousarray(channel[y0:y1, x0:x1])
-    if crop.size < 4:
+    if crop.size < params.min_crop:
         return None
     level, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     dark = cv2.mean(crop, binary)[0]
     paper = cv2.mean(crop, cv2.bitwise_not(binary))[0]
-    if paper - dark < 40:  # no pen stroke: an empty box or plain paper
+    if paper - dark < params.min_contrast:  # no pen stroke: an empty box or plain paper
         return None
-    # ink as dark as the stroke's mean or darker saturates: bold strokes, as in MNIST (a
-    # stretch that saturates only the darkest fifth, as the locate stage does, thins
-    # ambiguous strokes: on 4 x 140 generated envelopes it read 6 more codes, but 3 more
-    # of them wrong)
+    # ink as dark as the stroke's mean or darker saturates: bold strokes, as in MNIST (not
+    # the locate stage's stretch: see docs/tuning.md)
     soft = cv2.subtract(np.full_like(crop, int(min(255, paper))), crop)
     soft = cv2.convertScaleAbs(soft, alpha=255.0 / max(1.0, paper - dark))
     return cv2.bitwise_and(soft, binary)
