@@ -80,6 +80,12 @@ class ReadOptions:
     #: a line's marks fall into groups at gaps wider than this many times its height
     #: (a printed label and the number after it); each group is judged on its own
     group_gap: float = 1.0
+    #: a group of at least ``text_marks`` marks where ``text_share`` or more are shorter
+    #: than ``short_mark`` of its tall marks is taken for words (a word's x-height letters
+    #: beside its capitals and ascenders; digits are all of one height) and not reported
+    text_marks: int = 3
+    text_share: float = 0.34
+    short_mark: float = 0.72
     #: how much surer (mean log-probability, nats) the classifier must be of another
     #: segmentation of touching digits than of the geometric first guess to prefer it
     split_margin: float = 0.3
@@ -124,10 +130,24 @@ def _digit_groups(digits: list[Digit], not_digits: list[Box], judge: float,
     the number after it ('Tel: 0123', 'Box 24947'), or a word beside a string. A group is
     kept when at least ``options.min_accepted_fraction`` of its marks are digits read
     with a probability of at least ``judge``: a word whose 'o' or 'l' reads as a digit
-    is mostly letters, and goes.
+    is mostly letters, and goes; so does a group of marks of uneven heights, as a word's
+    letters are (see ``ReadOptions.text_share``).
     """
     if not digits:
         return []
+
+    def kept_group(group: list) -> bool:
+        accepted = sum(d is not None and d.confidence >= judge for _, _, d in group)
+        if accepted < options.min_accepted_fraction * len(group):
+            return False
+        if len(group) < options.text_marks:
+            return True
+        # every digit is as tall as its neighbours; a word's letters are not (x-height)
+        heights = sorted(box.height for _, box, _ in group)
+        tall = heights[(len(heights) * 4) // 5]
+        short = sum(h < options.short_mark * tall for h in heights)
+        return short < options.text_share * len(heights)
+
     marks = sorted([(d.box.x, d.box, d) for d in digits] + [(b.x, b, None) for b in not_digits],
                    key=lambda mark: mark[0])
     height = float(np.median([box.height for _, box, _ in marks]))
@@ -136,8 +156,7 @@ def _digit_groups(digits: list[Digit], not_digits: list[Box], judge: float,
     right = None
     for x, box, digit in marks + [(None, None, None)]:
         if x is None or (right is not None and x - right > options.group_gap * height):
-            accepted = sum(d is not None and d.confidence >= judge for _, _, d in group)
-            if accepted >= options.min_accepted_fraction * len(group):
+            if kept_group(group):
                 kept += [d for _, _, d in group if d is not None]
             group, right = [], None
         if x is None:

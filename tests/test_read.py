@@ -257,3 +257,20 @@ def test_a_word_beside_a_number_is_judged_on_its_own():
     assert _digit_groups(unsure, [], 0.8, ReadOptions()) == []
     with pytest.raises(ValueError, match="group_gap"):
         ReadOptions(group_gap=0)
+
+
+def test_a_line_of_uneven_marks_is_taken_for_words():
+    """Digits are all of one height; a printed word's x-height letters are not: a group
+    whose marks are a third or more short is not reported, even if each mark reads as a
+    digit ('Fill in' as '11 11')."""
+    from edge_digits.read import ReadOptions, _digit_groups
+    from edge_digits.results import Box, Digit
+
+    def mark(x, height):
+        return Digit(1, 0.99, Box(x, 40 - height, 8, height), best=1)
+
+    word = [mark(0, 30), mark(12, 18), mark(24, 30), mark(36, 18), mark(48, 18)]
+    assert _digit_groups(word, [], 0.7, ReadOptions()) == []
+    digits = [mark(12 * k, h) for k, h in enumerate((30, 28, 31, 27, 30))]
+    assert len(_digit_groups(digits, [], 0.7, ReadOptions())) == 5
+    assert len(_digit_groups(word[:2], [], 0.7, ReadOptions())) == 2  # too short to judge
