@@ -33,12 +33,39 @@ def mnist_path() -> Path | None:
     return DEFAULT_MNIST if DEFAULT_MNIST.exists() else None
 
 
+def in_ci() -> bool:
+    """CI sets CI=true (GitHub, GitLab and .ci/run): there ../shared is always present."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def missing(what: str) -> None:
+    """Skip a test whose data is missing; in CI, fail it: a suite that skips its accuracy
+    tests and exits 0 would look green while testing nothing."""
+    if in_ci():
+        pytest.fail(f"{what} (CI=true: the data must be there, not skipped)", pytrace=False)
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """A function: the path of a file of ../shared/data, skipping (failing in CI) the test
+    when it is not there."""
+    from tests.sets import data_path
+
+    def need(name: str) -> Path:
+        path = data_path(name)
+        if not path.exists():
+            missing(f"../shared/data/{name} not found")
+        return path
+    return need
+
+
 @pytest.fixture(scope="session")
 def mnist():
     """MNIST as a dict of uint8 arrays (x_train, y_train, x_test, y_test)."""
     path = mnist_path()
     if path is None or not path.exists():
-        pytest.skip("MNIST not found: set EDGE_DIGITS_MNIST to a Keras-format mnist.npz")
+        missing("MNIST not found: set EDGE_DIGITS_MNIST to a Keras-format mnist.npz")
     with np.load(path) as data:
         return {key: data[key] for key in ("x_train", "y_train", "x_test", "y_test")}
 

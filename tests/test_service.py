@@ -125,9 +125,9 @@ def test_directory_is_read_once_into_json_lines_matching_the_reader(frame_dir, r
     for line in lines:
         direct = reader.read(cv2.imread(str(frame_dir / line["frame"])))
         assert line["text"] == direct.text and line["strings"] == direct.to_dict()["strings"]
-    # on clean generated frames, most strings read are the ones drawn
+    # the four frames (the first four of test_accuracy's frames/clean) are all read right
     truth = [" ".join(frame.strings) for frame in synth_frames]
-    assert sum(line["text"] == text for line, text in zip(lines, truth)) >= 2
+    assert [line["text"] for line in lines] == truth  # measured 4 of 4
 
 
 def test_output_file_is_appended_and_only_changes_filters(tmp_path, frame_dir, reader):
