@@ -77,3 +77,41 @@ def classifier():
 
     with DigitClassifier() as loaded:
         yield loaded
+
+
+def drawn_digits(per_class: int = 30, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Digit pictures without MNIST: 0-9 drawn with OpenCV's Hershey fonts at random
+    slants and stroke widths, white on black and MNIST-normalized, (N, 28, 28) uint8 and
+    labels, in a shuffled (seeded) order. Content for tests that need digit-shaped
+    pictures, not a measure of accuracy."""
+    import cv2
+
+    from edge_digits.normalize import normalize_digit
+
+    rng = np.random.default_rng(seed)
+    fonts = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
+             cv2.FONT_HERSHEY_SCRIPT_SIMPLEX)
+    images, labels = [], []
+    for label in range(10):
+        for _ in range(per_class):
+            canvas = np.zeros((96, 96), np.uint8)
+            cv2.putText(canvas, str(label), (22, 76), int(rng.choice(fonts)), 2.4, 255,
+                        int(rng.integers(5, 10)), cv2.LINE_AA)
+            shear = np.float32([[1, rng.uniform(-0.25, 0.25), 0], [0, 1, 0]])
+            canvas = cv2.warpAffine(canvas, shear, (96, 96))
+            images.append(normalize_digit(canvas))
+            labels.append(label)
+    order = rng.permutation(len(labels))
+    return np.stack(images)[order], np.array(labels, np.uint8)[order]
+
+
+@pytest.fixture(scope="session")
+def digit_pictures():
+    """Digit pictures for tests that only need picture content: MNIST test where it is
+    found, else :func:`drawn_digits` (never a skip). ``source`` says which."""
+    path = mnist_path()
+    if path is not None and path.exists():
+        with np.load(path) as data:
+            return {"x_test": data["x_test"], "y_test": data["y_test"], "source": "mnist"}
+    images, labels = drawn_digits()
+    return {"x_test": images, "y_test": labels, "source": "drawn"}
