@@ -8,7 +8,7 @@ MNIST ?= $(or $(EDGE_DIGITS_MNIST),$(wildcard ../shared/data/mnist.npz))
 MNIST_FLAG := $(if $(MNIST),--mnist $(MNIST),)
 THREADS ?= 1
 
-.PHONY: run install install-host test export export-reference export-quick bench bench-smoke pi-check clean
+.PHONY: run install install-host test measure mutation export export-reference export-quick bench bench-baseline bench-smoke pi-check clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ run: install                   ## read the bundled sample frames with the bundle
 test: install-host             ## the test suite (the README's and CI's test command)
 	$(PY) -m pytest
 
+measure: install-host          ## re-measure every fixed accuracy set: paste the output into tests/expected.py
+	$(PY) -m tests.measure --check
+
+MUTANTS ?= 60
+mutation: install-host         ## mutation run: issue 15's mutants + $(MUTANTS) generated ones, kill rate
+	nice $(PY) -m tests.mutation.run --sample $(MUTANTS) --json artifacts/mutation.json
+
 # The bundled default is the reference design at 1.5x width (24/48 filters, 96 units) with
 # an 11th output, 'none' (not a digit), trained on generated non-digits: it rejects marks,
 # fragments and touching pairs that the 10-class network reads as confident digits, and
@@ -48,8 +55,21 @@ bench: install-host            ## benchmarks + BENCHMARKS.md (tflite-runtime in 
 	    artifacts/tflite-venv/bin/pip install -q "tflite-runtime==2.14.0" "numpy<2"; } || \
 	    { rm -rf artifacts/tflite-venv; echo "bench: no tflite-runtime wheel here: its figures are skipped"; }
 	$(PY) -m pytest tests/benchmarks --benchmarks --benchmark-enable \
-	    --benchmark-json=artifacts/benchmarks.json
+	    --benchmark-json=artifacts/benchmarks.json $(BENCH_COMPARE)
 	$(PY) -m tests.benchmarks.report artifacts/benchmarks.json BENCHMARKS.md
+
+# A stored run of this machine (tests/benchmarks/stored/<machine>/0001_baseline.json): make
+# bench fails when a benchmark's median is more than twice the baseline's (a large
+# slowdown; the machine is shared, so smaller changes are noise). Another machine has no
+# baseline: pytest-benchmark says so and compares nothing.
+BENCH_STORAGE := file://$(CURDIR)/tests/benchmarks/stored
+BENCH_COMPARE := --benchmark-storage=$(BENCH_STORAGE) --benchmark-compare=0001 \
+	--benchmark-compare-fail=median:100%
+
+bench-baseline: install-host   ## store this machine's benchmark run as the baseline make bench compares with
+	rm -rf tests/benchmarks/stored
+	$(PY) -m pytest tests/benchmarks --benchmarks --benchmark-enable \
+	    --benchmark-storage=$(BENCH_STORAGE) --benchmark-save=baseline
 
 bench-smoke: install-host      ## every benchmark once, untimed (CI: they cannot rot)
 	$(PY) -m pytest tests/benchmarks --benchmarks --benchmark-disable -q

@@ -22,7 +22,7 @@ from math import isqrt
 #: every set, in the order tests.measure prints them
 NAMES = (
     "frames/clean", "frames/clean:digits", "frames/hard", "frames/hard:digits",
-    "frames/touching", "frames/touching-line", "frames/wide", "frames/large-photos",
+    "frames/touching", "frames/touching-pairs", "frames/touching-line", "frames/wide", "frames/large-photos",
     "scenes/closeup", "scenes/grid", "scenes/large", "scenes/marker", "scenes/note",
     "scenes/pair", "scenes/shadow", "scenes/tilted", "scenes/photo",
     "mnist/test", "mnist/camera",
@@ -40,6 +40,7 @@ MEASURED = {
     'frames/hard': (80, 0.5500, 0.3375),
     'frames/hard:digits': (434, 0.9309, 0.0484),
     'frames/touching': (60, 0.7833, 0.2167),
+    'frames/touching-pairs': (150, 0.8000, 0.1800),
     'frames/touching-line': (10, 0.7000, 0.3000),
     'frames/wide': (40, 0.8750, 0.0750),
     'frames/large-photos': (30, 0.8333, 0.0667),
@@ -109,7 +110,7 @@ def problems(name: str, counts) -> list[str]:
     n, right, wrong = counts
     want_n, want_right, want_wrong = MEASURED[name]
     found = []
-    if n != want_n:
+    if n != want_n and not name.endswith(":digits"):  # (digits: as many as segmented right)
         found.append(f"{n} items, expected {want_n}")
     if right / n < floor(name) - 1e-9:
         found.append(f"right {right / n:.4f} < floor {floor(name):.4f} (measured {want_right})")

@@ -110,6 +110,21 @@ def touching(digits):
             (touching_frame(rng, *digits) for _ in range(60))]
 
 
+def touching_pairs(digits):
+    """150 pages of two digits overlapping by 6-12 px (more than frames/touching's 2-5):
+    the ink the reader must decide to cut or keep whole (ReadOptions.none_split,
+    one_digit_sure)."""
+    images, labels = digits
+    rng = np.random.default_rng(101)
+    items = []
+    for _ in range(150):
+        page = np.full((480, 640), 235, np.float32)
+        truth = draw_string(page, images, labels, rng.integers(len(labels), size=2), 120, 200,
+                            lambda: -int(rng.integers(6, 12)))
+        items.append((as_frame(page), (truth,)))
+    return items
+
+
 def touching_line(digits):
     """10 pages: a line of 4 separate digits over a line of 3 touching ones."""
     images, labels = digits
@@ -196,6 +211,7 @@ BUILDERS = {
     "frames/clean": clean_frames,
     "frames/hard": hard_frames,
     "frames/touching": touching,
+    "frames/touching-pairs": touching_pairs,
     "frames/touching-line": touching_line,
     "frames/wide": wide,
     "frames/large-photos": large_photos,
