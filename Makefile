@@ -58,16 +58,17 @@ bench: install-host            ## benchmarks + BENCHMARKS.md (tflite-runtime in 
 	    --benchmark-json=artifacts/benchmarks.json $(BENCH_COMPARE)
 	$(PY) -m tests.benchmarks.report artifacts/benchmarks.json BENCHMARKS.md
 
-# A stored run of this machine (tests/benchmarks/stored/<machine>/0001_baseline.json): make
-# bench fails when a benchmark's median is more than twice the baseline's (a large
-# slowdown; the machine is shared, so smaller changes are noise). Another machine has no
-# baseline: pytest-benchmark says so and compares nothing.
-BENCH_STORAGE := file://$(CURDIR)/tests/benchmarks/stored
-BENCH_COMPARE := --benchmark-storage=$(BENCH_STORAGE) --benchmark-compare=0001 \
-	--benchmark-compare-fail=median:100%
+# A stored run of this kind of machine (tests/benchmarks/stored/<arch>-<cores>cores/...,
+# made by `make bench-baseline`): make bench fails when a benchmark's median is more than
+# twice the baseline's (a large slowdown; the machine is shared, smaller changes are noise).
+# Where no baseline of this kind of machine is stored, nothing is compared.
+BENCH_DIR := tests/benchmarks/stored/$(shell uname -m)-$(shell nproc)cores
+BENCH_STORAGE := file://$(CURDIR)/$(BENCH_DIR)
+BENCH_COMPARE = $(if $(wildcard $(BENCH_DIR)/*/0001_*.json),--benchmark-storage=$(BENCH_STORAGE) \
+	--benchmark-compare=0001 --benchmark-compare-fail=median:100%)
 
 bench-baseline: install-host   ## store this machine's benchmark run as the baseline make bench compares with
-	rm -rf tests/benchmarks/stored
+	rm -rf $(BENCH_DIR)
 	$(PY) -m pytest tests/benchmarks --benchmarks --benchmark-enable \
 	    --benchmark-storage=$(BENCH_STORAGE) --benchmark-save=baseline
 
