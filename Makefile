@@ -17,7 +17,7 @@ FONTS ?= $(or $(EDGE_DIGITS_FONTS),$(wildcard $(DATA)/fonts))
 EXTRA_FLAGS := $(if $(FEMNIST),--femnist $(FEMNIST),) $(if $(LETTERS),--letters $(LETTERS),) \
 	$(if $(HWD1000),--hwd1000 $(HWD1000),) $(if $(FONTS),--fonts $(FONTS),)
 
-.PHONY: run install install-host test export bundle export-reference export-quick bench bench-smoke pi-check clean
+.PHONY: run install install-host test measure mutation export bundle export-reference export-quick bench bench-baseline bench-smoke pi-check clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ run: install                   ## read the bundled sample frames with the bundle
 
 test: install-host             ## the test suite (the README's and CI's test command)
 	$(PY) -m pytest
+
+measure: install-host          ## re-measure every fixed accuracy set: paste the output into tests/expected.py
+	$(PY) -m tests.measure --check
+
+MUTANTS ?= 60
+mutation: install-host         ## mutation run: issue 15's mutants + $(MUTANTS) generated ones, kill rate
+	nice $(PY) -m tests.mutation.run --sample $(MUTANTS) --json artifacts/mutation.json
 
 # The bundled default is the reference design at 1.5x width (24/48 filters, 96 units) with
 # an 11th output, 'none' (not a digit), trained on generated non-digits: it rejects marks,
@@ -59,8 +66,22 @@ bench: install-host            ## benchmarks + BENCHMARKS.md (tflite-runtime in 
 	    artifacts/tflite-venv/bin/pip install -q "tflite-runtime==2.14.0" "numpy<2"; } || \
 	    { rm -rf artifacts/tflite-venv; echo "bench: no tflite-runtime wheel here: its figures are skipped"; }
 	$(PY) -m pytest tests/benchmarks --benchmarks --benchmark-enable \
-	    --benchmark-json=artifacts/benchmarks.json
+	    --benchmark-json=artifacts/benchmarks.json $(BENCH_COMPARE)
 	$(PY) -m tests.benchmarks.report artifacts/benchmarks.json BENCHMARKS.md
+
+# A stored run of this kind of machine (tests/benchmarks/stored/<arch>-<cores>cores/...,
+# made by `make bench-baseline`): make bench fails when a benchmark's median is more than
+# twice the baseline's (a large slowdown; the machine is shared, smaller changes are noise).
+# Where no baseline of this kind of machine is stored, nothing is compared.
+BENCH_DIR := tests/benchmarks/stored/$(shell uname -m)-$(shell nproc)cores
+BENCH_STORAGE := file://$(CURDIR)/$(BENCH_DIR)
+BENCH_COMPARE = $(if $(wildcard $(BENCH_DIR)/*/0001_*.json),--benchmark-storage=$(BENCH_STORAGE) \
+	--benchmark-compare=0001 --benchmark-compare-fail=median:100%)
+
+bench-baseline: install-host   ## store this machine's benchmark run as the baseline make bench compares with
+	rm -rf $(BENCH_DIR)
+	$(PY) -m pytest tests/benchmarks --benchmarks --benchmark-enable \
+	    --benchmark-storage=$(BENCH_STORAGE) --benchmark-save=baseline
 
 bench-smoke: install-host      ## every benchmark once, untimed (CI: they cannot rot)
 	$(PY) -m pytest tests/benchmarks --benchmarks --benchmark-disable -q

@@ -12,10 +12,10 @@ from edge_digits.cli import main
 
 
 @pytest.fixture(scope="module")
-def frames_dir(tmp_path_factory, mnist):
-    """Two 640x480 frames of MNIST test digits, dark ink on light paper."""
+def frames_dir(tmp_path_factory, digit_pictures):
+    """Two 640x480 frames of digits (MNIST test, or drawn without it), dark ink on light paper."""
     folder = tmp_path_factory.mktemp("frames")
-    digits = mnist["x_test"]
+    digits = digit_pictures["x_test"]
     for index in range(2):
         canvas = np.full((480, 640), 235, np.uint8)
         for position in range(4):

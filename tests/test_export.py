@@ -19,13 +19,13 @@ from export import artifacts, pipeline, quantize  # noqa: E402
 from export.__main__ import main  # noqa: E402
 from export.errors import DataError, GateRefused, OutputError  # noqa: E402
 from export.train import TrainSettings  # noqa: E402
-from tests.conftest import mnist_path  # noqa: E402
+from tests.conftest import missing, mnist_path  # noqa: E402
 
 
 def _config(tmp_path, **changes):
     path = mnist_path()
     if path is None or not path.exists():
-        pytest.skip("MNIST not found: set EDGE_DIGITS_MNIST")
+        missing("MNIST not found: set EDGE_DIGITS_MNIST")
     base = dict(mnist=str(path), out=tmp_path / "out", bundle_dir=tmp_path / "bundle",
                 train=TrainSettings(epochs=1, batch_size=64, warmup_epochs=0.0), train_limit=4000, augment_copies=1,
                 calibration_digits=64, camera_test_digits=500, verbose=0)

@@ -40,8 +40,9 @@ def test_camera_digits_are_still_their_digit(digits, camera, classifier):
     x, y = digits
     original = (classifier.classify(x).argmax(axis=1) == y).mean()
     distorted = (classifier.classify(camera).argmax(axis=1) == y).mean()
-    assert distorted >= 0.85
-    assert distorted < original  # and they are harder than MNIST itself
+    # right / wrong / rejected at the reader's threshold: test_accuracy.py, "mnist/camera"
+    assert distorted < original  # they are harder than MNIST itself
+    assert distorted >= original - 0.1, (distorted, original)  # measured 0.970 / 0.988
 
 
 def test_camera_pool_shape_for_several_copies(digits):

@@ -23,8 +23,15 @@ def test_blank_and_bad_inputs():
         normalize_digit(np.zeros((0, 5), np.uint8))
     with pytest.raises(FrameError):
         normalize_digit(None)
+    # NaN is no ink: a NaN image is blank, and NaN pixels in a digit are background
     patch = normalize_digit(np.full((5, 5), np.nan, np.float32))
-    assert patch.shape == (28, 28) and patch.dtype == np.uint8
+    assert patch.shape == (28, 28) and patch.dtype == np.uint8 and not patch.any()
+    digit = np.zeros((30, 30), np.float32)
+    digit[5:25, 12:16] = 255.0  # a '1'
+    holed = digit.copy()
+    holed[:5] = np.nan  # NaN rows above it
+    np.testing.assert_array_equal(normalize_digit(holed), normalize_digit(digit))
+    assert normalize_digit(digit).any()
 
 
 def _centre_of_mass(patch):

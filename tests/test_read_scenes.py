@@ -5,12 +5,11 @@ written at 5-15 degrees, a sharp shadow's edge across the string, squared paper,
 pen, a coloured sticky note, an 8-megapixel photo: each kind 40 frames of one seed
 (photos 16), MNIST test digits.
 
-Floors are the measured rates minus a margin (2 frames of 40) for other CPUs and library
-versions. Measured on these sets (bundled model, threshold 0.7), before -> after locate
-searched large writing at a lower resolution, joined tilted lines and kept sharp shadow
-edges out of the ink: closeup 0.275 -> 0.95, pair 0.575 -> 0.975, large 0.95 -> 0.95,
-tilted 0.475 -> 0.975, shadow 0.425 -> 0.90, grid 0.825 -> 0.825, marker 0.80, note
-0.975, photo 0.9375 (16 frames).
+How many of each kind are read right, wrong or rejected is in test_accuracy.py (sets
+``scenes/<kind>``, figures in tests/expected.py). Measured before -> after locate searched
+large writing at a lower resolution, joined tilted lines and kept sharp shadow edges out of
+the ink (frames read exactly): closeup 0.275 -> 0.95, pair 0.575 -> 0.975, tilted 0.475 ->
+0.975, shadow 0.425 -> 0.90. Here: what locating does on them.
 """
 from __future__ import annotations
 
@@ -18,37 +17,9 @@ import pytest
 
 from edge_digits.frame import as_gray
 from edge_digits.locate import locate_digits
-from edge_digits.read import DigitReader
 from export.synth.scenes import make_scenes
 
 SEED = 1
-FLOORS = {"closeup": 0.90, "pair": 0.92, "large": 0.90, "tilted": 0.92, "shadow": 0.85,
-          "grid": 0.78, "marker": 0.75, "note": 0.92}
-PHOTO_FLOOR = 0.80
-
-
-@pytest.fixture(scope="module")
-def reader():
-    with DigitReader() as loaded:
-        yield loaded
-
-
-def exact_rate(reader, frames) -> float:
-    return sum(reader.read(frame.image).text == frame.text for frame in frames) / len(frames)
-
-
-@pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_scenes_are_read(reader, mnist, kind):
-    frames = make_scenes(SEED, 40, kind, digits=(mnist["x_test"], mnist["y_test"]))
-    rate = exact_rate(reader, frames)
-    assert rate >= FLOORS[kind], (kind, rate)
-
-
-@pytest.mark.slow
-def test_phone_photos_are_read(reader, mnist):
-    frames = make_scenes(SEED, 16, "photo", digits=(mnist["x_test"], mnist["y_test"]))
-    rate = exact_rate(reader, frames)
-    assert rate >= PHOTO_FLOOR, rate
 
 
 def test_a_tilted_line_stays_one_line(mnist):

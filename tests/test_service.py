@@ -29,10 +29,10 @@ FAST = {"initial": 0.001, "factor": 2.0, "maximum": 0.004}
 
 
 @pytest.fixture(scope="module")
-def synth_frames(mnist):
+def synth_frames(digit_pictures):
     from export.synth.frames import make_frames
 
-    return make_frames(11, 4, level="clean", digits=(mnist["x_test"], mnist["y_test"]))
+    return make_frames(11, 4, level="clean", digits=(digit_pictures["x_test"], digit_pictures["y_test"]))
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_missing_config_and_relative_model_path(tmp_path):
 # --- the loop on files -------------------------------------------------------------------------
 
 def test_directory_is_read_once_into_json_lines_matching_the_reader(frame_dir, reader,
-                                                                    synth_frames):
+                                                                    synth_frames, digit_pictures):
     out = io.StringIO()
     code = serve(config_for(frame_dir), reader=reader, stdout=out)
     assert code == EXIT_OK
@@ -125,9 +125,10 @@ def test_directory_is_read_once_into_json_lines_matching_the_reader(frame_dir, r
     for line in lines:
         direct = reader.read(cv2.imread(str(frame_dir / line["frame"])))
         assert line["text"] == direct.text and line["strings"] == direct.to_dict()["strings"]
-    # on clean generated frames, most strings read are the ones drawn
+    # the four frames (the first four of test_accuracy's frames/clean) are all read right
     truth = [" ".join(frame.strings) for frame in synth_frames]
-    assert sum(line["text"] == text for line, text in zip(lines, truth)) >= 2
+    if digit_pictures["source"] == "mnist":  # (drawn digits are content, not a measure)
+        assert [line["text"] for line in lines] == truth  # measured 4 of 4
 
 
 def test_output_file_is_appended_and_only_changes_filters(tmp_path, frame_dir, reader):

@@ -18,11 +18,11 @@ from edge_digits.sources import (Backoff, CameraSource, DirectorySource, Frame, 
 FAST = Backoff(initial=0.001, factor=2.0, maximum=0.004, attempts=3)
 
 
-# --- frames composed from MNIST test digits ------------------------------------------------
+# --- frames composed from digit pictures (MNIST test, or drawn without it) ------------------------------------------------
 
-def compose(mnist, indices, height=120, gap=6) -> np.ndarray:
-    """Dark MNIST digits on white paper, side by side, as a BGR frame."""
-    digits = [255 - mnist["x_test"][i] for i in indices]
+def compose(pictures, indices, height=120, gap=6) -> np.ndarray:
+    """Dark digits (``pictures["x_test"]``) on white paper, side by side, as a BGR frame."""
+    digits = [255 - pictures["x_test"][i] for i in indices]
     row = np.full((28, (28 + gap) * len(digits) + gap), 255, np.uint8)
     for k, digit in enumerate(digits):
         row[:, gap + k * (28 + gap): gap + k * (28 + gap) + 28] = digit
@@ -33,9 +33,9 @@ def compose(mnist, indices, height=120, gap=6) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def frames(mnist):
+def frames(digit_pictures):
     """Five different 320x112 BGR frames (two to four digits each)."""
-    return [cv2.resize(compose(mnist, range(start, start + 2 + start % 3), height=56), (320, 112),
+    return [cv2.resize(compose(digit_pictures, range(start, start + 2 + start % 3), height=56), (320, 112),
                        interpolation=cv2.INTER_AREA)
             for start in range(0, 50, 10)]
 

@@ -39,7 +39,11 @@ def test_read_postcode(benchmark, envelopes, reader, one_opencv_thread):
     describe(benchmark, role="edge-digits", label="read_postcode 1280x720",
              backend=reader.backend, frame_size="1280x720",
              read_exactly=round(read / len(frames), 3), frames=len(frames))
-    benchmark(cycling(lambda item: read_postcode(reader, *item), frames))
+    result = benchmark(cycling(lambda item: read_postcode(reader, *item), frames))
+    assert result.profile  # a PostcodeResult, read or rejected with a reason
+    # measured 0.82 of these 28 envelopes read exactly (BENCHMARKS.md); 0.5 in the smoke
+    # run's 7 (a slower pipeline that reads nothing would pass a timing alone)
+    assert read / len(frames) >= 0.5, read
 
 
 def test_find_fields(benchmark, envelopes, one_opencv_thread):
@@ -49,3 +53,5 @@ def test_find_fields(benchmark, envelopes, one_opencv_thread):
     describe(benchmark, role="edge-digits", label="find_fields 1280x720", model=None,
              frame_size="1280x720")
     benchmark(cycling(lambda item: find_fields(item[0], lengths=item[1]), frames))
+    found = [find_fields(image, lengths=lengths) for image, lengths in frames]
+    assert sum(bool(fields) for fields in found) == len(frames)  # every envelope has a field

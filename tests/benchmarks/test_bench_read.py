@@ -96,6 +96,11 @@ def test_read(benchmark, reader, timing_frames, accuracy, size, quick):
              interleaved_ms_per_frame=stage_shares(reader, frames, quick))
     reading = benchmark(cycling(reader.read, [f.image for f in frames]))
     assert reading.frame_size == SIZES[size]
+    # the straightforward pipeline is faster (1.23 ms against 3.30 ms at 640x480 in
+    # BENCHMARKS.md: ours is NOT faster, and no ratio is asserted) but reads almost
+    # nothing right: ours must read clearly more frames right on both levels
+    for level, found in accuracy.items():
+        assert found["edge-digits"] >= found["plain"] + 0.5, (level, found)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

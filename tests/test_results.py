@@ -1,0 +1,55 @@
+"""The result types' own arithmetic: a digit's text, a string's and a reading's confidence."""
+from __future__ import annotations
+
+import pytest
+
+from edge_digits.results import Box, Digit, DigitString, Reading
+
+BOX = Box(0, 0, 10, 20)
+
+
+def _string(*confidences, rejected=()):
+    digits = tuple(Digit(None if i in rejected else i % 10, p, Box(12 * i, 0, 10, 20), i % 10)
+                   for i, p in enumerate(confidences))
+    box = digits[0].box
+    for digit in digits[1:]:
+        box = box.union(digit.box)
+    return DigitString(digits, box)
+
+
+def test_a_rejected_digit_shows_as_a_question_mark_and_keeps_its_best_guess():
+    digit = Digit(None, 0.4, BOX, best=7)
+    assert digit.text == "?" and not digit.accepted and digit.best == 7
+    assert Digit(0, 0.99, BOX).text == "0" and Digit(0, 0.99, BOX).accepted  # 0 is a value
+
+
+def test_a_string_is_as_sure_as_all_its_digits_together():
+    """The product of the digits' confidences: the probability that every digit is right
+    (neither the weakest digit alone nor the mean)."""
+    string = _string(0.9, 0.5, 0.8)
+    assert string.confidence == pytest.approx(0.36)
+    assert string.confidence < min(d.confidence for d in string.digits)
+    assert _string(0.9).confidence == pytest.approx(0.9)
+    assert string.text == "012" and string.accepted
+    assert string.box == Box(0, 0, 34, 20)
+
+
+def test_a_string_with_a_rejected_digit_is_not_accepted_and_shows_it():
+    string = _string(0.9, 0.3, 0.95, rejected={1})
+    assert string.text == "0?2" and not string.accepted
+    assert string.confidence == pytest.approx(0.9 * 0.3 * 0.95)
+
+
+def test_a_reading_is_as_sure_as_its_least_sure_string():
+    """A frame's confidence is its weakest string's (a form with one doubtful line is a
+    doubtful form), 0 when nothing was read."""
+    sure, doubtful = _string(0.99, 0.98), _string(0.9, 0.5)
+    reading = Reading((sure, doubtful), (640, 480))
+    assert reading.confidence == pytest.approx(0.45)
+    assert Reading((doubtful, sure), (640, 480)).confidence == pytest.approx(0.45)
+    assert Reading((), (640, 480)).confidence == 0.0
+    assert reading.text == "01 01" and len(reading.digits) == 4
+    record = reading.to_dict()
+    assert record["confidence"] == 0.45 and [s["confidence"] for s in record["strings"]] == [
+        round(0.99 * 0.98, 4), 0.45]
+    assert record["strings"][1]["digits"][1] == {"value": 1, "confidence": 0.5, "box": [12, 0, 10, 20]}
