@@ -8,7 +8,7 @@ MNIST ?= $(or $(EDGE_DIGITS_MNIST),$(wildcard ../shared/data/mnist.npz))
 MNIST_FLAG := $(if $(MNIST),--mnist $(MNIST),)
 THREADS ?= 1
 
-.PHONY: run install install-host test export export-reference export-quick bench bench-smoke pi-check clean
+.PHONY: run install install-host test export export-reference export-quick bench bench-smoke pi-check devsets clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ bench-smoke: install-host      ## every benchmark once, untimed (CI: they cannot
 
 pi-check: install              ## the runtime's tests on emulated arm64 Debian Bookworm
 	bash devices/pi-check/run.sh
+
+devsets: install-host           ## development-set figures: strangers' frames, digit-free scenes (docs/devsets.md)
+	$(PY) -m export.devsets
 
 clean:
 	rm -rf $(VENV) artifacts annotated .pytest_cache .benchmarks build *.egg-info
