@@ -17,7 +17,7 @@ FONTS ?= $(or $(EDGE_DIGITS_FONTS),$(wildcard $(DATA)/fonts))
 EXTRA_FLAGS := $(if $(FEMNIST),--femnist $(FEMNIST),) $(if $(LETTERS),--letters $(LETTERS),) \
 	$(if $(HWD1000),--hwd1000 $(HWD1000),) $(if $(FONTS),--fonts $(FONTS),)
 
-.PHONY: run install install-host test measure mutation export bundle export-reference export-quick bench bench-baseline bench-smoke pi-check clean
+.PHONY: run install install-host test measure mutation export bundle export-reference export-quick bench bench-baseline bench-smoke pi-check devsets clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,9 @@ bench-smoke: install-host      ## every benchmark once, untimed (CI: they cannot
 
 pi-check: install              ## the runtime's tests on emulated arm64 Debian Bookworm
 	bash devices/pi-check/run.sh
+
+devsets: install-host           ## development-set figures: strangers' frames, digit-free scenes (docs/devsets.md)
+	$(PY) -m export.devsets
 
 clean:
 	rm -rf $(VENV) artifacts annotated .pytest_cache .benchmarks build *.egg-info

@@ -35,12 +35,25 @@ def _lines(boxes: list) -> list:
     return [sorted(line, key=lambda b: b[0]) for line in lines]
 
 
-def rapidocr_reader(threads: int = 1):
+LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
+def digits_of(text: str, lookalikes: bool = True) -> str:
+    """The digits of an OCR text line (see :func:`rapidocr_reader`)."""
+    if lookalikes:
+        text = " ".join(token.translate(LOOKALIKES) if 3 * sum(ch.isdigit() for ch in token) >= 2 * len(token)
+                        else token for token in text.split())
+    return "".join(ch for ch in text if ch in "0123456789")
+
+
+def rapidocr_reader(threads: int = 1, lookalikes: bool = True):
     """RapidOCR as a reader of digit strings.
 
-    How its output is made into strings (the fair reading of a general OCR): each text
-    line it reports keeps only its digits (``Tel: 0123`` -> ``0123``; a line with no digit
-    is dropped; its own score threshold, 0.5, is its rejection); lines on the same row
+    How its output is made into strings (the fair reading of a general OCR): in a word
+    of its text that is mostly digits (two thirds of its characters), the look-alikes a word-reading OCR gives for handwritten digits are taken as digits (``O``
+    ``o`` -> 0, ``I`` ``l`` ``|`` -> 1; ``lookalikes=False`` keeps digits alone); then each
+    line keeps only its digits (``Tel: 0123`` -> ``0123``; a line with no digit is dropped;
+    its own score threshold, 0.5, is its rejection); lines on the same row
     (vertical overlap of half the smaller line) are joined left to right into one
     string, as the detector may cut one written number at a wide gap; rows are ordered top
     to bottom like the reader's. Raises ImportError with the install line when absent.
@@ -60,7 +73,7 @@ def rapidocr_reader(threads: int = 1):
             return []
         boxes = []
         for quad, text in zip(result.boxes, result.txts):
-            digits = "".join(ch for ch in text if ch in "0123456789")
+            digits = digits_of(text, lookalikes)
             if digits:
                 quad = np.asarray(quad, np.float32)
                 boxes.append((*quad.min(axis=0), *quad.max(axis=0), digits))

@@ -168,3 +168,24 @@ def test_figures_hold(report, name):
 def test_a_higher_threshold_trades_errors_for_rejections(report, name):
     low, high = report.tallies[f"{name} @0.7"], report.tallies[f"{name} @0.97"]
     assert high.rate("wrong") <= low.rate("wrong")
+
+
+def test_ocr_text_is_made_into_digit_strings_fairly():
+    """How a general OCR's lines become strings (export/baselines.py): digits kept, words
+    that are mostly digits take look-alikes, labels are no digits; lines on one row join."""
+    from export.baselines import _lines, digits_of
+
+    assert digits_of("Tel: 0123") == "0123" and digits_of("Tel:0123") == "0123"
+    assert digits_of("1O5") == "105" and digits_of("1O5", lookalikes=False) == "15"
+    assert digits_of("Uppsala") == "" and digits_of("Solo") == ""
+    rows = _lines([(300, 12, 380, 40, "45"), (10, 10, 200, 42, "123"), (10, 100, 200, 130, "9")])
+    assert ["".join(b[4] for b in row) for row in rows] == ["12345", "9"]
+
+
+def test_devsets_cli_help():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "export.devsets", "--help"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and "--compare" in result.stdout

@@ -183,7 +183,7 @@ def _font_string(digits: DevDigits, rng, length: int) -> Hand:
 @lru_cache(maxsize=2048)
 def _font_digit(path: str, label: int, angle: float, size: int = 96) -> np.ndarray:
     """One digit of a font as coverage 0..1, turned by ``angle`` degrees, cropped."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     font = _font(path, size)
     canvas = Image.new("L", (size * 2, size * 2), 0)

@@ -45,8 +45,9 @@ def printed_fonts() -> tuple:
     for directory in SYSTEM_FONT_DIRECTORIES:
         folder = Path(directory)
         if folder.is_dir():
+            # monospaced faces look like no label; one of them stays for variety
             found.extend(sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".otf")
-                                and "Mono" not in p.name or p.name == "DejaVuSansMono.ttf"))
+                                and ("Mono" not in p.name or p.name == "DejaVuSansMono.ttf")))
     if not found:
         warnings.warn("no Debian font package found (apt-get install fonts-dejavu-core "
                       "fonts-liberation fonts-freefont-ttf): printed words use Pillow's "

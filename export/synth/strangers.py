@@ -200,7 +200,7 @@ def make_stranger(seed_or_rng=0, level: str = "clean", digits: DevDigits | None 
         _decorate(print_mask, layout, box, h, label_h, rng, print_font, (width, height), cell, len(pieces))
         placed.append(_Placed(pieces, (x, top), box, pen, hand.text, (hand.source, hand.writer, pen.kind, layout)))
         y = top + string_h + rng.uniform(1.0, 2.0) * h
-    if not placed:  # the first string always fits: write it smaller
+    if not placed:  # no string fitted (rare): draw again, the generator where it is
         return make_stranger(rng, level, digits, (width, height))
 
     _lay_print(surface, print_mask, rng, board)
