@@ -77,7 +77,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--mine-frames", type=int, help="digit-free frames mined for hard "
                         "negatives (none class; default 1500, 0 off)")
     parser.add_argument("--letters-limit", type=_positive_int, help="at most this many "
-                        "handwritten letters in the none class (default 25000)")
+                        "handwritten letters in the none class (default 6000)")
     parser.add_argument("--train-limit", type=_positive_int, help="use only the first N training digits")
     return parser.parse_args(argv)
 
