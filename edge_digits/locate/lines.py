@@ -139,11 +139,11 @@ def box_sides(thick_v: np.ndarray, mask: np.ndarray, horizontal: np.ndarray,
     if not upright.any():
         return sides
     count, labels, stats, _ = connected(upright)
-    for label in range(1, count):
-        x, y, w, h, _ = (int(v) for v in stats[label])
+    for label, (x, y, w, h, _) in enumerate(stats.tolist()[1:], start=1):
         if w <= max(params.min_side_width, params.side_width * h) and \
                 between_rules(horizontal, x, y, w, h, params.rule_reach):
-            sides[labels == label] = 255
+            box = slice(y, y + h), slice(x, x + w)  # a label's pixels lie in its box
+            sides[box][labels[box] == label] = 255
     return sides
 
 
