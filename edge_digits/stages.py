@@ -92,7 +92,6 @@ def stage_calls(reader, frame: np.ndarray) -> dict[str, Callable[[], object]]:
     the stages in order gives what ``reader.locate`` and ``reader.read`` give. A frame with
     no lines of writing has nothing to crop or classify: those stages are absent.
     """
-    from .locate import LocateOptions  # noqa: F401  (the package, imported once)
     from .locate.blobs import FaintStrokes, digit_blobs, hysteresis
     from .locate.crop import FullDarkness, line_candidates
     from .locate.group import drop_lone_marks, find_lines, line_heights, writing_lines
