@@ -92,15 +92,26 @@ def stage_calls(reader, frame: np.ndarray) -> dict[str, Callable[[], object]]:
     the stages in order gives what ``reader.locate`` and ``reader.read`` give. A frame with
     no lines of writing has nothing to crop or classify: those stages are absent.
     """
+    gray = as_gray(frame)
+    calls = {"work image": lambda: _work(gray, reader.options.locate)}
+    lines = _locate_calls(calls, *_work(gray, reader.options.locate))
+    if lines is not None:
+        calls["classify"] = lambda: reader.read_candidates(lines)
+    calls["read"] = lambda: reader.read(frame)
+    calls["plain"] = lambda: read_plain(frame, reader.classifier)
+    return calls
+
+
+def _locate_calls(calls: dict, gray: np.ndarray, small: np.ndarray, options,
+                  text_height: float | None):
+    """Add the stages of :func:`edge_digits.locate.search` (ink to crop) to ``calls``;
+    return the located lines, or None when no line of writing is kept (no crop stage)."""
     from .locate.blobs import FaintStrokes, digit_blobs, hysteresis
     from .locate.crop import FullDarkness, line_candidates
     from .locate.group import drop_lone_marks, find_lines, line_heights, writing_lines
     from .locate.ink import darkness, paper_background, thresholds
     from .locate.lines import ink_components
 
-    options = reader.options.locate
-    gray0 = as_gray(frame)
-    gray, small, options, text_height = _work(gray0, options)
     sy, sx = gray.shape[0] / small.shape[0], gray.shape[1] / small.shape[1]
     min_height = options.min_digit_height / sy
 
@@ -110,11 +121,9 @@ def stage_calls(reader, frame: np.ndarray) -> dict[str, Callable[[], object]]:
         return background, dark, thresholds(dark, options)
 
     background, dark, (weak, strong) = ink()
-
-    def components():
-        return ink_components(dark, weak, min_height, text_height, options)
-
-    count, labels, stats, rules = components()
+    calls["ink"] = ink
+    calls["components"] = lambda: ink_components(dark, weak, min_height, text_height, options)
+    count, labels, stats, rules = calls["components"]()
 
     def blobs():
         return digit_blobs(stats, hysteresis(labels, count, dark, strong), small.shape,
@@ -122,6 +131,7 @@ def stage_calls(reader, frame: np.ndarray) -> dict[str, Callable[[], object]]:
                            options.blobs, options.lines.rule_reach)
 
     found = blobs()
+    calls["blobs"] = blobs
 
     def group():
         # grown faint strokes are written into the labels: each call writes into a copy
@@ -130,27 +140,23 @@ def stage_calls(reader, frame: np.ndarray) -> dict[str, Callable[[], object]]:
         if not lines:
             return own, []
         faint = FaintStrokes(dark, weak, own, count, options.blobs)
-        kept = writing_lines(lines, line_heights(lines, min_height, options.group), faint,
-                             options.blobs, options.group)
-        return own, kept
+        return own, writing_lines(lines, line_heights(lines, min_height, options.group), faint,
+                                  options.blobs, options.group)
 
-    calls = {"work image": lambda: _work(gray0, reader.options.locate), "ink": ink,
-             "components": components, "blobs": blobs, "group": group}
+    calls["group"] = group
     grown, kept = group()
     shown = drop_lone_marks(kept, options.group)
-    if shown:
-        def crop():
-            full = FullDarkness(gray, background, int(weak * options.crop_floor), sx, sy, kept,
-                                options.crop)
-            return [line_candidates(blobs, height, index, full, grown, sx, sy, options)
-                    for index, (blobs, height) in enumerate(shown)]
+    if not shown:
+        return None
 
-        lines = crop()
-        calls["crop"] = crop
-        calls["classify"] = lambda: reader.read_candidates(lines)
-    calls["read"] = lambda: reader.read(frame)
-    calls["plain"] = lambda: read_plain(frame, reader.classifier)
-    return calls
+    def crop():
+        full = FullDarkness(gray, background, int(weak * options.crop_floor), sx, sy, kept,
+                            options.crop)
+        return [line_candidates(blobs, height, index, full, grown, sx, sy, options)
+                for index, (blobs, height) in enumerate(shown)]
+
+    calls["crop"] = crop
+    return crop()
 
 
 @dataclass(frozen=True, slots=True)
