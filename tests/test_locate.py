@@ -317,3 +317,39 @@ def test_light_on_dark_shortcut_agrees_with_the_histogram():
     results = [light_on_dark(image, params) for image in images]
     assert results == [by_histogram(image) for image in images]
     assert any(results) and not all(results)
+
+
+def test_connected_labels_the_inked_part_as_opencv_labels_the_whole():
+    """Labelling only the part of a mask that holds ink (an even origin, so BBDT's 2x2
+    blocks stay where they are) gives OpenCV's labels, stats and centroids of the whole
+    mask, with OpenCV's sequential and parallel labelling alike."""
+    import cv2
+
+    from edge_digits.locate.lines import connected
+
+    rng = np.random.default_rng(11)
+    threads = cv2.getNumThreads()
+    parts = 0
+    try:
+        for setting in (1, 2):
+            cv2.setNumThreads(setting)
+            for _ in range(300):
+                height, width = rng.integers(20, 200, 2)
+                mask = np.zeros((height, width), np.uint8)
+                for _ in range(rng.integers(0, 12)):
+                    y, x = rng.integers(0, height), rng.integers(0, width)
+                    h, w = rng.integers(1, 30, 2)
+                    block = mask[y:y + h, x:x + w]
+                    block[:] = (rng.random(block.shape) < rng.uniform(0.2, 0.9)) * 255
+                expected = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S,
+                                                                         cv2.CCL_BBDT)
+                got = connected(mask)
+                assert got[0] == expected[0]
+                assert np.array_equal(got[1], expected[1]) and np.array_equal(got[2], expected[2])
+                assert np.allclose(got[3], expected[3])
+                x, y, w, h = cv2.boundingRect(mask)
+                parts += 0 < x and 0 < y and x + w < width and y + h < height and \
+                    w * h < 0.4 * width * height
+    finally:
+        cv2.setNumThreads(threads)
+    assert parts > 40  # the part-only path was taken (76 of these 600 masks)
