@@ -131,11 +131,19 @@ def pin_to_one_core() -> int | None:
 
     One interpreter thread on one pinned core is what "one core" means in our figures:
     the scheduler cannot move the process between cores mid-measurement.
+
+    OpenCV is set to one thread too: its pool (one thread per CPU it saw at import) would
+    take turns on the one core, and hand-overs cost more than they save on work images this
+    small (locate of a 640x480 frame, CPU ms on a busy 2-core machine: 1.88 with the pool,
+    1.24 with one thread).
     """
     if not hasattr(os, "sched_setaffinity"):
         return None
     cpu = max(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cpu})
+    import cv2
+
+    cv2.setNumThreads(1)
     return cpu
 
 

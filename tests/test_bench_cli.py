@@ -115,3 +115,16 @@ def test_latency_stats_percentiles():
     assert stats.min_ms == pytest.approx(1.0)
     assert stats.p95_ms == pytest.approx(2.0)  # numpy's linear interpolation at 95 %
     assert stats.mean_ms == pytest.approx(2.0)
+
+
+def test_stages_report_every_stage(capsys, frames_dir):
+    code = main(["bench", "--stages", "--runs", "2", "--warmup", "1", "--no-pin", "--json",
+                 "--frames", str(frames_dir)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    names = [s["stage"] for s in report["stages"]]
+    assert names == ["work image", "ink", "components", "blobs", "group", "crop", "classify",
+                     "read", "plain"]
+    assert all(s["wall_ms"] > 0 and s["frames"] == 2 and s["rounds"] == 2 for s in report["stages"])
+    assert main(["bench", "--stages", "--runs", "1", "--no-pin", "--frames", str(frames_dir)]) == 0
+    assert "classify" in capsys.readouterr().out

@@ -219,12 +219,16 @@ def test_shrink_by_two_fifths_is_opencvs_area_resize(solid_digits):
     rng = np.random.default_rng(3)
     shade = np.linspace(0.5, 1.0, gray.shape[1], dtype=np.float32)
     noisy = np.clip(gray * shade + rng.normal(0, 12, gray.shape), 0, 255).astype(np.uint8)
-    for image in (gray, noisy, rng.integers(0, 256, (480, 640), dtype=np.uint8)):
-        expected = cv2.resize(image, (256, 192), interpolation=cv2.INTER_AREA)
-        assert np.array_equal(shrink(image, (256, 192)), expected)
-    sums = np.arange(25 * 255 + 1, dtype=np.float32).reshape(1, -1)
-    assert np.array_equal(cv2.convertScaleAbs(sums, alpha=1 / 25).ravel(),
-                          (np.arange(25 * 255 + 1) + 12) // 25)
+    extremes = np.where(rng.random((480, 640)) < 0.5, 255, 0).astype(np.uint8)
+    for image in (gray, noisy, rng.integers(0, 256, (480, 640), dtype=np.uint8), extremes,
+                  np.full((480, 640), 255, np.uint8), rng.integers(0, 256, (240, 320), np.uint8)):
+        expected = cv2.resize(image, (image.shape[1] * 2 // 5, image.shape[0] * 2 // 5),
+                              interpolation=cv2.INTER_AREA)
+        assert np.array_equal(shrink(image, expected.shape[::-1]), expected)
+    every = np.arange(25 * 255 + 1)
+    for dtype in (np.float32, np.uint16):  # the sums as floats before, as uint16 now
+        sums = every.astype(dtype).reshape(1, -1)
+        assert np.array_equal(cv2.convertScaleAbs(sums, alpha=1 / 25).ravel(), (every + 12) // 25)
 
 
 def test_background_step_table_is_opencvs_multiply():
@@ -278,3 +282,74 @@ def test_light_writing_on_a_dark_board_is_inverted(mnist):
     table = np.full((480, 640), 40, np.uint8)
     table[100:400, 150:500] = 220
     assert not light_on_dark(shrink(table, (256, 192)))
+
+
+def test_light_on_dark_shortcut_agrees_with_the_histogram():
+    """The count of darker pixels that skips the histogram of paper frames decides as the
+    histogram's median would, at the boundary too (exactly half the pixels darker)."""
+    import cv2
+
+    from edge_digits.locate.ink import light_on_dark
+    from edge_digits.locate.params import InkParams
+
+    params = InkParams()
+
+    def by_histogram(small):
+        cumulative = cv2.calcHist([small], [0], None, [256], [0, 256]).cumsum()
+        total = cumulative[-1]
+        low, median, high = cumulative.searchsorted(
+            [params.tail * total, 0.5 * total, (1 - params.tail) * total]).tolist()
+        above, below = high - median, median - low
+        if median >= params.dark_surface or above < params.min_tail or \
+                above < params.tail_ratio * below:
+            return False
+        return total - cumulative[median + above // 2] <= params.light_share * total
+
+    rng = np.random.default_rng(3)
+    images = []
+    for base in (20, 60, 94, 95, 96, 97, 150, 230):
+        image = np.clip(rng.normal(base, 6, (48, 64)), 0, 255).astype(np.uint8)
+        image[20:24, 10:50] = 250  # a light stroke
+        images.append(image)
+    half = np.full((48, 64), 95, np.uint8)
+    half[24:] = 96  # exactly half darker than dark_surface
+    images += [half, half[::-1].copy(), np.full((48, 64), 96, np.uint8)]
+    results = [light_on_dark(image, params) for image in images]
+    assert results == [by_histogram(image) for image in images]
+    assert any(results) and not all(results)
+
+
+def test_connected_labels_the_inked_part_as_opencv_labels_the_whole():
+    """Labelling only the part of a mask that holds ink (an even origin, so BBDT's 2x2
+    blocks stay where they are) gives OpenCV's labels, stats and centroids of the whole
+    mask, with OpenCV's sequential and parallel labelling alike."""
+    import cv2
+
+    from edge_digits.locate.lines import connected
+
+    rng = np.random.default_rng(11)
+    threads = cv2.getNumThreads()
+    parts = 0
+    try:
+        for setting in (1, 2):
+            cv2.setNumThreads(setting)
+            for _ in range(300):
+                height, width = rng.integers(20, 200, 2)
+                mask = np.zeros((height, width), np.uint8)
+                for _ in range(rng.integers(0, 12)):
+                    y, x = rng.integers(0, height), rng.integers(0, width)
+                    h, w = rng.integers(1, 30, 2)
+                    block = mask[y:y + h, x:x + w]
+                    block[:] = (rng.random(block.shape) < rng.uniform(0.2, 0.9)) * 255
+                expected = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S,
+                                                                         cv2.CCL_BBDT)
+                got = connected(mask)
+                assert got[0] == expected[0]
+                assert np.array_equal(got[1], expected[1]) and np.array_equal(got[2], expected[2])
+                assert np.allclose(got[3], expected[3])
+                x, y, w, h = cv2.boundingRect(mask)
+                parts += 0 < x and 0 < y and x + w < width and y + h < height and \
+                    w * h < 0.4 * width * height
+    finally:
+        cv2.setNumThreads(threads)
+    assert parts > 40  # the part-only path was taken (76 of these 600 masks)

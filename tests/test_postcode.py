@@ -16,7 +16,7 @@ from edge_digits.postcode import (REJECT_AMBIGUOUS, REJECT_LOW_DIGIT, REJECT_NO_
                                   REJECT_WRONG_LENGTH, PostcodeOptions, available_profiles,
                                   find_fields, load_profile, read_postcode)
 from edge_digits.postcode import citylines, work as field_work
-from edge_digits.postcode.decide import Candidate, decide
+from edge_digits.postcode.decide import Candidate, FieldCandidate, decide
 from edge_digits.results import Box, Digit
 
 
@@ -111,7 +111,8 @@ def test_bundled_profiles_are_read_once_and_files_every_time(tmp_path):
 def _candidate(text, confidences, kind="line", separators=()):
     box = Box(0, 0, 10, 10)
     digits = tuple(Digit(int(c), p, box, int(c)) for c, p in zip(text, confidences))
-    return Candidate(kind, digits, separators, box, len(digits))
+    return FieldCandidate(kind=kind, digits=digits, separators=separators, box=box,
+                          places=len(digits))
 
 
 def test_decide_reads_a_confident_code_of_the_right_form():
@@ -138,8 +139,10 @@ def test_decide_rejects_with_each_reason():
     assert not hyphen.accepted  # 1000-001 is not a Japanese code
     assert hyphen.reason == REJECT_WRONG_LENGTH and "1000-001 written" in hyphen.detail
     box = Box(0, 0, 10, 10)
-    mark = Candidate("line", tuple(Digit(int(c), 0.99, box, int(c)) for c in "2263") +
-                     (Digit(None, 0.0, box, -1),), (), box, 5)
+    mark = FieldCandidate(kind="line", separators=(), box=box, places=5,
+                          digits=tuple(Digit(int(c), 0.99, box, int(c)) for c in "2263")
+                          + (Digit(None, 0.0, box, -1),))
+    assert Candidate is FieldCandidate  # the earlier name stays importable
     marked = decide([mark], load_profile("hu"), options)  # 4 digits and a mark: not a code
     assert marked.reason == REJECT_WRONG_LENGTH and "1 mark(s) that are not digits" in marked.detail
 
@@ -385,3 +388,12 @@ def test_cli_exit_code_2_with_one_line_for_bad_profiles(tmp_path, capsys):
     bad.write_text('{"name": "x", "formats": "NNNN"}')
     assert main(["postcode", str(image), "--format", str(bad)]) == 2
     assert "formats" in capsys.readouterr().err
+
+
+def test_envelope_code_lengths_and_hyphens_come_from_the_profiles():
+    from export.synth.envelopes import LAYOUTS, hyphen_at
+
+    for (profile, _), lengths in LAYOUTS.items():
+        assert lengths == load_profile(profile).lengths
+    assert hyphen_at("jp", 7) == 3 and hyphen_at("us", 9) == 5
+    assert hyphen_at("us", 5) is None and hyphen_at("fr", 5) is None

@@ -581,3 +581,32 @@ def test_picamera2_that_reopens_but_never_delivers_backs_off_and_gives_up(world)
     assert [e.attempt for e in reconnecting] == [1, 2, 3]
     assert [e.delay for e in reconnecting] == [0.001, 0.002, 0.004]
     assert all(instance.closed for instance in world.instances)
+
+
+def test_one_parser_names_every_kind_of_spec(tmp_path):
+    from edge_digits.sources import is_live, parse_spec
+
+    image = tmp_path / "a.png"
+    cv2.imwrite(str(image), np.zeros((8, 8), np.uint8))
+    (tmp_path / "clip.avi").write_bytes(b"")
+    (tmp_path / "blob.xyz").write_bytes(b"")
+    kinds = {"": "empty", "picamera2": "picamera2", "picamera2:1": "picamera2",
+             "3": "camera", "rtsp://host/1": "stream", str(tmp_path): "directory",
+             str(image): "image", str(tmp_path / "clip.avi"): "video",
+             str(tmp_path / "blob.xyz"): "file", str(tmp_path / "none.png"): "missing"}
+    for spec, kind in kinds.items():
+        parsed = parse_spec(spec)
+        assert parsed.kind == kind, spec
+        assert is_live(spec) == (kind in ("picamera2", "camera", "stream")) == parsed.live
+    assert parse_spec(" picamera2:1 ").target == "1" and parse_spec("3").target == 3
+
+
+def test_picamera_module_imports_without_a_cycle():
+    import subprocess
+    import sys
+
+    # imported first, on its own: the old picamera_source <-> sources cycle broke this order
+    code = ("import edge_digits.sources.picamera as p, edge_digits.sources as s; "
+            "assert issubclass(p.Picamera2Source, s.LiveSource); "
+            "assert s.Picamera2Source is p.Picamera2Source")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -153,7 +153,8 @@ def line_candidates(kept: list[Blob], line_height: float, index: int, full_dark:
             whole = crop_blob(full_dark, labels, union, sx, sy, index, crop)
             parts = (crop_blob(full_dark, labels, blob, sx, sy, index, crop),
                      crop_blob(full_dark, labels, pair, sx, sy, index, crop))
-            candidates.append(Candidate(whole.ink, whole.box, index, (parts,), True))
+            candidates.append(Candidate(whole.ink, whole.box, index, splits=(parts,),
+                                        split_first=True))
             at += 2
             continue
         whole = crop_blob(full_dark, labels, blob, sx, sy, index, crop)

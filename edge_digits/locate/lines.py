@@ -27,9 +27,42 @@ def connected(mask: np.ndarray):
 
     Returns
     -------
-    ``cv2.connectedComponentsWithStats``' (count, labels (M, N) int32, stats, centroids)
+    ``cv2.connectedComponentsWithStats``' (count, labels (M, N) int32, stats, centroids);
+    the background's centroid (row 0) is computed from the others' (to rounding)
+
+    When the ink lies in a small part of the mask (a clean page: 3-37% of it), only that
+    part is labelled: OpenCV's stats cost a dependency chain per background pixel (~70 of
+    a ~100 us labelling of a 256x192 mask). Its origin is kept on even coordinates, where
+    BBDT's 2x2 blocks lie in the whole mask, so the labels come in the same order.
     """
-    return cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    x, y, w, h = cv2.boundingRect(mask)
+    height, width = mask.shape
+    x0, y0 = x - x % 2, y - y % 2
+    x1, y1 = x + w, y + h
+    if w == 0 or x0 == 0 or y0 == 0 or x1 >= width or y1 >= height or \
+            (x1 - x0) * (y1 - y0) > _PART * width * height:
+        # blank, ink at the border (the background's box is then not the whole mask), or
+        # ink all over
+        return cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    count, part, stats, centroids = cv2.connectedComponentsWithStatsWithAlgorithm(
+        mask[y0:y1, x0:x1], 8, cv2.CV_32S, cv2.CCL_BBDT)
+    labels = np.zeros(mask.shape, np.int32)
+    labels[y0:y1, x0:x1] = part
+    stats[1:, cv2.CC_STAT_LEFT] += x0
+    stats[1:, cv2.CC_STAT_TOP] += y0
+    ink = stats[1:, cv2.CC_STAT_AREA]
+    background = width * height - int(ink.sum())
+    stats[0] = (0, 0, width, height, background)
+    centroids[1:] += (x0, y0)
+    # the background's centroid: the mask's minus the ink's, weighted by area
+    centroids[0] = ((width - 1) / 2 * width * height - ink @ centroids[1:, 0],
+                    (height - 1) / 2 * width * height - ink @ centroids[1:, 1])
+    centroids[0] /= max(background, 1)
+    return count, labels, stats, centroids
+
+
+#: label only the part of a mask that holds ink when it is at most this share of the mask
+_PART = 0.5
 
 
 def writing_height(stats: np.ndarray, min_height: float, max_height: float,
@@ -139,11 +172,11 @@ def box_sides(thick_v: np.ndarray, mask: np.ndarray, horizontal: np.ndarray,
     if not upright.any():
         return sides
     count, labels, stats, _ = connected(upright)
-    for label in range(1, count):
-        x, y, w, h, _ = (int(v) for v in stats[label])
+    for label, (x, y, w, h, _) in enumerate(stats.tolist()[1:], start=1):
         if w <= max(params.min_side_width, params.side_width * h) and \
                 between_rules(horizontal, x, y, w, h, params.rule_reach):
-            sides[labels == label] = 255
+            box = slice(y, y + h), slice(x, x + w)  # a label's pixels lie in its box
+            sides[box][labels[box] == label] = 255
     return sides
 
 

@@ -23,13 +23,13 @@ from ..frame import check_frame
 from ..normalize import normalize_digit
 from ..results import Box, Digit
 from .decide import (REJECT_AMBIGUOUS, REJECT_LOW_DIGIT, REJECT_NO_FIELD, REJECT_WRONG_LENGTH,
-                     Candidate, PostcodeOptions, PostcodeResult, decide)
+                     FieldCandidate, PostcodeOptions, PostcodeResult, decide)
 from .field import Field, FieldOptions, find_fields
 from .profiles import Profile, available_profiles, load_profile
 
 __all__ = [
     "REJECT_AMBIGUOUS", "REJECT_LOW_DIGIT", "REJECT_NO_FIELD", "REJECT_WRONG_LENGTH",
-    "Field", "FieldOptions", "PostcodeOptions", "PostcodeResult", "Profile",
+    "Field", "FieldCandidate", "FieldOptions", "PostcodeOptions", "PostcodeResult", "Profile",
     "available_profiles", "find_fields", "load_profile", "read_postcode",
 ]
 
@@ -124,7 +124,8 @@ def read_postcode(reader, frame: np.ndarray, profile: str | Profile,
     per_field: list[list[Digit]] = [[] for _ in fields]
     for owner, digit in zip(owners, digits):
         per_field[owner].append(digit)
-    candidates = [Candidate(f.kind, tuple(d), f.separators, f.box, len(f.inks))
+    candidates = [FieldCandidate(kind=f.kind, digits=tuple(d), separators=f.separators,
+                                 box=f.box, places=len(f.inks))
                   for f, d in zip(fields, per_field)]
     height, width = frame.shape[:2]
     result = decide(candidates, profile, options, (width, height))

@@ -59,8 +59,9 @@ class PostcodeOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    """One classified field: a string of digits that may be the code."""
+class FieldCandidate:
+    """One classified field: a string of digits that may be the code (not to be confused
+    with :class:`edge_digits.locate.Candidate`, one located mark)."""
 
     kind: str  #: "boxes" or "line"
     digits: tuple[Digit, ...]  #: left to right; a not-a-digit mark has confidence 0
@@ -76,6 +77,10 @@ class Candidate:
     @property
     def text(self) -> str:
         return "".join(d.text for d in self.digits)
+
+
+#: the earlier name of :class:`FieldCandidate` (tests and callers may still use it)
+Candidate = FieldCandidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +124,15 @@ class PostcodeResult:
         }
 
 
-def decide(candidates: list[Candidate], profile: Profile, options: PostcodeOptions,
+def decide(candidates: list[FieldCandidate], profile: Profile, options: PostcodeOptions,
            frame_size: tuple[int, int] = (0, 0)) -> PostcodeResult:
     """Pick the code among ``candidates`` or reject (see the module docstring)."""
     def reject(reason, detail, best=None):
-        return PostcodeResult(None, "", 0.0, best.box if best else None, profile.name, reason,
-                              detail, best.kind if best else None,
-                              best.digits if best else (), len(candidates), frame_size)
+        return PostcodeResult(code=None, text="", confidence=0.0,
+                              box=best.box if best else None, profile=profile.name,
+                              reason=reason, detail=detail, kind=best.kind if best else None,
+                              digits=best.digits if best else (), candidates=len(candidates),
+                              frame_size=frame_size)
 
     formed = _formed(candidates, profile)
     valid = [(c, f) for c, f in formed if c.score >= options.threshold]
@@ -141,9 +148,10 @@ def decide(candidates: list[Candidate], profile: Profile, options: PostcodeOptio
         for digit in best.digits:
             confidence *= digit.confidence
         digits = tuple(Digit(d.best, d.confidence, d.box, d.best) for d in best.digits)
-        return PostcodeResult(code, profile.format(code, fmt), confidence, best.box,
-                              profile.name, None, "", best.kind, digits, len(candidates),
-                              frame_size)
+        return PostcodeResult(code=code, text=profile.format(code, fmt), confidence=confidence,
+                              box=best.box, profile=profile.name, reason=None, detail="",
+                              kind=best.kind, digits=digits, candidates=len(candidates),
+                              frame_size=frame_size)
     if formed:
         best = max(formed, key=lambda item: item[0].score)[0]
         low = sum(d.confidence < options.threshold for d in best.digits)
@@ -159,7 +167,7 @@ def decide(candidates: list[Candidate], profile: Profile, options: PostcodeOptio
                   "words they are not taken for a code)")
 
 
-def _formed(candidates: list[Candidate], profile: Profile) -> list[tuple]:
+def _formed(candidates: list[FieldCandidate], profile: Profile) -> list[tuple]:
     """(candidate, format) of the candidates of the profile's form, every place read."""
     formed = []
     for candidate in candidates:
@@ -182,7 +190,7 @@ def _close_second(valid: list[tuple], code: str, options: PostcodeOptions) -> st
     return None
 
 
-def _wrong_length(candidates: list[Candidate], profile: Profile) -> tuple | None:
+def _wrong_length(candidates: list[FieldCandidate], profile: Profile) -> tuple | None:
     """(best candidate, detail) of digits found in a box row or on a line but not as the
     profile wants them, or None."""
     filled = [c for c in candidates if c.kind == "boxes" and c.digits]

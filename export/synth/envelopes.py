@@ -27,16 +27,25 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-#: (profile, layout) pairs the generator draws, with the code lengths each uses
+from edge_digits.postcode.profiles import load_profile
+
+#: (profile, layout) pairs the generator draws
+PAIRS: tuple[tuple[str, str], ...] = (
+    ("jp", "boxes"), ("fr", "boxes"), ("jp", "city_start"), ("fr", "city_start"),
+    ("de", "city_start"), ("hu", "city_start"), ("us", "city_end"),
+)
+#: each pair with the code lengths it draws: the profile's own (edge_digits/postcode/profiles)
 LAYOUTS: dict[tuple[str, str], tuple[int, ...]] = {
-    ("jp", "boxes"): (7,),
-    ("fr", "boxes"): (5,),
-    ("jp", "city_start"): (7,),
-    ("fr", "city_start"): (5,),
-    ("de", "city_start"): (5,),
-    ("hu", "city_start"): (4,),
-    ("us", "city_end"): (5, 9),
-}
+    pair: load_profile(pair[0]).lengths for pair in PAIRS}
+
+
+def hyphen_at(profile: str, length: int) -> int | None:
+    """Where the profile's format for codes of ``length`` digits has its hyphen (the digit
+    index it stands before), or None."""
+    for fmt in load_profile(profile).formats:
+        if fmt.count("N") == length and "-" in fmt:
+            return fmt.index("-")
+    return None
 
 FIRST_NAMES = ["Anna", "Peter", "Marie", "Kenji", "Laura", "Janos", "Eva", "Tom", "Claire",
                "Hans", "Yuki", "Robert", "Ilona", "Sophie", "Max", "Emma"]
@@ -194,7 +203,7 @@ class EnvelopeGenerator:
             else:
                 end, code_box = self._draw_free_code(card, rng, code, ink, x0,
                                                      city_y - digit_h, digit_h,
-                                                     hyphen_at=3 if profile == "jp" else None)
+                                                     hyphen_at=hyphen_at(profile, len(code)))
                 self._text(card, city, end + int(digit_h * rng.uniform(0.7, 1.3)), city_y,
                            font, scale, ink, thickness)
         else:  # city_end
@@ -203,7 +212,7 @@ class EnvelopeGenerator:
             if not blank:
                 _, code_box = self._draw_free_code(
                     card, rng, code, ink, x0 + city_w + int(digit_h * rng.uniform(0.8, 1.4)),
-                    city_y - digit_h, digit_h, hyphen_at=5 if len(code) == 9 else None)
+                    city_y - digit_h, digit_h, hyphen_at=hyphen_at(profile, len(code)))
         if rng.random() < 0.5:
             self._text(card, COUNTRIES[profile], x0, city_y + line_h, font, scale, ink, thickness)
         return code_box

@@ -66,16 +66,21 @@ def quick(request) -> bool:
 
 @pytest.fixture(scope="session", autouse=True)
 def one_core():
-    """Pin the session (and the children it starts) to one CPU: "one core" in every figure."""
+    """Pin the session (and the children it starts) to one CPU and OpenCV to one thread:
+    "one core" in every figure."""
     if not hasattr(os, "sched_setaffinity"):
         yield None
         return
-    before = os.sched_getaffinity(0)
+    import cv2
+
+    before, threads = os.sched_getaffinity(0), cv2.getNumThreads()
     cpu = max(before)
     os.sched_setaffinity(0, {cpu})
+    cv2.setNumThreads(1)  # OpenCV's pool on one pinned core only adds hand-overs (bench.py)
     PINNED["cpu"] = cpu
     yield cpu
     os.sched_setaffinity(0, before)
+    cv2.setNumThreads(threads)
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SourceError, SourceUnavailable
-from .sources import LiveSource
+from ..errors import SourceError, SourceUnavailable
+from .base import LiveSource
 
 #: main formats we accept, all of which are B,G,R(,X) in numpy memory order (libcamera
 #: names formats by the opposite byte order: "RGB888" is B,G,R in numpy)
