@@ -292,11 +292,11 @@ def test_box_rows_are_found_in_any_colour_with_digits_crossing_the_lines(mnist, 
     # the crossing 0 keeps its part above the line: its crop is taller than the box interior
     assert row.inks[1].shape[0] >= 36 - 4
     result = read_postcode(reader, frame, "fr")
-    # every digit is read as written; the 5 (0.74-0.89 by colour) is below the default 0.97,
-    # so the code is rejected for it, and read at a lower threshold
+    # every digit is read as written, the 5 crossing the box's line too (the bundled
+    # model: 0.98; the MNIST-only model before it: 0.74-0.89 by colour, below the default
+    # 0.97, so the code was rejected for it)
     assert "".join(str(d.best) for d in result.digits) == code, result
-    assert result.code is None and result.reason == REJECT_LOW_DIGIT, result
-    assert "read 20?17: 1 digit(s) below 0.97" in result.detail, result.detail
+    assert result.code == code, result
     assert read_postcode(reader, frame, "fr", PostcodeOptions(threshold=0.7)).code == code
 
 
@@ -351,11 +351,13 @@ def test_unknown_profile_raises_before_reading(reader):
 
 
 def test_gray_and_bgra_frames_are_accepted(reader, generator):
-    envelope = generator.envelope("de", "city_start", seed=5)
+    # seed 6: read by the bundled model (seed 5's 68084, read by the model before it, now
+    # has a digit below 0.97 and is rejected)
+    envelope = generator.envelope("de", "city_start", seed=6)
     bgr = read_postcode(reader, envelope.image, "de")
     gray = read_postcode(reader, cv2.cvtColor(envelope.image, cv2.COLOR_BGR2GRAY), "de")
     bgra = read_postcode(reader, cv2.cvtColor(envelope.image, cv2.COLOR_BGR2BGRA), "de")
-    assert bgr.code == gray.code == bgra.code == envelope.code == "68084"
+    assert bgr.code == gray.code == bgra.code == envelope.code == "45539"
 
 
 # -------------------------------------------------------------------------------- CLI

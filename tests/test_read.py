@@ -130,7 +130,8 @@ def test_a_word_beside_a_number_is_judged_on_its_own():
     def mark(x, value=None, confidence=0.99):
         return Digit(value, confidence, Box(x, 10, 16, 30), best=value if value is not None else 1)
 
-    tel_letters = [Box(0, 10, 16, 30), Box(40, 10, 16, 30)]  # 'T', 'e': not digits
+    tel_letters = [Digit(None, 0.0, Box(0, 10, 16, 30), best=7),  # 'T', 'e': not digits
+                   Digit(None, 0.0, Box(40, 10, 16, 30), best=0)]
     tel_l = mark(60, 1)  # the 'l' reads as a confident '1'
     number = [mark(120 + 20 * k, k) for k in range(4)]  # a gap of ~1.5 heights before it
     kept = _digit_groups([tel_l] + number, tel_letters, 0.7, ReadOptions())
@@ -161,3 +162,19 @@ def test_a_line_of_uneven_marks_is_taken_for_words():
     digits = [mark(12 * k, h) for k, h in enumerate((30, 28, 31, 27, 30))]
     assert len(_digit_groups(digits, [], 0.7, ReadOptions())) == 5
     assert len(_digit_groups(word[:2], [], 0.7, ReadOptions())) == 2  # too short to judge
+
+
+def test_a_not_a_digit_mark_between_digits_is_shown_as_unknown():
+    """A mark the model calls not-a-digit between a group's digits, as tall as they are
+    (a broken '1' that looks like an 'L'), is a '?', not a digit silently lost; a small
+    one (a hyphen's remains) or one outside the digits is dropped."""
+    from edge_digits.read import ReadOptions, _digit_groups
+    from edge_digits.results import Box, Digit
+
+    digits = [Digit(k, 0.99, Box(20 * k, 10, 14, 30), best=k) for k in (1, 2, 3)]
+    unknown = Digit(None, 0.0, Box(30, 10, 8, 28), best=1)  # between 1 and 2, full height
+    small = Digit(None, 0.0, Box(50, 20, 6, 6), best=0)  # between 2 and 3, a speck
+    outside = Digit(None, 0.0, Box(62, 10, 8, 30), best=7)  # after the last digit
+    kept = _digit_groups(digits, [unknown, small, outside], 0.7, ReadOptions())
+    assert [d.value for d in kept] == [1, None, 2, 3]
+    assert kept[1] is unknown
