@@ -58,18 +58,18 @@ def test_reading_has_typed_results_in_frame_pixels(reader, mnist):
 
 def test_threshold_trades_errors_for_rejections(mnist):
     """Raising the threshold turns wrong digits into '?' (errors go down, not only
-    rejections up); 0 never rejects. Measured on these 30 clean frames, per digit
-    (rejected / wrong of 190): 0 -> 0 / 4, 0.7 (default) -> 1 / 3, 0.99 -> 9 / 0; frames
-    wrong: 4, 3, 0."""
-    frames = make_frames(21, 30, "clean", digits=(mnist["x_test"], mnist["y_test"]))
+    rejections up). Measured on these 30 hard frames (153 digits; rejected / wrong digits):
+    0 -> 1 / 5 (the '?' of a not-a-digit mark between digits), 0.7 (default) -> 2 / 5,
+    0.99 -> 17 / 1; frames wrong: 14, 13, 9."""
+    frames = make_frames(21, 30, "hard", digits=(mnist["x_test"], mnist["y_test"]))
     items = [(frame.image, frame.strings) for frame in frames]
     scores = {}
     for threshold in (0.0, 0.7, 0.99):
         with DigitReader(options=ReadOptions(threshold=threshold)) as reader:
             scores[threshold] = score(reader.read, items)
     never, default, strict = scores[0.0], scores[0.7], scores[0.99]
-    assert never.digits_rejected == 0 and never.rejected == 0
-    assert never.digits_wrong > default.digits_wrong > strict.digits_wrong, scores
+    assert never.digits_rejected <= 1  # no digit is rejected for its probability at 0
+    assert never.digits_wrong >= default.digits_wrong > strict.digits_wrong, scores
     assert never.digits_rejected < default.digits_rejected < strict.digits_rejected, scores
     assert never.wrong > default.wrong > strict.wrong, scores
     # the default reader is the 0.7 one

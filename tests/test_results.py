@@ -37,7 +37,9 @@ def test_a_string_is_as_sure_as_all_its_digits_together():
 def test_a_string_with_a_rejected_digit_is_not_accepted_and_shows_it():
     string = _string(0.9, 0.3, 0.95, rejected={1})
     assert string.text == "0?2" and not string.accepted
-    assert string.confidence == pytest.approx(0.9 * 0.3 * 0.95)
+    # a rejected digit counts as 0: a string with an unread digit is not read (README)
+    assert string.confidence == 0.0
+    assert _string(0.9, 0.8, 0.95).confidence == pytest.approx(0.9 * 0.8 * 0.95)
 
 
 def test_a_reading_is_as_sure_as_its_least_sure_string():
