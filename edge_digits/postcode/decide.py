@@ -179,9 +179,9 @@ def decide(candidates: list[Candidate], profile: Profile, options: PostcodeOptio
             written = f"{len(best.digits)} digit(s) written"
         return reject(REJECT_WRONG_LENGTH, f"{written}; {profile.name} wants "
                       f"{_lengths(profile)}", best)
-    return reject(REJECT_NO_FIELD, "no box field and no free-form digit string found "
-                  "(digits must stand apart from other ink: touching ruled lines, a table or "
-                  "words they are not taken for a code)")
+    return reject(REJECT_NO_FIELD, f"no box field and no free-form string of "
+                  f"{_lengths(profile)} found (strings of other lengths, and digits touching "
+                  f"ruled lines, a table or words, are not taken for a code)")
 
 
 def _lengths(profile: Profile) -> str:
