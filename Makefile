@@ -8,7 +8,7 @@ MNIST ?= $(or $(EDGE_DIGITS_MNIST),$(wildcard ../shared/data/mnist.npz))
 MNIST_FLAG := $(if $(MNIST),--mnist $(MNIST),)
 THREADS ?= 1
 
-.PHONY: run install install-host test export bundle export-reference export-quick bench bench-smoke pi-check clean
+.PHONY: run install install-host test fuzz soak export bundle export-reference export-quick bench bench-smoke pi-check clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ export-reference: install-host ## the reference network exactly (10 classes), no
 
 export-quick: install-host     ## a 1-epoch export on a subset, into artifacts/quick (no bundling)
 	$(PY) -m export $(MNIST_FLAG) --quick --out artifacts/quick
+
+fuzz: install-host             ## the large generated-input run (>= 10,000 cases, ~2 min)
+	$(PY) -m pytest -m fuzz -s -q tests/test_fuzz.py
+
+soak: install-host             ## 100,000 frames through the reader and serve (~15 min)
+	OMP_NUM_THREADS=1 $(PY) -m pytest -m soak -s -q tests/test_soak.py
 
 bench: install-host            ## benchmarks + BENCHMARKS.md (tflite-runtime in its own venv: numpy < 2)
 	test -x artifacts/tflite-venv/bin/python || { $(PYTHON) -m venv artifacts/tflite-venv && \
