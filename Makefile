@@ -8,7 +8,7 @@ MNIST ?= $(or $(EDGE_DIGITS_MNIST),$(wildcard ../shared/data/mnist.npz))
 MNIST_FLAG := $(if $(MNIST),--mnist $(MNIST),)
 THREADS ?= 1
 
-.PHONY: run install install-host test fuzz soak export bundle export-reference export-quick bench bench-smoke pi-check clean
+.PHONY: run install install-host test export bundle export-reference export-quick bench bench-smoke pi-check clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,7 @@ export-reference: install-host ## the reference network exactly (10 classes), no
 export-quick: install-host     ## a 1-epoch export on a subset, into artifacts/quick (no bundling)
 	$(PY) -m export $(MNIST_FLAG) --quick --out artifacts/quick
 
+.PHONY: fuzz soak
 fuzz: install-host             ## the large generated-input run (>= 10,000 cases, ~2 min)
 	$(PY) -m pytest -m fuzz -s -q tests/test_fuzz.py
 
