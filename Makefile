@@ -61,6 +61,13 @@ export-reference: install-host ## the reference network exactly (10 classes), no
 export-quick: install-host     ## a 1-epoch export on a subset, into artifacts/quick (no bundling)
 	$(PY) -m export $(MNIST_FLAG) --quick --out artifacts/quick
 
+.PHONY: fuzz soak
+fuzz: install-host             ## the large generated-input run (>= 10,000 cases, ~2 min)
+	$(PY) -m pytest -m fuzz -s -q tests/test_fuzz.py
+
+soak: install-host             ## 100,000 frames through the reader and serve (~15 min)
+	OMP_NUM_THREADS=1 $(PY) -m pytest -m soak -s -q tests/test_soak.py
+
 bench: install-host            ## benchmarks + BENCHMARKS.md (tflite-runtime in its own venv: numpy < 2)
 	test -x artifacts/tflite-venv/bin/python || { $(PYTHON) -m venv artifacts/tflite-venv && \
 	    artifacts/tflite-venv/bin/pip install -q "tflite-runtime==2.14.0" "numpy<2"; } || \

@@ -40,7 +40,8 @@ def _check_model_bytes(path: Path) -> bytes:
     if len(data) < 8 or data[4:8] != b"TFL3":
         raise ModelError(
             f"model file {path} is not a TFLite model ({len(data)} bytes, no 'TFL3' "
-            "identifier): it may be truncated or corrupt; re-export it with 'make export'"
+            "identifier): it may be truncated or corrupt; re-export it with 'make export' "
+            "and 'make bundle'"
         )
     return data
 

@@ -1,6 +1,7 @@
 """Host side: train the reference CNN on MNIST, quantize it to TFLite, evaluate, bundle.
 
-    make export          # python -m export --mnist ../shared/data/mnist.npz --threads 2
+    make export          # python -m export ... --out artifacts/export (never bundles)
+    make bundle          # python -m export.bundle artifacts/export: into edge_digits/models
     make export-quick    # a subset, one epoch, into artifacts/quick, not bundled
 
 One module per stage:

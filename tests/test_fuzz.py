@@ -12,10 +12,11 @@ run is CI-sized; ``pytest -m fuzz`` runs >= 10,000 cases and prints the counts b
 from __future__ import annotations
 
 import json
-import random
 import struct
+import time
 import zlib
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import cv2
@@ -34,6 +35,20 @@ from edge_digits.sources import read_image_file
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "edge_digits" / "samples" / "digits_one_line.jpg"
 COUNTS: Counter = Counter()
+SLOWEST: dict = {}  #: kind -> the longest case, seconds
+#: every case must end within this (a bound, not a speed goal: the machine is shared)
+CASE_SECONDS = 30.0
+
+
+@contextmanager
+def case(kind: str):
+    """Counts a case of ``kind`` and checks it ended within :data:`CASE_SECONDS`."""
+    started = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - started
+    SLOWEST[kind] = max(SLOWEST.get(kind, 0.0), seconds)
+    assert seconds < CASE_SECONDS, f"{kind}: a case took {seconds:.1f} s"
+    COUNTS[kind] += 1
 #: cases per kind: (CI run, ``-m fuzz`` run)
 SIZES = {"frames": (150, 2500), "image files": (150, 2500), "model files": (40, 600),
          "postcode profiles": (300, 2500), "service configs": (300, 2500)}
@@ -56,6 +71,7 @@ def print_counts():
     yield
     ran = {kind: COUNTS[kind] for kind in SIZES}
     print("\nfuzz cases by kind:", json.dumps(ran), "total", sum(ran.values()))
+    print("slowest case by kind, s:", json.dumps({k: round(v, 3) for k, v in SLOWEST.items()}))
 
 
 @pytest.fixture(scope="module")
@@ -101,16 +117,16 @@ def frames(draw):
 
 
 def _check_frame_case(reader, frame) -> None:
-    try:
-        reading = reader.read(frame)
-    except FrameError as exc:
-        one_line_error(exc)
-        assert "received" in str(exc)
-    else:  # only what the reader accepts gets here, and the result describes the frame
-        assert frame.dtype == np.uint8 and frame.ndim in (2, 3)
-        assert reading.frame_size == (frame.shape[1], frame.shape[0])
-        assert all(0.0 <= d.confidence <= 1.0 for d in reading.digits)
-    COUNTS["frames"] += 1
+    with case("frames"):
+        try:
+            reading = reader.read(frame)
+        except FrameError as exc:
+            one_line_error(exc)
+            assert "received" in str(exc)
+        else:  # only what the reader accepts gets here, and the result describes the frame
+            assert frame.dtype == np.uint8 and frame.ndim in (2, 3)
+            assert reading.frame_size == (frame.shape[1], frame.shape[0])
+            assert all(0.0 <= d.confidence <= 1.0 for d in reading.digits)
 
 
 def _frames_test(large: bool):
@@ -159,18 +175,18 @@ def image_bytes(draw):
 
 def _image_file_test(large: bool):
     @fuzz_settings("image files", large)
-    @given(case=image_bytes(), suffix=st.sampled_from([".png", ".jpg", ".bmp", ".webp"]))
-    def run(tmp_path, case, suffix):
-        _, data = case
+    @given(sample=image_bytes(), suffix=st.sampled_from([".png", ".jpg", ".bmp", ".webp"]))
+    def run(tmp_path, sample, suffix):
+        _, data = sample
         path = tmp_path / f"case{suffix}"
         path.write_bytes(data)
-        try:
-            image = read_image_file(path)
-        except EdgeDigitsError as exc:
-            one_line_error(exc)
-        else:
-            assert image.dtype == np.uint8 and image.ndim in (2, 3) and image.size > 0
-        COUNTS["image files"] += 1
+        with case("image files"):
+            try:
+                image = read_image_file(path)
+            except EdgeDigitsError as exc:
+                one_line_error(exc)
+            else:
+                assert image.dtype == np.uint8 and image.ndim in (2, 3) and image.size > 0
     return run
 
 
@@ -200,13 +216,13 @@ def _model_test(large: bool):
     def run(tmp_path, data):
         path = tmp_path / "model.tflite"  # no manifest beside it: the interpreter is reached
         path.write_bytes(data)
-        try:
-            with DigitClassifier(path) as classifier:
-                probabilities = classifier.classify(np.zeros((3, 28, 28), np.uint8))
-                assert probabilities.shape == (3, classifier.num_classes)
-        except EdgeDigitsError as exc:
-            one_line_error(exc)
-        COUNTS["model files"] += 1
+        with case("model files"):
+            try:
+                with DigitClassifier(path) as classifier:
+                    probabilities = classifier.classify(np.zeros((3, 28, 28), np.uint8))
+                    assert probabilities.shape == (3, classifier.num_classes)
+            except EdgeDigitsError as exc:
+                one_line_error(exc)
     return run
 
 
@@ -247,13 +263,13 @@ def _profile_test(large: bool):
     @fuzz_settings("postcode profiles", large)
     @given(data=profiles())
     def run(data):
-        try:
-            profile = profile_from_dict(data, "fuzz")
-        except EdgeDigitsError as exc:
-            one_line_error(exc)
-        else:
-            assert profile.lengths and all(1 <= n <= 32 for n in profile.lengths)
-        COUNTS["postcode profiles"] += 1
+        with case("postcode profiles"):
+            try:
+                profile = profile_from_dict(data, "fuzz")
+            except EdgeDigitsError as exc:
+                one_line_error(exc)
+            else:
+                assert profile.lengths and all(1 <= n <= 32 for n in profile.lengths)
     return run
 
 
@@ -284,13 +300,13 @@ def _config_test(large: bool):
     @fuzz_settings("service configs", large)
     @given(data=service_configs())
     def run(data):
-        try:
-            config = parse_config(data)
-        except EdgeDigitsError as exc:
-            one_line_error(exc)
-        else:
-            assert 0.0 <= config.reader.threshold <= 1.0 and config.reader.threads >= 1
-        COUNTS["service configs"] += 1
+        with case("service configs"):
+            try:
+                config = parse_config(data)
+            except EdgeDigitsError as exc:
+                one_line_error(exc)
+            else:
+                assert 0.0 <= config.reader.threshold <= 1.0 and config.reader.threads >= 1
     return run
 
 

@@ -19,7 +19,6 @@ import sys
 import threading
 
 from ..errors import ConfigError
-from ..sources import is_live
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -51,6 +50,7 @@ def _want_preview(setting: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     from ..errors import SourceError, SourceUnavailable
     from ..service import EXIT_SOURCE_LOST, check, load_config, serve
+    from ..sources import is_live
 
     config = load_config(args.config)
     if args.check:

@@ -162,9 +162,9 @@ def decide(candidates: list[FieldCandidate], profile: Profile, options: Postcode
     found = _wrong_length(candidates, profile)
     if found is not None:
         return reject(REJECT_WRONG_LENGTH, found[1], found[0])
-    return reject(REJECT_NO_FIELD, "no box field and no free-form digit string found "
-                  "(digits must stand apart from other ink: touching ruled lines, a table or "
-                  "words they are not taken for a code)")
+    return reject(REJECT_NO_FIELD, f"no box field and no free-form string of "
+                  f"{_lengths(profile)} found (strings of other lengths, and digits touching "
+                  f"ruled lines, a table or words, are not taken for a code)")
 
 
 def _formed(candidates: list[FieldCandidate], profile: Profile) -> list[tuple]:
