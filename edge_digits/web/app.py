@@ -144,8 +144,11 @@ class Service:
                            "'Authorization: Bearer <token>' (the page asks for it once)",
                            headers={"WWW-Authenticate": 'Bearer realm="edge-digits"'})
 
-    async def in_worker(self, function):
-        """Run ``function(reader)`` in the pool; its errors as API errors."""
+    async def in_worker(self, request: Request, function):
+        """Run ``function(reader)`` in the pool; its errors as API errors. A client that has
+        already left is not given a worker's time."""
+        if await request.is_disconnected():
+            raise ApiError("bad_request", "the client disconnected before its image was read")
         try:
             return await self.pool.run(function, self.config.timeout)
         except Busy as exc:
@@ -175,7 +178,7 @@ class Service:
         self.authorize(request)
         threshold = self.threshold(query_values(request, ("threshold",)))
         upload = await read_upload(request, self.config.max_body_bytes)
-        result = await self.in_worker(lambda reader: read_frame(
+        result = await self.in_worker(request, lambda reader: read_frame(
             reader, upload.data, threshold=threshold, max_pixels=self.config.max_pixels,
             name=upload.name))
         return JSONResponse(result)
@@ -196,7 +199,7 @@ class Service:
             threshold=parse_probability("threshold", values.get("threshold", str(defaults.threshold))),
             margin=parse_probability("margin", values.get("margin", str(defaults.margin))))
         upload = await read_upload(request, self.config.max_body_bytes)
-        result = await self.in_worker(lambda reader: read_postcode_frame(
+        result = await self.in_worker(request, lambda reader: read_postcode_frame(
             reader, upload.data, profile=profile, options=options,
             max_pixels=self.config.max_pixels, name=upload.name))
         return JSONResponse(result)
@@ -209,7 +212,7 @@ class Service:
         self.authorize(request)
         threshold = self.threshold(query_values(request, ("threshold",)))
         upload = await read_upload(request, self.config.max_body_bytes)
-        result = await self.in_worker(lambda reader: classify_drawing(
+        result = await self.in_worker(request, lambda reader: classify_drawing(
             reader, upload.data, threshold=threshold, max_pixels=self.config.max_pixels))
         return JSONResponse(result)
 
