@@ -5,7 +5,8 @@ and pen), and checks what a person sees: the digit shown, its probabilities in t
 (the same as /v1/classify answers for the pad's own image), several digits boxed and read,
 undo and the threshold slider; uploads a sample frame and an envelope and checks the
 strings, the code and the annotated frame; shows the model; asks for a token. Any console
-error fails the test. Screenshots go to artifacts/ (docs/web-page.png is one of them).
+error fails the test. Screenshots go to artifacts/ (docs/web-page.png is a copy of
+artifacts/web-draw.png).
 
 Needs `chromium` and `chromium-driver` (Debian; `.ci/run` installs them): skipped with the
 reason where they are missing, failed in CI (CI=true).
@@ -215,8 +216,6 @@ def test_drawn_mnist_digits_are_shown_with_their_probabilities(page, server, dig
     (ARTIFACTS / "web-browser-timings.json").write_text(json.dumps(
         {"answer_ms_after_last_stroke": TIMINGS["answer_ms"],
          "median_ms": statistics.median(TIMINGS["answer_ms"])}, indent=1))
-    shutil.copyfile(ARTIFACTS / "web-draw.png", ROOT / "docs" / "web-page.png") \
-        if os.environ.get("EDGE_DIGITS_UPDATE_DOCS") else None
 
 
 def test_threshold_slider_and_not_sure(page, digits):

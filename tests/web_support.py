@@ -60,14 +60,15 @@ class Server:
     """``edge-digits web`` in a child process, on a free port; its log in a file."""
 
     def __init__(self, log_path: Path, *arguments: str, env: dict | None = None,
-                 startup: float = 90.0) -> None:
+                 startup: float = 90.0, cpus: set[int] | None = None) -> None:
         self.port = free_port()
         self.log_path = Path(log_path)
         self._log = open(self.log_path, "wb")
         environment = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "edge_digits", "web", "--port", str(self.port), *arguments],
-            stdout=self._log, stderr=subprocess.STDOUT, env=environment, cwd=ROOT)
+            stdout=self._log, stderr=subprocess.STDOUT, env=environment, cwd=ROOT,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
         deadline = time.monotonic() + startup
         while True:
             if self.process.poll() is not None:
@@ -107,8 +108,11 @@ class Server:
         self._log.close()
 
 
-def start_server(log_path: Path, *arguments: str, env: dict | None = None) -> Server:
-    return Server(log_path, *arguments, env=env)
+def start_server(log_path: Path, *arguments: str, env: dict | None = None,
+                 cpus: set[int] | None = None) -> Server:
+    """``edge-digits web`` on a free port (``cpus``: the CPUs it may use; default: as this
+    process)."""
+    return Server(log_path, *arguments, env=env, cpus=cpus)
 
 
 @contextlib.contextmanager
@@ -165,7 +169,8 @@ def drawn_digit(digit: np.ndarray, size: tuple[int, int] = (560, 280), height: i
 
 def digit_strokes(digit: np.ndarray) -> list[list[tuple[int, int]]]:
     """Pen strokes that write an MNIST digit: its skeleton (Zhang-Suen thinning of the
-    thresholded 28x28 image) traced into polylines, in 28x28 pixel coordinates (x, y)."""
+    thresholded 28x28 image) traced into polylines and smoothed, in 28x28 pixel
+    coordinates (x, y), as floats."""
     skeleton = _thin(digit > 100)
     remaining = {(int(y), int(x)) for y, x in zip(*np.nonzero(skeleton))}
     neighbours = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
@@ -190,8 +195,22 @@ def digit_strokes(digit: np.ndarray) -> list[list[tuple[int, int]]]:
             stroke.append(point)
             remaining.discard(point)
         if len(stroke) >= 2:
-            strokes.append([(x, y) for y, x in stroke])
+            strokes.append(_smooth([(float(x), float(y)) for y, x in stroke]))
     return strokes
+
+
+def _smooth(points: list, rounds: int = 2) -> list:
+    """Chaikin's corner cutting: the pixel staircase of a skeleton as a pen's curve (the
+    ends stay where they are)."""
+    for _ in range(rounds):
+        if len(points) < 3:
+            return points
+        cut = [points[0]]
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            cut += [(0.75 * x0 + 0.25 * x1, 0.75 * y0 + 0.25 * y1),
+                    (0.25 * x0 + 0.75 * x1, 0.25 * y0 + 0.75 * y1)]
+        points = cut + [points[-1]]
+    return points
 
 
 def _thin(image: np.ndarray) -> np.ndarray:
