@@ -411,3 +411,16 @@ def test_a_request_that_waits_too_long_times_out():
         release.set()
         holder.join(30)
         assert request(port, "POST", "/v1/read", png, {"Content-Type": "image/png"}).status == 200
+
+
+def test_a_body_that_does_not_arrive_times_out_with_408():
+    from edge_digits.web.app import create_app
+    from edge_digits.web.config import WebConfig
+
+    app = create_app(WebConfig(workers=1, timeout=0.5))
+    with app_server(app) as port:
+        head = (b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                b"Content-Length: 1000\r\n\r\n")
+        status, body = raw_exchange(port, head, b"\x89PNG\r\n\x1a\n")  # 8 of 1000 bytes, then nothing
+        assert status == 408 and json.loads(body)["error"]["code"] == "request_timeout"
+        assert app.state.service.pool.completed == 1  # the start-up measurement only: no worker held

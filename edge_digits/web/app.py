@@ -19,9 +19,11 @@ Requests are read by a bounded pool of workers (``workers``); with a token confi
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import math
+import re
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -164,6 +166,16 @@ class Service:
         except EdgeDigitsError as exc:  # a frame the reader refuses (too small, ...)
             raise ApiError("bad_image", str(exc)) from None
 
+    async def upload(self, request: Request):
+        """The request's image bytes, which must arrive within the timeout (a client that
+        sends its body slowly holds no worker, but it must not hold the connection forever)."""
+        try:
+            return await asyncio.wait_for(read_upload(request, self.config.max_body_bytes),
+                                          self.config.timeout)
+        except asyncio.TimeoutError:
+            raise ApiError("request_timeout", f"the body did not arrive within "
+                           f"{self.config.timeout:g} s") from None
+
     def threshold(self, values: dict) -> float:
         if "threshold" in values:
             return parse_probability("threshold", values["threshold"])
@@ -177,7 +189,7 @@ class Service:
 
         self.authorize(request)
         threshold = self.threshold(query_values(request, ("threshold",)))
-        upload = await read_upload(request, self.config.max_body_bytes)
+        upload = await self.upload(request)
         result = await self.in_worker(request, lambda reader: read_frame(
             reader, upload.data, threshold=threshold, max_pixels=self.config.max_pixels,
             name=upload.name))
@@ -198,7 +210,7 @@ class Service:
         options = PostcodeOptions(
             threshold=parse_probability("threshold", values.get("threshold", str(defaults.threshold))),
             margin=parse_probability("margin", values.get("margin", str(defaults.margin))))
-        upload = await read_upload(request, self.config.max_body_bytes)
+        upload = await self.upload(request)
         result = await self.in_worker(request, lambda reader: read_postcode_frame(
             reader, upload.data, profile=profile, options=options,
             max_pixels=self.config.max_pixels, name=upload.name))
@@ -211,7 +223,7 @@ class Service:
 
         self.authorize(request)
         threshold = self.threshold(query_values(request, ("threshold",)))
-        upload = await read_upload(request, self.config.max_body_bytes)
+        upload = await self.upload(request)
         result = await self.in_worker(request, lambda reader: classify_drawing(
             reader, upload.data, threshold=threshold, max_pixels=self.config.max_pixels))
         return JSONResponse(result)

@@ -27,6 +27,7 @@ CODES = {
     "unauthorized": 401,
     "not_found": 404,
     "method_not_allowed": 405,
+    "request_timeout": 408,
     "too_large": 413,
     "too_many_pixels": 413,
     "unsupported_type": 415,

@@ -160,11 +160,9 @@ def _webp_size(data: bytes) -> tuple[int, int]:
         (bits,) = struct.unpack("<I", data[21:25])
         return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
     if chunk == b"VP8X":  # extended: the canvas size, 24 bits each, minus one
-        width = int.from_bytes(data[24:27], "little") + 1
-        height = int.from_bytes(data[27:30], "little") + 1
         if len(data) < 30:
             return 0, 0
-        return width, height
+        return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
     return 0, 0
 
 

@@ -136,6 +136,7 @@ def _operation(name: str, spec: dict) -> dict:
     if spec["auth"]:
         responses["401"] = _error("the token is missing or wrong")
     if spec["body"]:
+        responses["408"] = _error("the body did not arrive within the timeout")
         responses["413"] = _error("the body or the declared pixel count is over the limit")
         responses["415"] = _error("a content type or image format the service does not read")
         responses["503"] = _error("busy (queue full) or timed out; see Retry-After")

@@ -57,7 +57,6 @@ class ReaderPool:
         self.queue_size = queue_size
         self._jobs: queue.Queue = queue.Queue(maxsize=queue_size)
         self._threads: list[threading.Thread] = []
-        self._readers: list[Any] = []
         self._lock = threading.Lock()
         #: seconds of the last jobs run (for Retry-After and the model page's latency)
         self.recent = collections.deque(maxlen=200)
@@ -85,8 +84,6 @@ class ReaderPool:
             failures.append(exc)
             ready.wait()
             return
-        with self._lock:
-            self._readers.append(reader)
         ready.wait()
         while True:
             job = self._jobs.get()
