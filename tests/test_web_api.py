@@ -301,6 +301,7 @@ def test_openapi_document_matches_the_routes_and_the_answers(server):
                                     ("/v1/classify", "post"), ("/v1/model", "get"),
                                     ("/healthz", "get")}
     schemas = document["components"]["schemas"]
+    validators = {name: jsonschema.Draft202012Validator(schema) for name, schema in schemas.items()}
     seen = set()
     for method, path, status, payload in RESPONSES:
         operation = document["paths"].get(path, {}).get(method.lower())
@@ -308,8 +309,7 @@ def test_openapi_document_matches_the_routes_and_the_answers(server):
             continue
         assert str(status) in operation["responses"], f"{method} {path} answered {status}, not documented"
         reference = operation["responses"][str(status)]["content"]["application/json"]["schema"]["$ref"]
-        schema = {**schemas[reference.rsplit("/", 1)[1]], "$defs": schemas}
-        jsonschema.validate(payload, schema)
+        validators[reference.rsplit("/", 1)[1]].validate(payload)
         seen.add((path, status))
     assert {("/v1/read", 200), ("/v1/postcode", 200), ("/v1/classify", 200), ("/v1/model", 200),
             ("/v1/read", 400), ("/v1/read", 413), ("/v1/read", 415)} <= seen

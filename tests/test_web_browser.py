@@ -140,9 +140,10 @@ def draw(driver, strokes, kind: str = "mouse", scale: int = PAD_SCALE, offset=PA
     kinds = {"mouse": interaction.POINTER_MOUSE, "touch": interaction.POINTER_TOUCH,
              "pen": interaction.POINTER_PEN}
     pointer = PointerInput(kinds[kind], kind)
-    actions = ActionBuilder(driver, mouse=pointer, duration=8)
+    actions = ActionBuilder(driver, mouse=pointer, duration=1)
     for stroke in strokes:
         points = [(int(left + offset[0] + x * scale), int(top + offset[1] + y * scale)) for x, y in stroke]
+        points = points[:-1:2] + points[-1:]  # every other point of the smoothed curve, and its end
         actions.pointer_action.move_to_location(*points[0])
         actions.pointer_action.pointer_down(pressure=0.5 if kind != "mouse" else None)
         for point in points[1:]:
