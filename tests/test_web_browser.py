@@ -139,6 +139,7 @@ def draw(driver, strokes, kind: str = "mouse", scale: int = PAD_SCALE, offset=PA
         "const r = document.getElementById('pad').getBoundingClientRect(); return [r.left, r.top];")
     kinds = {"mouse": interaction.POINTER_MOUSE, "touch": interaction.POINTER_TOUCH,
              "pen": interaction.POINTER_PEN}
+    before = int(driver.execute_script("return document.getElementById('pad').dataset.strokes || 0"))
     pointer = PointerInput(kinds[kind], kind)
     actions = ActionBuilder(driver, mouse=pointer, duration=1)
     for stroke in strokes:
@@ -150,12 +151,14 @@ def draw(driver, strokes, kind: str = "mouse", scale: int = PAD_SCALE, offset=PA
             actions.pointer_action.move_to_location(*point)
         actions.pointer_action.pointer_up()
     actions.perform()
-    wait_answered(driver)
+    wait_answered(driver, strokes=before + len(strokes))
 
 
-def wait_answered(driver) -> None:
+def wait_answered(driver, strokes: int | None = None) -> None:
+    """Until the page has answered its last request (and seen ``strokes`` strokes end)."""
     wait_for(driver, "const p = document.getElementById('pad'); "
-                     "return p.dataset.asked && p.dataset.answered === p.dataset.asked;")
+                     "return (arguments[0] === null || Number(p.dataset.strokes) === arguments[0]) && "
+                     "p.dataset.asked && p.dataset.answered === p.dataset.asked;", 20.0, strokes)
 
 
 def shown(driver) -> dict:
@@ -307,6 +310,18 @@ def test_postcode_mode_shows_the_code(page, server, mnist, tmp_path):
     assert line.get_attribute("data-code") == expected["code"]
     assert expected["text"] in line.text
     screenshot(page, "web-postcode.png")
+    # a frame of digits that is no envelope: rejected, and the page says why
+    for sample in sorted(SAMPLES.glob("*.jpg")):
+        rejected = server.request("POST", f"/v1/postcode?profile={profile}", sample.read_bytes(),
+                                  {"Content-Type": "image/jpeg"}).json
+        if not rejected["accepted"]:
+            break
+    assert not rejected["accepted"], "every sample frame reads as a code"
+    page.find_element("id", "photo-file").send_keys(str(sample))
+    wait_for(page, "const line = document.getElementById('photo-postcode');"
+                   "return line !== null && line.dataset.code === '';")
+    text = page.find_element("id", "photo-postcode").text
+    assert f"rejected: {rejected['reason']}" in text and rejected["detail"] in text
 
 
 def test_the_camera_takes_a_photo_and_reads_it(page):
