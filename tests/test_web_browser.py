@@ -237,6 +237,14 @@ def test_threshold_slider_and_not_sure(page, digits):
     assert f"best guess {label}" in page.find_element("id", "decision-detail").text
 
 
+def test_a_cross_is_not_a_digit(page):
+    cross = [[(6.0, 6.0), (14.0, 14.0), (22.0, 22.0)], [(22.0, 6.0), (14.0, 14.0), (6.0, 22.0)]]
+    draw(page, cross, "pen")
+    seen = shown(page)
+    assert seen["state"] == "not a digit" and seen["main"] == "not a digit", seen
+    assert seen["bars"]["none"] == max(seen["bars"].values())
+
+
 def test_several_digits_are_boxed_and_read_and_undo_takes_the_last_stroke(page, digits):
     written = [digits[7], digits[2], digits[1]]  # '721'
     for position, (image, _) in enumerate(written):
