@@ -273,15 +273,26 @@ def test_refusals_are_one_json_shape(server, name):
     assert answer.json["error"]["message"] and "Traceback" not in answer.json["error"]["message"]
 
 
+@pytest.mark.parametrize("host, status", [
+    ("evil.example", 403), ("evil.example:8080", 403), ("192.168.1.5:8080", 403), ("[fe80::1]:80", 403),
+    ("localhost", 200), ("127.0.0.1:1", 200), ("[::1]:8080", 200),
+])
+def test_without_a_token_only_loopback_names_are_answered(server, host, status):
+    answer = call(server, "GET", "/v1/model", None, {"Host": host})
+    assert answer.status == status, answer.body
+    if status == 403:
+        assert answer.json["error"]["code"] == "forbidden"
+
+
 def test_too_large_is_refused_before_the_body_is_read(server):
-    head = (b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\n"
+    head = (b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\n"
             b"Content-Length: 17000000\r\n\r\n")
     status, body = raw_exchange(server.port, head, b"\xff\xd8\xff" + b"\x00" * 1000)
     assert status == 413 and json.loads(body)["error"]["code"] == "too_large"
     # without a length (chunked), the body is counted as it arrives and refused at the limit
     chunk = b"\x00" * 1_000_000
     chunked = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(17)) + b"0\r\n\r\n"
-    head = b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n"
+    head = b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n"
     status, body = raw_exchange(server.port, head, chunked)
     assert status == 413 and json.loads(body)["error"]["code"] == "too_large"
 
@@ -312,7 +323,7 @@ def test_openapi_document_matches_the_routes_and_the_answers(server):
         validators[reference.rsplit("/", 1)[1]].validate(payload)
         seen.add((path, status))
     assert {("/v1/read", 200), ("/v1/postcode", 200), ("/v1/classify", 200), ("/v1/model", 200),
-            ("/v1/read", 400), ("/v1/read", 413), ("/v1/read", 415)} <= seen
+            ("/v1/read", 400), ("/v1/read", 413), ("/v1/read", 415), ("/v1/model", 403)} <= seen
 
 
 # -- the token, binding, the pool --------------------------------------------------------------
@@ -419,7 +430,7 @@ def test_a_body_that_does_not_arrive_times_out_with_408():
 
     app = create_app(WebConfig(workers=1, timeout=0.5))
     with app_server(app) as port:
-        head = (b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+        head = (b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
                 b"Content-Length: 1000\r\n\r\n")
         status, body = raw_exchange(port, head, b"\x89PNG\r\n\x1a\n")  # 8 of 1000 bytes, then nothing
         assert status == 408 and json.loads(body)["error"]["code"] == "request_timeout"

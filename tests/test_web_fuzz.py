@@ -233,22 +233,22 @@ def requests_to_send(rng) -> list[tuple[str, bytes]]:
     # broken HTTP: lengths that lie, bad chunking, odd methods and paths
     body = encoded["png"]
     broken = [
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: -5\r\n\r\n" + body,
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: abc\r\n\r\n" + body,
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 999999\r\n\r\n" + body,
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 10\r\nContent-Length: 20\r\n\r\n" + body,
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + body,
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n" + body[:5],
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nTransfer-Encoding: gzip\r\n\r\n" + body,
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd",
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: -5\r\n\r\n" + body,
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: abc\r\n\r\n" + body,
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 999999\r\n\r\n" + body,
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 10\r\nContent-Length: 20\r\n\r\n" + body,
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + body,
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n" + body[:5],
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nTransfer-Encoding: gzip\r\n\r\n" + body,
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd",
         b"POST /v1/read HTTP/1.0\r\nContent-Type: image/png\r\n\r\n" + body,
-        b"POST /v1/read HTTP/2.0\r\nHost: x\r\n\r\n",
+        b"POST /v1/read HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n",
         b"GARBAGE\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(40),  # a TLS hello
-        b"POST /v1/read\r\n\r\n", b"POST  HTTP/1.1\r\nHost: x\r\n\r\n", b"\r\n\r\n\r\n",
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 0\r\n\r\n",
-        b"POST /%00 HTTP/1.1\r\nHost: x\r\n\r\n", b"POST /v1/read?%zz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
-        b"POST /v1/read HTTP/1.1\r\nHost: x\r\nContent-Type: \xff\xfe\r\nContent-Length: 3\r\n\r\nabc",
+        b"POST /v1/read\r\n\r\n", b"POST  HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"\r\n\r\n\r\n",
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n",
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 0\r\n\r\n",
+        b"POST /%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"POST /v1/read?%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n",
+        b"POST /v1/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \xff\xfe\r\nContent-Length: 3\r\n\r\nabc",
     ]
     for method in ("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW", "HEAD"):
         for path in ("/v1/read", "/v1/model", "/v1/classify", "/", "/static/../../etc/passwd",

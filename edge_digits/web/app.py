@@ -34,7 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import EdgeDigitsError
-from .config import WebConfig
+from .config import WebConfig, is_loopback
 from .errors import ApiError, api_error, http_error, unexpected_error
 from .images import ImageRejected
 from .openapi import openapi_document, operation
@@ -136,9 +136,18 @@ class Service:
 
     # -- plumbing --------------------------------------------------------------------
     def authorize(self, request: Request) -> None:
-        """With a token configured, the request must carry ``Authorization: Bearer <token>``."""
+        """With a token configured, the request must carry ``Authorization: Bearer <token>``.
+        Without one (loopback), it must be addressed to a loopback name: a web page
+        elsewhere cannot reach the API by pointing its own host name at 127.0.0.1 (DNS
+        rebinding)."""
         token = self.config.token
         if not token:
+            host = request.headers.get("host", "")
+            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]", 1)[0]
+            if host and not is_loopback(name):
+                raise ApiError("forbidden", f"this service answers requests to 127.0.0.1 or "
+                               f"localhost only, not to {host[:60]!r}; to serve other names, "
+                               "start it with a token")
             return
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):

@@ -25,6 +25,7 @@ CODES = {
     "bad_multipart": 400,
     "bad_parameter": 400,
     "unauthorized": 401,
+    "forbidden": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "request_timeout": 408,

@@ -135,6 +135,8 @@ def _operation(name: str, spec: dict) -> dict:
         responses["400"] = _error("not an image, bad multipart or a bad parameter")
     if spec["auth"]:
         responses["401"] = _error("the token is missing or wrong")
+        responses["403"] = _error("without a token: a request addressed to a name other than "
+                                  "127.0.0.1 or localhost")
     if spec["body"]:
         responses["408"] = _error("the body did not arrive within the timeout")
         responses["413"] = _error("the body or the declared pixel count is over the limit")
