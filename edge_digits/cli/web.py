@@ -35,7 +35,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--threshold", type=common.threshold_type, default=defaults.threshold,
                         metavar="T", help=f"default rejection threshold (default {defaults.threshold})")
     parser.add_argument("--token", default=None,
-                        help=f"a shared secret every API call must send (default: ${TOKEN_VARIABLE})")
+                        help=f"a shared secret every API call must send (default: ${TOKEN_VARIABLE}, "
+                             "better: a flag is visible to other users in `ps`)")
     parser.add_argument("--workers", type=common.int_at_least(1), default=defaults.workers,
                         metavar="N", help=f"reader threads, each with its own interpreter "
                         f"(default {defaults.workers}: one a core, at most 4)")
