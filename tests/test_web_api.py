@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import zlib
 
 import cv2
@@ -252,6 +253,7 @@ REFUSALS = {
                      "multipart/form-data; boundary=b", 400, "bad_multipart"),
     "text part": ("POST", "/v1/read", multipart(b"hello", "a.txt", "text/plain")[0], None, 415, "unsupported_type"),
     "unknown path": ("GET", "/v2/read", None, None, 404, "not_found"),
+    "trailing slash": ("POST", "/v1/read/", PNG, "image/png", 404, "not_found"),
     "wrong method": ("GET", "/v1/read", None, None, 405, "method_not_allowed"),
     "model with parameters": ("GET", "/v1/model?x=1", None, None, 400, "bad_parameter"),
 }
@@ -372,12 +374,24 @@ def test_loopback_needs_no_token():
     assert WebConfig(host="::1").token is None
 
 
-def occupy(pool, release: threading.Event, timeout: float = 60.0) -> threading.Thread:
-    """A job that holds one worker (or a queue place) until ``release`` is set."""
-    thread = threading.Thread(target=lambda: asyncio.run(pool.run(lambda reader: release.wait(timeout),
-                                                                   timeout)), daemon=True)
+def occupy(pool, release: threading.Event, timeout: float = 60.0) -> tuple[threading.Thread, threading.Event]:
+    """A job that holds one worker (or a queue place) until ``release`` is set; and an
+    event set when a worker has started it."""
+    started = threading.Event()
+
+    def job(reader):
+        started.set()
+        return release.wait(timeout)
+    thread = threading.Thread(target=lambda: asyncio.run(pool.run(job, timeout)), daemon=True)
     thread.start()
-    return thread
+    return thread, started
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
 
 
 def test_a_full_queue_answers_503_with_retry_after():
@@ -389,12 +403,11 @@ def test_a_full_queue_answers_503_with_retry_after():
     png = encode(np.full((40, 40, 3), 255, np.uint8))
     with app_server(app) as port:
         pool = app.state.service.pool
-        holders = [occupy(pool, release)]
-        while pool.waiting:  # the worker took the first job
-            pass
-        holders.append(occupy(pool, release))  # the one place in the queue
-        while not pool.waiting:
-            pass
+        first, running = occupy(pool, release)
+        assert running.wait(30)  # the worker took the first job
+        second, _ = occupy(pool, release)  # the one place in the queue
+        wait_until(lambda: pool.waiting == 1)
+        holders = [first, second]
         answer = request(port, "POST", "/v1/read", png, {"Content-Type": "image/png"})
         assert answer.status == 503 and answer.json["error"]["code"] == "busy"
         assert int(answer.headers["retry-after"]) >= 1
@@ -413,9 +426,8 @@ def test_a_request_that_waits_too_long_times_out():
     png = encode(np.full((40, 40, 3), 255, np.uint8))
     with app_server(app) as port:
         pool = app.state.service.pool
-        holder = occupy(pool, release)
-        while pool.waiting:
-            pass
+        holder, running = occupy(pool, release)
+        assert running.wait(30)
         answer = request(port, "POST", "/v1/read", png, {"Content-Type": "image/png"})
         assert answer.status == 503 and answer.json["error"]["code"] == "timeout"
         assert "Retry-After".lower() in answer.headers

@@ -302,5 +302,6 @@ def create_app(config: WebConfig | None = None) -> Starlette:
     routes.append(Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False))
     app = Starlette(routes=routes, lifespan=service.lifespan, exception_handlers={
         ApiError: api_error, HTTPException: http_error, Exception: unexpected_error})
+    app.router.redirect_slashes = False  # /v1/read/ is an unknown path (404), not a 307
     app.state.service = service
     return app
