@@ -26,7 +26,7 @@ $(VENV)/.runtime: pyproject.toml
 	touch $@
 
 $(VENV)/.host: pyproject.toml $(VENV)/.runtime
-	$(PY) -m pip install -q -e '.[host,dev]'
+	$(PY) -m pip install -q -e '.[host,dev,web]'
 	touch $@
 
 install: $(VENV)/.runtime      ## runtime only (numpy, OpenCV, ai-edge-litert) + test tools

@@ -22,7 +22,7 @@ import sys
 from ..errors import EdgeDigitsError
 
 #: subcommand modules, in the order ``--help`` lists them
-COMMANDS = ("read", "postcode", "serve", "info", "bench")
+COMMANDS = ("read", "postcode", "serve", "web", "info", "bench")
 
 
 class _OneLineParser(argparse.ArgumentParser):

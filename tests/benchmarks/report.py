@@ -64,6 +64,7 @@ GROUP_TITLES = {
     "read": "Read end to end (BGR frame to its strings)",
     "postcode": "Postcode end to end",
     "cold-start": "Cold start: fresh process, import, load, read one 640x480 frame",
+    "web": "HTTP API over loopback (`edge-digits web`): POST /v1/read of 640x480 frames, load, memory",
 }
 GROUP_ORDER = list(GROUP_TITLES)
 
@@ -309,6 +310,21 @@ def group_notes(group: str, figures: list[Figure]) -> list[str]:
         if info.get("rss_mb_after"):
             memory = ", ".join(f"{name} {mb:.0f}" for name, mb in info["rss_mb_after"].items() if mb)
             notes.append(f"- {figure.label}: resident MB after each phase: {memory}.")
+        if info.get("http_p50_ms") is not None:
+            notes.append(f"- {figure.label}: p50 {info['http_p50_ms']:.2f} ms over HTTP against "
+                         f"{info['in_process_p50_ms']:.2f} ms in process (the same PNGs decoded and "
+                         f"read), overhead p50 {info['overhead_p50_ms']:.2f} ms (paired: "
+                         f"{info.get('overhead_paired_p50_ms', float('nan')):.2f} ms), p95 "
+                         f"{info['http_p95_ms']:.2f} vs {info['in_process_p95_ms']:.2f} ms; fastest "
+                         f"{info.get('http_min_ms', float('nan')):.2f} vs "
+                         f"{info.get('in_process_min_ms', float('nan')):.2f} ms.")
+        if info.get("throughput_rps") is not None:
+            latency = (f", p50 {info['p50_ms']:.1f} ms" if info.get("p50_ms") is not None else "") + \
+                      (f", p95 {info['p95_ms']:.1f} ms" if info.get("p95_ms") is not None else "")
+            notes.append(f"- {figure.label}: {info['throughput_rps']:.0f} requests/s{latency}.")
+        if info.get("rss_growth_mb") is not None:
+            notes.append(f"- {figure.label}: server RSS {info['rss_before_mb']:.1f} MB before, "
+                         f"{info['rss_after_mb']:.1f} MB after ({info['rss_growth_mb']:+.1f} MB).")
         if info.get("ops"):
             notes.append(f"- {figure.label}: ops {', '.join(info['ops'])}.")
     return sorted(set(notes), key=notes.index)
