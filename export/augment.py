@@ -32,7 +32,7 @@ PAD = 12  #: margin (at 56x56) so rotation and shear never cut the digit
 #: probabilities and ranges of :func:`camera_digit`, recorded in the manifest
 DESCRIPTION = {
     "resolution": "distorted at 2x (56x56), re-normalized with edge_digits.normalize.normalize_digit",
-    "stroke": "p=0.6: erode 3x3 (thinner), dilate 3x3 or 5x5 (thicker pen), elliptic kernels",
+    "stroke": "p=0.55: erode 3x3 (thinner, p=0.2), dilate 3x3 (p=0.2) or 5x5 (p=0.15, thicker pen), elliptic kernels",
     "rotation_degrees": [-15, 15],
     "shear_slant": [-0.3, 0.3],
     "aspect_x_scale": [0.75, 1.3],
