@@ -35,7 +35,8 @@ def test_samples_are_shipped_and_read_out_of_the_box(capsys, mnist):
         for got, want in zip(text, expected):
             assert got in (want, "?"), f"{line}: expected {expected}"
         rejected += text.count("?")
-        assert 0.5 <= float(confidence) <= 1.0
+        # a frame with a '?' is not read: its confidence is 0 (README)
+        assert (float(confidence) == 0.0) if "?" in text else (0.5 <= float(confidence) <= 1.0)
     assert rejected <= 1
 
 
