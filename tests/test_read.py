@@ -119,3 +119,10 @@ def test_options_are_validated():
         ReadOptions(none_split=-0.1)
     with pytest.raises(TypeError):
         DigitReader(options={"threshold": 0.5})
+    names = ("threshold", "min_accepted_fraction", "split_doubt", "wide_doubt", "none_split",
+             "one_digit_sure")
+    for name in names:  # both ends of 0..1 are valid
+        assert ReadOptions(**{name: 0.0}) and ReadOptions(**{name: 1.0})
+        for bad in (-0.01, 1.01):
+            with pytest.raises(ValueError, match=name):
+                ReadOptions(**{name: bad})
