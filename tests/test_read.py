@@ -119,6 +119,9 @@ def test_options_are_validated():
         ReadOptions(none_split=-0.1)
     with pytest.raises(TypeError):
         DigitReader(options={"threshold": 0.5})
+    options = ReadOptions()
+    with pytest.raises(AttributeError):  # frozen: a reader's options cannot change under it
+        options.threshold = 0.0
     names = ("threshold", "min_accepted_fraction", "split_doubt", "wide_doubt", "none_split",
              "one_digit_sure")
     for name in names:  # both ends of 0..1 are valid
