@@ -160,6 +160,11 @@ def test_margin_moves_the_operating_point():
     assert decide(pair, fr, PostcodeOptions(0.95, margin=1.0)).code == "22630"
     with pytest.raises(ValueError):
         PostcodeOptions(threshold=1.5)
+    for bad in (dict(margin=-0.01), dict(margin=1.01), dict(threshold=-0.01)):
+        with pytest.raises(ValueError):
+            PostcodeOptions(**bad)
+    # both ends of 0..1 are valid operating points
+    assert PostcodeOptions(0.0, margin=0.0) and PostcodeOptions(1.0, margin=1.0)
 
 
 # ------------------------------------------------------------------------- field finding

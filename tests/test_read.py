@@ -119,6 +119,16 @@ def test_options_are_validated():
         ReadOptions(none_split=-0.1)
     with pytest.raises(TypeError):
         DigitReader(options={"threshold": 0.5})
+    options = ReadOptions()
+    with pytest.raises(AttributeError):  # frozen: a reader's options cannot change under it
+        options.threshold = 0.0
+    names = ("threshold", "min_accepted_fraction", "split_doubt", "wide_doubt", "none_split",
+             "one_digit_sure")
+    for name in names:  # both ends of 0..1 are valid
+        assert ReadOptions(**{name: 0.0}) and ReadOptions(**{name: 1.0})
+        for bad in (-0.01, 1.01):
+            with pytest.raises(ValueError, match=name):
+                ReadOptions(**{name: bad})
 
 
 def test_a_word_beside_a_number_is_judged_on_its_own():

@@ -55,3 +55,10 @@ def test_a_reading_is_as_sure_as_its_least_sure_string():
     assert record["confidence"] == 0.45 and [s["confidence"] for s in record["strings"]] == [
         round(0.99 * 0.98, 4), 0.45]
     assert record["strings"][1]["digits"][1] == {"value": 1, "confidence": 0.5, "box": [12, 0, 10, 20]}
+
+
+def test_a_box_knows_its_edges_centre_and_union():
+    box = Box(10, 20, 30, 40)
+    assert (box.right, box.bottom, box.area) == (40, 60, 1200)
+    assert box.center == (25.0, 40.0)
+    assert box.union(Box(0, 50, 5, 5)) == Box(0, 20, 40, 40) and box.as_list() == [10, 20, 30, 40]

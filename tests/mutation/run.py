@@ -205,6 +205,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--tests", nargs="*", default=TESTS)
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--survivors-of", type=Path,
+                        help="run only the mutants that survived in this earlier --json")
     args = parser.parse_args(argv)
 
     work = ROOT / "artifacts" / "mutation"
@@ -221,6 +223,12 @@ def main(argv=None) -> int:
             generated = random.Random(args.seed).sample(generated, args.sample)
         print(f"mutation: {len(generate(repo))} generated mutants, running {len(generated)}", flush=True)
         mutants += generated
+    if args.survivors_of:
+        earlier = json.loads(args.survivors_of.read_text())
+        survived = {row["name"] for row in earlier if row["status"] == "survived"}
+        everything = list(LISTED) + generate(repo)
+        mutants = [m for m in everything if m.name in survived]
+        print(f"mutation: re-running {len(mutants)} survivors of {args.survivors_of}", flush=True)
     baseline, seconds, tail = run_tests(repo, args.tests, args.timeout)
     print(f"mutation: unmutated run {baseline} in {seconds:.0f} s {tail}", flush=True)
     if baseline != "survived":
