@@ -168,18 +168,25 @@ def _digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
                    [(d.box.x, d.box, d, False) for d in not_digits], key=lambda mark: mark[0])
     height = float(np.median([box.height for _, box, _, _ in marks]))
     kept: list[Digit] = []
-    group: list = []
-    right = None
-    for x, box, digit, is_digit in marks + [(None, None, None, False)]:
-        if x is None or (right is not None and x - right > options.group_gap * height):
-            if group and any(mark[3] for mark in group) and kept_group(group):
-                kept += shown(group)
-            group, right = [], None
-        if x is None:
-            break
-        group.append((x, box, digit, is_digit))
-        right = box.x + box.width if right is None else max(right, box.x + box.width)
+    for group in _split_at_gaps(marks, options.group_gap * height):
+        if any(is_digit for _, _, _, is_digit in group) and kept_group(group):
+            kept += shown(group)
     return kept
+
+
+def _split_at_gaps(marks: list, gap: float) -> list[list]:
+    """Marks ``(x, box, digit, is_digit)`` sorted by x, in runs separated by more than
+    ``gap`` pixels of empty columns."""
+    groups: list[list] = []
+    right = None
+    for mark in marks:
+        box = mark[1]
+        if right is None or box.x - right > gap:
+            groups.append([])
+            right = box.x + box.width
+        groups[-1].append(mark)
+        right = max(right, box.x + box.width)
+    return groups
 
 
 def _best_labels(probabilities: np.ndarray) -> tuple[list[int], list[float]]:
