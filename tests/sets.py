@@ -193,15 +193,9 @@ def _sudoku():
 
 def on_paper(images, labels, n, seed):
     """MNIST-style white-on-black 28x28 digits as dark ink on a 112x112 sheet of paper
-    (devset_report.py's recipe)."""
-    idx = np.random.default_rng(seed).choice(len(images), min(n, len(images)), replace=False)
-    items = []
-    for k in idx:
-        ink = cv2.resize(images[k], (84, 84), interpolation=cv2.INTER_CUBIC)
-        sheet = np.full((112, 112), 235, np.uint8)
-        sheet[14:98, 14:98] = np.clip(235 - ink.astype(np.int32) * 0.85, 0, 255).astype(np.uint8)
-        items.append((cv2.cvtColor(sheet, cv2.COLOR_GRAY2BGR), (str(int(labels[k])),)))
-    return items
+    (devset_report.py's recipe, the development report's own function)."""
+    from export.devsets import on_paper as placed
+    return placed(images, labels, n, seed)
 
 
 def _npz_on_paper(file, n):
