@@ -2,8 +2,7 @@
 
     >>> crops = mine_negatives(count=2000, seed=5, letters=letters, fonts=printed_fonts())
 
-Every candidate (and every piece of a candidate the reader may cut) that
-:func:`edge_digits.locate.locate_digits` finds in a frame with no digit in it is, by
+Every candidate that :func:`edge_digits.locate.locate_digits` finds in a frame with no digit in it is, by
 construction, not a digit: they are trained as "none", so the classifier learns the
 table edges, wood grain, printed letters and scribbles the locate stage really hands
 over. Thin vertical strokes are left out: alone they are a '1' to anyone, and only their

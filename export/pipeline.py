@@ -121,44 +121,57 @@ def _keras_bytes(model) -> bytes:
         return path.read_bytes()
 
 
-def _camera_pool(x_fit: np.ndarray, config: ExportConfig, data_sha256: str,
-                 log: Callable[[str], None]) -> np.ndarray:
-    """The augmented variants, from the cache when the same ones were made before.
-
-    The cache key covers the data, the split, the seed, the number of copies and the source
-    of the augmentation and normalization code, so a changed recipe never reuses old images.
+def _cached(config: ExportConfig, name: str, key: list, make: Callable[[], np.ndarray],
+            log: Callable[[str], None], valid: Callable[[np.ndarray], bool] = lambda value: True
+            ) -> np.ndarray:
+    """``make()``, or the array it made before under the same key (``config.cache_dir``;
+    None: no cache). ``key`` is a list of strings: the data, the settings and the source of
+    the code that makes the array, so a changed recipe never reuses an old one. The few
+    most recent entries of each name are kept; a broken or invalid entry is made again.
     """
     if config.cache_dir is None:
-        return augment.camera_pool(x_fit, config.augment_copies, seed=config.train.seed)
-    import edge_digits.normalize
-
-    key = hashlib.sha256("|".join([
-        data_sha256, str(config.train_limit), str(config.validation_fraction),
-        str(config.train.seed), str(config.augment_copies), str(x_fit.shape),
-        inspect.getsource(augment), inspect.getsource(edge_digits.normalize)]).encode()).hexdigest()
-    path = Path(config.cache_dir) / f"camera-pool-{key[:16]}.npy"
+        return make()
+    digest = hashlib.sha256("|".join(key).encode()).hexdigest()
+    path = Path(config.cache_dir) / f"{name}-{digest[:16]}.npy"
     if path.exists():
         try:
-            pool = np.load(path, allow_pickle=False)
-            if pool.shape == (config.augment_copies, *x_fit.shape) and pool.dtype == np.uint8:
-                log(f"augmented digits from the cache {path}")
-                return pool
+            value = np.load(path, allow_pickle=False)
+            if valid(value):
+                log(f"{name} from the cache {path}")
+                return value
         except (OSError, ValueError):
-            pass  # a broken cache file is rebuilt below
-    pool = augment.camera_pool(x_fit, config.augment_copies, seed=config.train.seed)
+            pass  # a broken cache file is made again below
+    value = make()
     try:
         Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        np.save(buffer, pool, allow_pickle=False)
+        np.save(buffer, value, allow_pickle=False)
         artifacts.commit(Path(config.cache_dir), {path.name: buffer.getvalue()})
-        # Keep the few most recent entries (42 MB each): older recipes are not coming back.
-        entries = sorted(Path(config.cache_dir).glob("camera-pool-*.npy"),
+        # Keep the few most recent entries (a camera pool is 42 MB): older recipes are not
+        # coming back.
+        entries = sorted(Path(config.cache_dir).glob(f"{name}-*.npy"),
                          key=lambda entry: entry.stat().st_mtime, reverse=True)
         for stale in entries[CACHE_ENTRIES:]:
             stale.unlink()
     except OSError as exc:  # the cache is an optimization: never fail an export for it
-        log(f"note: augmented digits not cached ({exc})")
-    return pool
+        log(f"note: {name} not cached ({exc})")
+    return value
+
+
+def _camera_pool(x_fit: np.ndarray, config: ExportConfig, data_sha256: str,
+                 log: Callable[[str], None]) -> np.ndarray:
+    """The augmented variants, from the cache when the same ones were made before (the key
+    covers the data, the split, the seed, the number of copies and the source of the
+    augmentation and normalization code)."""
+    import edge_digits.normalize
+
+    key = [data_sha256, str(config.train_limit), str(config.validation_fraction),
+           str(config.train.seed), str(config.augment_copies), str(x_fit.shape),
+           inspect.getsource(augment), inspect.getsource(edge_digits.normalize)]
+    return _cached(config, "camera-pool", key,
+                   lambda: augment.camera_pool(x_fit, config.augment_copies, seed=config.train.seed),
+                   log, valid=lambda pool: pool.shape == (config.augment_copies, *x_fit.shape)
+                   and pool.dtype == np.uint8)
 
 
 def _add_non_digits(pool, y_fit, x_val, y_val, config: ExportConfig):
@@ -195,33 +208,18 @@ def _with_extra_digits(x_train, y_train, extra: Extra, config: ExportConfig, log
     return np.concatenate(parts_x), np.concatenate(parts_y).astype(y_train.dtype)
 
 
-def _cached(config: ExportConfig, name: str, key: list, make: Callable[[], np.ndarray]) -> np.ndarray:
-    """``make()``, or the array it made before with the same key and code (cache_dir)."""
-    if config.cache_dir is None:
-        return make()
+def _mining_key(config: ExportConfig, extra: Extra) -> list:
+    """What mined crops depend on: settings, sources, the generator's and the locate
+    stage's code (the crops are what locate cuts out)."""
     from . import glyphs, mining
     from .synth import clutter
     import edge_digits.locate
 
     locate_code = [path.read_text() for path in
                    sorted(Path(edge_digits.locate.__file__).parent.glob("*.py"))]
-    digest = hashlib.sha256("|".join(key + [inspect.getsource(module) for module in (
-        mining, clutter, glyphs)] + locate_code).encode()).hexdigest()
-    path = Path(config.cache_dir) / f"{name}-{digest[:16]}.npy"
-    if path.exists():
-        try:
-            return np.load(path, allow_pickle=False)
-        except (OSError, ValueError):
-            pass  # a broken cache file is made again
-    value = make()
-    try:
-        Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
-        buffer = io.BytesIO()
-        np.save(buffer, value, allow_pickle=False)
-        artifacts.commit(Path(config.cache_dir), {path.name: buffer.getvalue()})
-    except OSError:
-        pass  # the cache is an optimization
-    return value
+    return ([str(config.mine_frames), str(config.mine_limit), str(config.train.seed)]
+            + [source.sha256 for source in extra.sources]
+            + [inspect.getsource(module) for module in (mining, clutter, glyphs)] + locate_code)
 
 
 def _add_found_non_digits(pool, y_fit, extra: Extra, config: ExportConfig, log):
@@ -246,11 +244,10 @@ def _add_found_non_digits(pool, y_fit, extra: Extra, config: ExportConfig, log):
         counts["font glyphs"] = len(glyphs)
     if config.mine_frames:
         start = time.perf_counter()
-        mined = _cached(config, "mined", [str(config.mine_frames), str(config.mine_limit),
-                                          str(config.train.seed)] + [s.sha256 for s in extra.sources],
+        mined = _cached(config, "mined", _mining_key(config, extra),
                         lambda: mine_negatives(config.mine_frames, config.train.seed + 13,
                                                extra.letters, printed_fonts(),
-                                               limit=config.mine_limit))
+                                               limit=config.mine_limit), log)
         parts.append(mined)
         counts["mined crops"] = len(mined)
         log(f"mined {len(mined)} crops from {config.mine_frames} digit-free frames in "

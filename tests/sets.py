@@ -10,7 +10,6 @@ are the keys of tests/expected.py.
 """
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -160,30 +159,12 @@ def wide(digits):
 # ------------------------------------------------------------------ development sets
 def sudoku_cells(limit_blank=400):
     """Real phone photos of sudokus (../shared/data/sudoku_photos): (handwritten cells,
-    empty cells), each a 116x116 crop of the rectified grid (as ../shared/hooks/
-    devset_report.py cuts them: 96 px cells and a 10 px margin)."""
-    folder = data_path("sudoku_photos")
-    photos = json.loads((folder / "labels.json").read_text())["photos"]
-    cell, margin = 96, 10
-    hand, blank = [], []
-    for photo in photos:
-        image = cv2.imread(str(folder / photo["file"]))
-        c = photo["grid_corners_xy"]
-        src = np.float32([c["topleft"], c["topright"], c["bottomright"], c["bottomleft"]])
-        side = 9 * cell
-        dst = np.float32([[margin, margin], [margin + side, margin],
-                          [margin + side, margin + side], [margin, margin + side]])
-        grid = cv2.warpPerspective(image, cv2.getPerspectiveTransform(src, dst),
-                                   (side + 2 * margin,) * 2, flags=cv2.INTER_AREA,
-                                   borderMode=cv2.BORDER_REPLICATE)
-        for i in range(9):
-            for j in range(9):
-                crop = grid[i * cell:(i + 1) * cell + 2 * margin, j * cell:(j + 1) * cell + 2 * margin]
-                if photo["handwritten_mask"][i][j] == "H":
-                    hand.append((crop, (photo["grid"][i][j],)))
-                elif photo["handwritten_mask"][i][j] == ".":
-                    blank.append((crop, ()))
-    return hand, blank[::max(1, len(blank) // limit_blank)]
+    empty cells) as (crop, truth) pairs, cut by the development report's own function
+    (116x116 crops of the rectified grid: 96 px cells and a 10 px margin)."""
+    from export.devsets import sudoku_cells as cut
+    cells = cut(DATA, limit_blank)
+    return ([(item.image, item.strings) for item in cells["handwritten"]],
+            [(item.image, item.strings) for item in cells["empty"]])
 
 
 @lru_cache(maxsize=1)
