@@ -10,6 +10,7 @@ like digits (see :data:`export.extra_data.LOOK_ALIKES`).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -37,6 +38,7 @@ def printed_fonts() -> list[Path]:
     return found
 
 
+@lru_cache(maxsize=None)
 def _font(path: Path, size: int):
     from PIL import ImageFont
 
