@@ -16,28 +16,30 @@ SAMPLES = Path(__file__).resolve().parents[1] / "edge_digits" / "samples"
 
 
 def test_samples_are_shipped_and_read_out_of_the_box(capsys, mnist):
-    """The bundled samples read right: no wrong digit anywhere, at most one rejected ('?')
-    digit in all of them (the 'ruled table' sample has a 1 with a foot, like an L)."""
+    """The bundled samples read right: no wrong digit anywhere, no rejected ('?') digit,
+    and every line reported but one: the 'ruled table' sample's '1166' has a 1 with a foot
+    that the model calls not-a-digit (an 'L'), and a number with a letter in it is left
+    out rather than shown with a digit lost."""
     from export.synth.frames import SAMPLES as GENERATED, make_frame
 
     digits = (mnist["x_test"], mnist["y_test"])  # the samples' truth: regenerated from MNIST
-    truth = {name: make_frame(seed, level, digits=digits).text for name, seed, level in GENERATED}
+    truth = {name: make_frame(seed, level, digits=digits).strings
+             for name, seed, level in GENERATED}
     names = sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".jpg", ".png"))
     assert names == sorted(truth)
     assert main(["read", str(SAMPLES)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split("\t")[0] for line in lines] == names
-    rejected = 0
+    missing = 0
     for line in lines:
         name, text, confidence = line.split("\t")
-        expected = truth[name]
-        assert len(text) == len(expected), line
-        for got, want in zip(text, expected):
-            assert got in (want, "?"), f"{line}: expected {expected}"
-        rejected += text.count("?")
-        # a frame with a '?' is not read: its confidence is 0 (README)
-        assert (float(confidence) == 0.0) if "?" in text else (0.5 <= float(confidence) <= 1.0)
-    assert rejected <= 1
+        expected = list(truth[name])
+        got = text.split(" ")
+        assert all(string in expected for string in got), f"{line}: expected {expected}"
+        assert [s for s in expected if s in got] == got  # top to bottom, none twice
+        missing += len(expected) - len(got)
+        assert 0.5 <= float(confidence) <= 1.0
+    assert missing == 1
 
 
 def test_json_lines_and_annotation(tmp_path, capsys):

@@ -58,9 +58,10 @@ def test_reading_has_typed_results_in_frame_pixels(reader, mnist):
 
 def test_threshold_trades_errors_for_rejections(mnist):
     """Raising the threshold turns wrong digits into '?' (errors go down, not only
-    rejections up). Measured on these 30 hard frames (153 digits; rejected / wrong digits):
-    0 -> 1 / 5 (the '?' of a not-a-digit mark between digits), 0.7 (default) -> 2 / 5,
-    0.99 -> 17 / 1; frames wrong: 14, 13, 9."""
+    rejections up). Measured on these 30 hard frames (146 digits; rejected / wrong digits):
+    0 -> 0 / 4, 0.7 (default) -> 1 / 4, 0.99 -> 15 / 0; frames wrong: 11, 11, 7 (lines of
+    unsure marks are judged at the default threshold at most, so 0 and 0.7 differ little
+    on frames)."""
     frames = make_frames(21, 30, "hard", digits=(mnist["x_test"], mnist["y_test"]))
     items = [(frame.image, frame.strings) for frame in frames]
     scores = {}
@@ -71,7 +72,7 @@ def test_threshold_trades_errors_for_rejections(mnist):
     assert never.digits_rejected <= 1  # no digit is rejected for its probability at 0
     assert never.digits_wrong >= default.digits_wrong > strict.digits_wrong, scores
     assert never.digits_rejected < default.digits_rejected < strict.digits_rejected, scores
-    assert never.wrong > default.wrong > strict.wrong, scores
+    assert never.wrong >= default.wrong > strict.wrong, scores
     # the default reader is the 0.7 one
     with DigitReader() as reader:
         assert score(reader.read, items) == default
@@ -123,7 +124,7 @@ def test_options_are_validated():
     with pytest.raises(AttributeError):  # frozen: a reader's options cannot change under it
         options.threshold = 0.0
     names = ("threshold", "min_accepted_fraction", "split_doubt", "wide_doubt", "none_split",
-             "one_digit_sure")
+             "one_digit_sure", "short_one")
     for name in names:  # both ends of 0..1 are valid
         assert ReadOptions(**{name: 0.0}) and ReadOptions(**{name: 1.0})
         for bad in (-0.01, 1.01):
@@ -137,8 +138,9 @@ def test_a_word_beside_a_number_is_judged_on_its_own():
     from edge_digits.read import ReadOptions, _digit_groups
     from edge_digits.results import Box, Digit
 
-    def mark(x, value=None, confidence=0.99):
-        return Digit(value, confidence, Box(x, 10, 16, 30), best=value if value is not None else 1)
+    def mark(x, value=None, confidence=0.99, height=30):
+        return Digit(value, confidence, Box(x, 40 - height, 16, height),
+                     best=value if value is not None else 1)
 
     tel_letters = [Digit(None, 0.0, Box(0, 10, 16, 30), best=7),  # 'T', 'e': not digits
                    Digit(None, 0.0, Box(40, 10, 16, 30), best=0)]
@@ -146,45 +148,67 @@ def test_a_word_beside_a_number_is_judged_on_its_own():
     number = [mark(120 + 20 * k, k) for k in range(4)]  # a gap of ~1.5 heights before it
     kept = _digit_groups([tel_l] + number, tel_letters, 0.7, ReadOptions())
     assert [d.value for d in kept] == [0, 1, 2, 3]
-    # the same marks without the gap are one group: 5 of 7 marks are digits, all kept
+    # without the gap, word and number are one group; as tall as the word's letters, the
+    # number cannot be told from it: nothing is reported rather than '10123'
     close = [mark(80 + 20 * k, k) for k in range(4)]
-    assert len(_digit_groups([tel_l] + close, tel_letters, 0.7, ReadOptions())) == 5
+    assert _digit_groups([tel_l] + close, tel_letters, 0.7, ReadOptions()) == []
+    # written taller than the printed label, it is the number; the label's 'l' is not
+    tall = [mark(80 + 20 * k, k, height=48) for k in range(4)]
+    kept = _digit_groups([tel_l] + tall, tel_letters, 0.7, ReadOptions())
+    assert [d.value for d in kept] == [0, 1, 2, 3]
+    assert _digit_groups([tel_l] + tall, tel_letters, 0.7, ReadOptions(label_height=1.7)) == []
     # a group of rejected digits stays (as '?'s) only at the default judge
     unsure = [mark(20 * k, None, 0.75) for k in range(3)]
     assert len(_digit_groups(unsure, [], 0.7, ReadOptions())) == 3
     assert _digit_groups(unsure, [], 0.8, ReadOptions()) == []
     with pytest.raises(ValueError, match="group_gap"):
         ReadOptions(group_gap=0)
+    with pytest.raises(ValueError, match="label_height"):
+        ReadOptions(label_height=0.9)
 
 
 def test_a_line_of_uneven_marks_is_taken_for_words():
-    """Digits are all of one height; a printed word's x-height letters are not: a group
-    whose marks are a third or more short is not reported, even if each mark reads as a
-    digit ('Fill in' as '11 11')."""
+    """A writer's digits are of about one height; a printed word's letters are not: a
+    group whose marks are a third or more much shorter than its median is not reported,
+    even if each mark reads as a digit ('lloLo' as '11010')."""
     from edge_digits.read import ReadOptions, _digit_groups
     from edge_digits.results import Box, Digit
 
-    def mark(x, height):
-        return Digit(1, 0.99, Box(x, 40 - height, 8, height), best=1)
+    def mark(x, height, value=1):
+        return Digit(value, 0.99, Box(x, 40 - height, 8, height), best=value)
 
-    word = [mark(0, 30), mark(12, 18), mark(24, 30), mark(36, 18), mark(48, 18)]
+    word = [mark(0, 30), mark(12, 30), mark(24, 14, 0), mark(36, 30), mark(48, 14, 0)]
     assert _digit_groups(word, [], 0.7, ReadOptions()) == []
     digits = [mark(12 * k, h) for k, h in enumerate((30, 28, 31, 27, 30))]
     assert len(_digit_groups(digits, [], 0.7, ReadOptions())) == 5
     assert len(_digit_groups(word[:2], [], 0.7, ReadOptions())) == 2  # too short to judge
 
 
-def test_a_not_a_digit_mark_between_digits_is_shown_as_unknown():
-    """A mark the model calls not-a-digit between a group's digits, as tall as they are
-    (a broken '1' that looks like an 'L'), is a '?', not a digit silently lost; a small
-    one (a hyphen's remains) or one outside the digits is dropped."""
+def test_a_short_one_inside_a_number_is_a_piece_not_a_digit():
+    """A '1' far shorter than the digits around it (a piece of a broken '8', a pen's lift)
+    is left out of the number; a '1' as tall as they are stays."""
+    from edge_digits.read import ReadOptions, _digit_groups
+    from edge_digits.results import Box, Digit
+
+    def mark(x, value, height):
+        return Digit(value, 0.99, Box(x, 40 - height, 12, height), best=value)
+
+    digits = [mark(0, 6, 40), mark(16, 1, 14), mark(30, 8, 42), mark(46, 1, 38), mark(60, 9, 40)]
+    assert [d.value for d in _digit_groups(digits, [], 0.7, ReadOptions())] == [6, 8, 1, 9]
+    assert len(_digit_groups(digits, [], 0.7, ReadOptions(short_one=0.0))) == 5
+
+
+def test_a_not_a_digit_mark_inside_a_number_breaks_it():
+    """A mark the model calls not-a-digit between digits as tall as they are (a letter,
+    a broken digit) ends the run of digits: '1' and '23' beside a mark of their height
+    cannot be told from a word, and nothing is reported rather than a number with a
+    digit lost. A speck beside a number does not hide it."""
     from edge_digits.read import ReadOptions, _digit_groups
     from edge_digits.results import Box, Digit
 
     digits = [Digit(k, 0.99, Box(20 * k, 10, 14, 30), best=k) for k in (1, 2, 3)]
     unknown = Digit(None, 0.0, Box(30, 10, 8, 28), best=1)  # between 1 and 2, full height
-    small = Digit(None, 0.0, Box(50, 20, 6, 6), best=0)  # between 2 and 3, a speck
-    outside = Digit(None, 0.0, Box(62, 10, 8, 30), best=7)  # after the last digit
-    kept = _digit_groups(digits, [unknown, small, outside], 0.7, ReadOptions())
-    assert [d.value for d in kept] == [1, None, 2, 3]
-    assert kept[1] is unknown
+    small = Digit(None, 0.0, Box(70, 20, 6, 6), best=0)  # after 3, a speck
+    assert _digit_groups(digits, [unknown, small], 0.7, ReadOptions()) == []
+    kept = _digit_groups(digits, [small], 0.7, ReadOptions())
+    assert [d.value for d in kept] == [1, 2, 3]
