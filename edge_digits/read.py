@@ -40,10 +40,12 @@ current model's, pinned by tests/test_accuracy.py through the README.) The model
 alone cannot remove them: 0.7 cuts MNIST's errors by 30% for 0.6% rejections.
 
 Marks that are not digits are dropped: the locate stage filters them by size and shape
-relative to their line, a model with a not-a-digit class drops them by label, and a line
-whose digits are mostly below ``min(threshold, DEFAULT_THRESHOLD)`` is taken for writing
-that is not digits (printed words, drawings) and not reported; a line of digits read with a
-stricter threshold stays visible, its rejected digits as ``?``. A threshold above the model's
+relative to their line, a model with a not-a-digit class drops them by label, and each
+group of a line's marks reports at most one number (:func:`_number_in`): its longest run of
+digits, kept beside a printed label only when clearly taller, and only when two thirds of
+its digits reach ``min(threshold, DEFAULT_THRESHOLD)`` (else it is taken for printed words
+or drawings); a number read with a stricter threshold stays visible, its rejected digits as
+``?``. A threshold above the model's
 largest attainable probability (0.9961 for the bundled int8 model) is refused with a
 :class:`~edge_digits.errors.ConfigError`.
 """
