@@ -65,3 +65,38 @@ def as_gray(frame: object, name: str = "frame") -> np.ndarray:
         return np.ascontiguousarray(frame[:, :, 0])
     code = cv2.COLOR_BGR2GRAY if channels == 3 else cv2.COLOR_BGRA2GRAY
     return cv2.cvtColor(frame, code)
+
+
+def enlarge_small(gray: np.ndarray, min_side: int) -> tuple[np.ndarray, int, int]:
+    """A frame smaller than ``min_side`` on a side, enlarged to be read like a photo.
+
+    A crop of one digit (a 28x28 scan, a 16x16 form cell) holds a digit too small for the
+    locate stage's smallest digit and too large a part of the frame for its largest. It
+    is scaled up by the smallest whole factor that brings its shorter side to ``min_side``
+    and framed with a border of the paper's shade, a quarter of its size on each side,
+    so that the digit is a part of the frame as it is in a photo.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 ndarray
+    min_side : int
+        0 never enlarges.
+
+    Returns
+    -------
+    (image, factor, border): ``gray`` itself, 1 and 0 when it is large enough; else the
+    enlarged image, the factor and the border (pixels of the enlarged image). A point
+    ``(x, y)`` of the result is ``((x - border) / factor, (y - border) / factor)`` of ``gray``.
+    """
+    height, width = gray.shape
+    if min(height, width) >= min_side:
+        return gray, 1, 0
+    factor = -(-min_side // min(height, width))  # ceil
+    enlarged = cv2.resize(gray, (width * factor, height * factor), interpolation=cv2.INTER_CUBIC)
+    border = max(height, width) * factor // 4
+    # the paper's shade: the median of the frame's outermost pixels (ink that touches the
+    # edge is not smeared into the border, as replicating the edge would)
+    edge = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    paper = int(np.median(edge))
+    return (cv2.copyMakeBorder(enlarged, border, border, border, border, cv2.BORDER_CONSTANT,
+                               value=paper), factor, border)

@@ -52,14 +52,14 @@ largest attainable probability (0.9961 for the bundled int8 model) is refused wi
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from .classify import DigitClassifier
-from .frame import as_gray
+from .frame import as_gray, enlarge_small
 from . import touching
 from .locate import Candidate, LocateOptions, locate_digits
 from .normalize import normalize_digit
@@ -126,6 +126,9 @@ class ReadOptions:
     #: ink so wide that several digits are the first guess is still kept as one digit when
     #: the model reads its whole as a digit this surely (and below ``none_split``)
     one_digit_sure: float = 0.9
+    #: a frame smaller than this on a side (a crop of one digit: a 28x28 scan, a 16x16
+    #: form cell) is read enlarged (:func:`edge_digits.frame.enlarge_small`); 0: never
+    min_side: int = 32
     #: options of the locate stage (see :class:`edge_digits.locate.LocateOptions`)
     locate: LocateOptions = field(default_factory=LocateOptions)
 
@@ -242,6 +245,16 @@ def _split_at_gaps(marks: list[_Mark], gap: float) -> list[list[_Mark]]:
         groups[-1].append(mark)
         right = max(right, box.x + box.width)
     return groups
+
+
+def _shrunk(box: Box, factor: int, border: int, width: int, height: int) -> Box:
+    """``box`` of an image enlarged by :func:`~edge_digits.frame.enlarge_small`, in the
+    pixels of the ``width`` x ``height`` frame it was made from."""
+    x0 = min(max(0, (box.x - border) // factor), width - 1)
+    y0 = min(max(0, (box.y - border) // factor), height - 1)
+    x1 = min(max(x0 + 1, -(-(box.right - border) // factor)), width)
+    y1 = min(max(y0 + 1, -(-(box.bottom - border) // factor)), height)
+    return Box(x0, y0, x1 - x0, y1 - y0)
 
 
 def _best_labels(probabilities: np.ndarray) -> tuple[list[int], list[float]]:
@@ -450,20 +463,25 @@ class DigitReader:
         """Read every digit string in ``frame`` (BGR, BGRA or grayscale uint8)."""
         start = time.perf_counter()
         gray = as_gray(frame)
+        height, width = gray.shape
+        # a crop of one digit (a 28x28 scan) is read enlarged, its boxes mapped back
+        seen, factor, border = enlarge_small(gray, self.options.min_side)
         strings = []
         # Whether marks are digits at all is judged at the default threshold (or the
         # reader's, if lower): a strict threshold shows a line of digits as '?'s instead
         # of hiding it.
         judge = min(self.options.threshold, DEFAULT_THRESHOLD)
-        for found, not_digits in self._read_lines(self.locate(gray)):
+        for found, not_digits in self._read_lines(self.locate(seen)):
             found = _digit_groups(found, not_digits, judge, self.options)
             if not found:
                 continue
+            if factor != 1 or border:
+                found = [replace(d, box=_shrunk(d.box, factor, border, width, height))
+                         for d in found]
             box = found[0].box
             for digit in found[1:]:
                 box = box.union(digit.box)
             strings.append(DigitString(tuple(found), box))
-        height, width = gray.shape
         return Reading(tuple(strings), (width, height), time.perf_counter() - start)
 
     def close(self) -> None:

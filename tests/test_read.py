@@ -212,3 +212,45 @@ def test_a_not_a_digit_mark_inside_a_number_breaks_it():
     assert _digit_groups(digits, [unknown, small], 0.7, ReadOptions()) == []
     kept = _digit_groups(digits, [small], 0.7, ReadOptions())
     assert [d.value for d in kept] == [1, 2, 3]
+
+
+def test_a_crop_of_one_digit_is_read_like_a_photo(reader, mnist):
+    """A frame that is one small digit (MNIST's own 28x28 white-on-black images, a 16x16
+    scanned cell) is read enlarged, its boxes in its own pixels. Measured on the first 300
+    MNIST test digits: 295 / 0 and 297 / 1 right / wrong (without enlarging: 25% and none
+    of FEMNIST's read right)."""
+    import cv2
+
+    images, labels = mnist["x_test"][:300], mnist["y_test"][:300]
+    for make, floor in ((lambda image: image, 290),  # as stored: white on black, 28x28
+                        (lambda image: cv2.resize(255 - image, (16, 16),
+                                                  interpolation=cv2.INTER_AREA), 290)):
+        right = wrong = 0
+        for image, label in zip(images, labels):
+            frame = make(image)
+            reading = reader.read(frame)
+            right += reading.text == str(label)
+            wrong += any(ch.isdigit() for ch in reading.text) and reading.text != str(label)
+            for digit in reading.digits:
+                box = digit.box
+                assert 0 <= box.x < box.right <= frame.shape[1], box
+                assert 0 <= box.y < box.bottom <= frame.shape[0], box
+            assert reading.frame_size == (frame.shape[1], frame.shape[0])
+        assert right >= floor and wrong <= 3, (right, wrong)
+    with DigitReader(options=ReadOptions(min_side=0)) as plain:  # not enlarged: not found
+        assert sum(plain.read(cv2.resize(255 - image, (16, 16))).text == str(label)
+                   for image, label in zip(images[:50], labels[:50])) == 0
+
+
+def test_enlarge_small_maps_points_back():
+    from edge_digits.frame import enlarge_small
+
+    gray = np.full((16, 20), 200, np.uint8)
+    gray[4:12, 8:10] = 0
+    big, factor, border = enlarge_small(gray, 32)
+    assert factor == 2 and border == 10 and big.shape == (16 * 2 + 20, 20 * 2 + 20)
+    assert big[0, 0] == 200  # the paper's shade, not the ink
+    ys, xs = np.nonzero(big < 100)
+    assert (ys.min() - border) // factor == 4 and (xs.min() - border) // factor == 8
+    same, one, none = enlarge_small(gray, 16)
+    assert same is gray and (one, none) == (1, 0)
