@@ -11,7 +11,9 @@ import numpy as np
 
 from .errors import FrameError
 
-MIN_SIDE = 8  #: frames smaller than this on either side cannot hold a readable digit
+MIN_SIDE = 8  #: frames smaller than this on both sides cannot hold a readable digit
+MIN_NARROW = 3  #: ... or narrower than this (a '1' cut tight is a few pixels wide)
+MAX_ENLARGED = 1024  #: :func:`enlarge_small` keeps the enlarged frame's longer side below this
 MAX_PIXELS = 120_000_000  #: about 11000 x 11000; larger frames are refused, not processed
 
 
@@ -43,9 +45,10 @@ def check_frame(frame: object, name: str = "frame") -> np.ndarray:
             hint = "; for 16-bit frames pass (frame >> 8).astype(np.uint8)"
         raise FrameError(f"{name}: received {describe(frame)}{hint}; {expected}")
     height, width = frame.shape[:2]
-    if min(height, width) < MIN_SIDE:
+    if max(height, width) < MIN_SIDE or min(height, width) < MIN_NARROW:
         raise FrameError(
-            f"{name}: received a {width}x{height} frame; need at least {MIN_SIDE} pixels a side"
+            f"{name}: received a {width}x{height} frame; need at least {MIN_SIDE} pixels on "
+            f"its longer side and {MIN_NARROW} on its shorter"
         )
     if height * width > MAX_PIXELS:
         raise FrameError(
@@ -91,7 +94,9 @@ def enlarge_small(gray: np.ndarray, min_side: int) -> tuple[np.ndarray, int, int
     height, width = gray.shape
     if min(height, width) >= min_side:
         return gray, 1, 0
-    factor = -(-min_side // min(height, width))  # ceil
+    # the smallest whole factor that brings the shorter side to min_side (a tight crop of
+    # a '1' may be 3 pixels wide), bounded so that the longer side stays a frame's size
+    factor = max(1, min(-(-min_side // min(height, width)), MAX_ENLARGED // max(height, width)))
     enlarged = cv2.resize(gray, (width * factor, height * factor), interpolation=cv2.INTER_CUBIC)
     border = max(height, width) * factor // 4
     # the paper's shade: the median of the frame's outermost pixels (ink that touches the

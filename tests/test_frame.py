@@ -18,6 +18,7 @@ from edge_digits.frame import as_gray, check_frame
     (np.zeros((480, 640), np.float64), "float64"),
     (np.zeros((1, 1), np.uint8), "1x1"),
     (np.zeros((1, 1, 3), np.uint8), "1x1"),
+    (np.zeros((7, 7), np.uint8), "7x7"),
     (np.zeros((480, 640, 2), np.uint8), "(480, 640, 2)"),
     (np.zeros((4, 480, 640), np.uint8), "(4, 480, 640)"),
 ])
@@ -54,3 +55,10 @@ def test_bgr_order_is_respected():
     frame = np.zeros((16, 16, 3), np.uint8)
     frame[:, :, 0] = 255  # pure blue in BGR: luma 0.114 * 255 = 29
     assert abs(int(as_gray(frame)[0, 0]) - 29) <= 1
+
+
+def test_a_narrow_crop_is_a_frame():
+    """A digit cut tight may be a few pixels wide (a '1'): the longer side decides."""
+    assert as_gray(np.zeros((24, 4), np.uint8)).shape == (24, 4)
+    with pytest.raises(FrameError, match="2x40"):
+        as_gray(np.zeros((40, 2), np.uint8))
