@@ -41,12 +41,12 @@ alone cannot remove them: 0.7 cuts MNIST's errors by 30% for 0.6% rejections.
 
 Marks that are not digits are dropped: the locate stage filters them by size and shape
 relative to their line, a model with a not-a-digit class drops them by label, and each
-group of a line's marks reports at most one number (:func:`_number_in`): its longest run of
-digits, kept beside a printed label only when clearly taller, and only when two thirds of
-its digits reach ``min(threshold, DEFAULT_THRESHOLD)`` (else it is taken for printed words
-or drawings); a number read with a stricter threshold stays visible, its rejected digits as
-``?``. A threshold above the model's
-largest attainable probability (0.9961 for the bundled int8 model) is refused with a
+group of a line's marks reports at most one number (:mod:`edge_digits.numbers`): its
+longest run of digits, kept beside a printed label only when clearly taller, and only when
+two thirds of its digits reach ``min(threshold, DEFAULT_THRESHOLD)`` (else it is taken for
+printed words or drawings); a number read with a stricter threshold stays visible, its
+rejected digits as ``?``. A threshold above the model's largest attainable probability
+(0.9961 for the bundled int8 model) is refused with a
 :class:`~edge_digits.errors.ConfigError`.
 """
 from __future__ import annotations
@@ -54,7 +54,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
@@ -64,6 +63,7 @@ from . import touching
 from .locate import Candidate, LocateOptions, locate_digits
 from .normalize import normalize_digit
 from .results import Box, Digit, DigitString, Reading
+from .numbers import digit_groups, on_an_edge
 
 
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
@@ -77,7 +77,7 @@ class ReadOptions:
     #: a digit whose best probability is below this is rejected (shown as ``?``); higher
     #: means fewer wrong digits and more rejections
     threshold: float = DEFAULT_THRESHOLD
-    #: a number (see :func:`_number_in`) whose digits read with the default threshold
+    #: a number (see :mod:`edge_digits.numbers`) whose digits read with the default threshold
     #: are fewer than this fraction of its digits is not reported: it is taken for print
     #: or drawings, not digits; 0 reports every number. (0.5 before the label rule; 2/3
     #: reports digits on 4 fewer of 300 generated digit-free scenes (16 -> 11%) and on
@@ -97,6 +97,12 @@ class ReadOptions:
     #: read exact per 1,000 clean, 20 fewer wrong; generated hard frames 3 fewer exact per
     #: 1,000)
     short_one: float = 0.6
+    #: a lone '1' (a number of one thin digit, narrower than ``thin_one`` of its height)
+    #: whose paper to its left and right differs, the darker below this share of the
+    #: lighter, lies on an edge (a paper's side on a table, a shadow's border, a box's
+    #: wall) and is not reported; 0 reports it (see docs/tuning.md)
+    edge_one: float = 0.9
+    thin_one: float = 0.6
     #: a number of at least ``text_marks`` marks where ``text_share`` or more are shorter
     #: than ``short_mark`` of its median height is taken for a word (x-height letters
     #: beside capitals and ascenders; a writer's digits are of about one height)
@@ -134,7 +140,7 @@ class ReadOptions:
 
     def __post_init__(self) -> None:
         for name in ("threshold", "min_accepted_fraction", "split_doubt", "wide_doubt",
-                     "none_split", "one_digit_sure", "short_one"):
+                     "none_split", "one_digit_sure", "short_one", "edge_one"):
             value = getattr(self, name)
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be within 0..1, got {value!r}")
@@ -146,105 +152,8 @@ class ReadOptions:
                              f"got {self.label_height!r}")
 
 
-class _Mark(NamedTuple):
-    """One mark of a line: a digit, or a mark the model calls not-a-digit."""
-
-    box: Box
-    digit: Digit
-    is_digit: bool
-
-
-def _digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
-                  options: "ReadOptions") -> list[Digit]:
-    """The digits of a line that belong to numbers, left to right.
-
-    The line's marks (digits and marks the model calls not-a-digit) fall into groups at
-    gaps wider than ``options.group_gap`` times the line's height ('Tel: 0123', a word
-    beside a string); each group reports at most one number (:func:`_number_in`).
-    """
-    if not digits:
-        return []
-    marks = sorted([_Mark(d.box, d, True) for d in digits] +
-                   [_Mark(d.box, d, False) for d in not_digits], key=lambda mark: mark.box.x)
-    height = float(np.median([mark.box.height for mark in marks]))
-    kept: list[Digit] = []
-    for group in _split_at_gaps(marks, options.group_gap * height):
-        kept += _number_in(group, judge, options)
-    return kept
-
-
-def _number_in(group: list[_Mark], judge: float, options: "ReadOptions") -> list[Digit]:
-    """The digits of the number in a group of marks, or none.
-
-    The number is the group's longest run of digits (a mark the model calls not-a-digit
-    ends a run; of two as long, the taller). Marks beside it ('Order', 'Phone:' touching
-    the number, or a word whose 'l' and 'o' read as digits) must be clearly shorter: the
-    run is kept only when it has two digits or more and its median height is
-    ``options.label_height`` times theirs (a label is printed smaller than the number
-    written after it; letters of a word are as tall as its other letters). The run is a
-    number when at least ``options.min_accepted_fraction`` of its digits are read with a
-    probability of ``judge`` or more, and when its digits are of one height: ``text_share``
-    or more of them shorter than ``short_mark`` of its median height is a word's
-    x-height letters beside its capitals and ascenders. A '1' shorter than
-    ``options.short_one`` of that height is left out (a piece of a digit, not a digit).
-    """
-    start, end = _longest_run(group)
-    if start == end:
-        return []
-    run, rest = group[start:end], group[:start] + group[end:]
-    middle = float(np.median([mark.box.height for mark in run]))
-    if rest:
-        if len(run) < 2 or middle < options.label_height * float(
-                np.median([mark.box.height for mark in rest])):
-            return []
-        # a letter of the label that reads as a digit ('Tel' + '0123': its 'l') is as
-        # short as the label beside the number: off the run's ends
-        while run and run[0].box.height * options.label_height < middle:
-            run = run[1:]
-        while run and run[-1].box.height * options.label_height < middle:
-            run = run[:-1]
-    # a '1' far shorter than the number's digits is a piece of one, a pen's lift or a speck
-    run = [mark for mark in run
-           if not (mark.digit.best == 1 and mark.box.height < options.short_one * middle)]
-    heights = [mark.box.height for mark in run]
-    accepted = sum(mark.digit.confidence >= judge for mark in run)
-    if accepted < options.min_accepted_fraction * len(run):
-        return []
-    if len(run) >= options.text_marks and sum(
-            h < options.short_mark * middle for h in heights) >= options.text_share * len(run):
-        return []
-    return [mark.digit for mark in run]
-
-
-def _longest_run(group: list[_Mark]) -> tuple[int, int]:
-    """``(start, end)`` of the longest run of digit marks in ``group`` (the taller of two
-    as long, by median height); ``(0, 0)`` when it has none."""
-    best, best_key = (0, 0), (0, 0.0)
-    start = None
-    for at, mark in enumerate(group + [None]):
-        if mark is not None and mark.is_digit:
-            start = at if start is None else start
-            continue
-        if start is not None:
-            key = (at - start, float(np.median([m.box.height for m in group[start:at]])))
-            if key > best_key:
-                best, best_key = (start, at), key
-            start = None
-    return best
-
-
-def _split_at_gaps(marks: list[_Mark], gap: float) -> list[list[_Mark]]:
-    """Marks sorted by x, in runs separated by more than ``gap`` pixels of empty columns."""
-    groups: list[list[_Mark]] = []
-    right = None
-    for mark in marks:
-        box = mark.box
-        if right is None or box.x - right > gap:
-            groups.append([])
-            right = box.x + box.width
-        groups[-1].append(mark)
-        right = max(right, box.x + box.width)
-    return groups
+#: the earlier name of :func:`edge_digits.numbers.digit_groups`
+_digit_groups = digit_groups
 
 
 def _shrunk(box: Box, factor: int, border: int, width: int, height: int) -> Box:
@@ -472,8 +381,8 @@ class DigitReader:
         # of hiding it.
         judge = min(self.options.threshold, DEFAULT_THRESHOLD)
         for found, not_digits in self._read_lines(self.locate(seen)):
-            found = _digit_groups(found, not_digits, judge, self.options)
-            if not found:
+            found = digit_groups(found, not_digits, judge, self.options)
+            if not found or (len(found) == 1 and self._edge_mark(seen, found[0])):
                 continue
             if factor != 1 or border:
                 found = [replace(d, box=_shrunk(d.box, factor, border, width, height))
@@ -483,6 +392,13 @@ class DigitReader:
                 box = box.union(digit.box)
             strings.append(DigitString(tuple(found), box))
         return Reading(tuple(strings), (width, height), time.perf_counter() - start)
+
+    def _edge_mark(self, gray: np.ndarray, digit: Digit) -> bool:
+        """Whether a lone thin '1' lies on an edge between two surfaces (see
+        ``ReadOptions.edge_one``): not reported."""
+        box = digit.box
+        return (digit.best == 1 and box.width < self.options.thin_one * box.height
+                and on_an_edge(gray, box, self.options.edge_one))
 
     def close(self) -> None:
         """Release the interpreter."""

@@ -26,7 +26,7 @@ sudoku cells a little better, and the strangers' frames worse: kept at 0.8);
 ``one_digit_sure`` changes no frame on any fixed set with this model (0.9 kept: it was
 measured to matter with the model before, on touching pairs).
 
-With numbers judged by their longest run of digits (``read._number_in``):
+With numbers judged by their longest run of digits (``edge_digits.numbers``):
 ``min_accepted_fraction`` 0.67 against 0: frames/hard 47 / 7 against 47 / 8 (0.5: 47 / 8).
 ``label_height`` and ``short_one`` decide strangers' frames and digit-free scenes, pinned by
 tests/test_strangers.py (docs/tuning.md has their figures).

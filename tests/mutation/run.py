@@ -47,7 +47,7 @@ TESTS = [
 #: the modules generated mutants are drawn from (a path that is a package: all its files)
 MODULES = ["edge_digits/read.py", "edge_digits/classify.py", "edge_digits/normalize.py",
            "edge_digits/locate.py", "edge_digits/locate", "edge_digits/touching.py",
-           "edge_digits/postcode/decide.py", "edge_digits/results.py"]
+           "edge_digits/postcode/decide.py", "edge_digits/results.py", "edge_digits/numbers.py"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ LISTED = [Mutant(*m) for m in [
     ("label_height 1.45 -> 1.0", "edge_digits/read.py", "label_height: float = 1.45",
      "label_height: float = 1.0"),
     ("short_one 0.6 -> 0", "edge_digits/read.py", "short_one: float = 0.6", "short_one: float = 0.0"),
+    ("edge_one 0.9 -> 0", "edge_digits/read.py", "edge_one: float = 0.9", "edge_one: float = 0.0"),
     ("split_margin 0.3 -> 0", "edge_digits/read.py", "split_margin: float = 0.3", "split_margin: float = 0.0"),
     ("none_split 0.2 -> 0.5", "edge_digits/read.py", "none_split: float = 0.2", "none_split: float = 0.5"),
     ("one_digit_sure 0.9 -> 0.5", "edge_digits/read.py", "one_digit_sure: float = 0.9",
