@@ -25,10 +25,16 @@ import os
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable
+
+try:  # POSIX: lines of several writers to one file are written under an advisory lock
+    import fcntl
+except ImportError:  # Windows: O_APPEND alone
+    fcntl = None
 
 from .errors import ConfigError, FrameError, SourceError, SourceUnavailable
 from .reader_config import BACKENDS, ReaderConfig
@@ -238,10 +244,12 @@ class JsonLines:
     sees it now).
 
     A file is opened with ``O_APPEND`` and each line goes out in one ``os.write`` (retried
-    for the rest on a short write): lines of two writers never interleave and a stop
-    (SIGTERM) between frames never leaves half a line. A file whose last line was cut (the
-    process was killed, the power failed) gets its line ended first, so every line this
-    service writes parses.
+    for the rest on a short write) under an advisory lock of the file (``flock``, where
+    the system has it): lines of two writers never interleave and a stop (SIGTERM) between
+    frames never leaves half a line. A file whose last line was cut (the process was
+    killed, the power failed) gets its line ended first, so every line this service writes
+    parses; the lock keeps a line another writer is writing at that moment from being
+    taken for a cut one (which left an empty line).
     """
 
     def __init__(self, path: str, stdout: IO[str] | None = None) -> None:
@@ -254,12 +262,13 @@ class JsonLines:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            size = os.fstat(self._fd).st_size
-            if size:
-                with open(target, "rb") as handle:
-                    handle.seek(size - 1)
-                    if handle.read(1) != b"\n":
-                        self._write_all(b"\n")  # end a line cut by a kill
+            with self._locked():
+                size = os.fstat(self._fd).st_size
+                if size:
+                    with open(target, "rb") as handle:
+                        handle.seek(size - 1)
+                        if handle.read(1) != b"\n":
+                            self._write_all(b"\n")  # end a line cut by a kill
         except OSError as exc:
             if self._fd is not None:
                 os.close(self._fd)
@@ -271,6 +280,17 @@ class JsonLines:
     def where(self) -> str:
         """Where the lines go, for a log line: ``stdout`` or the file's absolute path."""
         return "stdout" if self.path == "-" else str(Path(self.path).expanduser().resolve())
+
+    @contextmanager
+    def _locked(self):
+        if fcntl is None:
+            yield
+            return
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)
@@ -284,7 +304,8 @@ class JsonLines:
             self._stream.write(line)
             self._stream.flush()
         else:
-            self._write_all(line.encode("utf-8"))
+            with self._locked():
+                self._write_all(line.encode("utf-8"))
 
     def close(self) -> None:
         fd, self._fd = self._fd, None
