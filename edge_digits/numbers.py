@@ -7,7 +7,7 @@ gaps; each group reports at most one number (:func:`_number_in`): its longest ru
 digits, kept beside other marks (a printed label, a word whose letters read as digits)
 only when clearly taller, with two thirds of its digits accepted and of even height.
 ``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``label_height``,
-``min_accepted_fraction``, ``short_one``, ``text_marks``, ``text_share``, ``short_mark``);
+``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``, ``text_marks``, ``text_share``, ``short_mark``);
 measurements in docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
@@ -54,7 +54,9 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
     the number, or a word whose 'l' and 'o' read as digits) must be clearly shorter: the
     run is kept only when it has two digits or more and its median height is
     ``options.label_height`` times theirs (a label is printed smaller than the number
-    written after it; letters of a word are as tall as its other letters). The run is a
+    written after it; letters of a word are as tall as its other letters), or
+    ``options.sure_label`` times for a run of ``options.sure_run`` digits or more, all read
+    surely, at most half of them 0s and 1s (what a word's letters read as). The run is a
     number when at least ``options.min_accepted_fraction`` of its digits are read with a
     probability of ``judge`` or more, and when its digits are of one height: ``text_share``
     or more of them shorter than ``short_mark`` of its median height is a word's
@@ -67,7 +69,12 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
     run, rest = group[start:end], group[:start] + group[end:]
     middle = float(np.median([mark.box.height for mark in run]))
     if rest:
-        if len(run) < 2 or middle < options.label_height * float(
+        # a long run of sure digits that are not mostly 0s and 1s (a word's 'o', 'l', 'i')
+        # is a number even beside a label printed nearly as tall
+        sure = (len(run) >= options.sure_run and sum(mark.digit.best in (0, 1) for mark in run)
+                <= len(run) / 2 and all(mark.digit.confidence >= judge for mark in run))
+        taller = options.sure_label if sure else options.label_height
+        if len(run) < 2 or middle < taller * float(
                 np.median([mark.box.height for mark in rest])):
             return []
         # a letter of the label that reads as a digit ('Tel' + '0123': its 'l') is as

@@ -22,3 +22,29 @@ def test_a_stroke_on_the_edge_of_a_sheet_is_on_an_edge():
     assert on_an_edge(255 - frame, Box(98, 60, 5, 80), 0.85)
     # at the frame's side there is nothing to compare: not an edge
     assert not on_an_edge(frame, Box(0, 60, 5, 80), 0.85)
+
+
+def test_a_long_sure_number_beside_a_label_nearly_as_tall_is_kept():
+    """'Ref 2149472': a printed label 41 px tall before a number written 50 px tall (1.22x,
+    under label_height): kept, as a run of 4 or more sure digits that are not mostly 0s
+    and 1s; a run of '1101' beside the same label is a word's letters, not kept."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def mark(x, value, height, confidence=0.99):
+        return Digit(value, confidence, Box(x, 60 - height, 20, height),
+                     best=value if value is not None else 0)
+
+    label = [Digit(None, 0.0, Box(x, 19, 20, 41), best=0) for x in (0, 25, 50)]
+    number = [mark(100 + 30 * k, v, 50) for k, v in enumerate((2, 1, 4, 9, 4, 7, 2))]
+    kept = digit_groups(number, label, 0.7, ReadOptions())
+    assert "".join(d.text for d in kept) == "2149472"
+    assert digit_groups(number, label, 0.7, ReadOptions(sure_run=8)) == []
+    assert digit_groups(number, label, 0.7, ReadOptions(sure_label=1.45)) == []
+    ones = [mark(100 + 30 * k, v, 50) for k, v in enumerate((1, 1, 0, 1))]
+    assert digit_groups(ones, label, 0.7, ReadOptions()) == []
+    unsure = number[:3] + [mark(190, 9, 50, 0.75)] + number[4:]
+    assert "".join(d.text for d in digit_groups(unsure, label, 0.7, ReadOptions())) == "2149472"
+    unsure = number[:3] + [mark(190, None, 50, 0.6)] + number[4:]
+    assert digit_groups(unsure, label, 0.7, ReadOptions()) == []

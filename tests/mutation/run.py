@@ -76,6 +76,7 @@ LISTED = [Mutant(*m) for m in [
      "label_height: float = 1.0"),
     ("short_one 0.6 -> 0", "edge_digits/read.py", "short_one: float = 0.6", "short_one: float = 0.0"),
     ("edge_one 0.9 -> 0", "edge_digits/read.py", "edge_one: float = 0.9", "edge_one: float = 0.0"),
+    ("sure_label 1.2 -> 1.45", "edge_digits/read.py", "sure_label: float = 1.2", "sure_label: float = 1.45"),
     ("split_margin 0.3 -> 0", "edge_digits/read.py", "split_margin: float = 0.3", "split_margin: float = 0.0"),
     ("none_split 0.2 -> 0.5", "edge_digits/read.py", "none_split: float = 0.2", "none_split: float = 0.5"),
     ("one_digit_sure 0.9 -> 0.5", "edge_digits/read.py", "one_digit_sure: float = 0.9",
