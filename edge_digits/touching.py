@@ -56,7 +56,6 @@ class TouchingParams:
     wide_digit: float = 1.25  # digits are rarely wider than this (1% of MNIST) ...
     width_penalty: float = 3.0  # ... wider parts lose this much log-prior per height
     min_probability: float = 1e-6  # probabilities are at least this in log scores
-    width_prior_line: int = 3  # a line of this many candidates or more is a width prior
     max_missing: int = 3  # a postal-code token may lack at most this many digits (touching)
     wide_glyph: float = 1.6  # a glyph this many times wider than tall is no single digit
     one_glyph: float = 1.05  # glyphs narrower than this (of the token's height) are one digit
@@ -251,28 +250,6 @@ def best_path(found, first: int, log_best: list, height: int, end: int,
         parts.append(found[k][2])
         at = start
     return indices[::-1], parts[::-1]
-
-
-def _median(values: list) -> float:
-    """``np.median`` of a short list of integers (exact: the mean of two integers is exact
-    in float64), without numpy's overhead."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[middle])
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def doubt(widths: list[int], at: int, options, params: TouchingParams = TouchingParams()) -> float:
-    """How sure the model must be of the first guess of candidate ``at`` of a line whose
-    candidates are ``widths`` wide: ``options.split_doubt``, or ``wide_doubt`` for ink
-    ``split_wide`` times wider than the median of the line's others (the line's own digits
-    are the best prior of one digit's width). ``options``: a ReadOptions."""
-    if len(widths) >= params.width_prior_line:
-        others = _median(widths[:at] + widths[at + 1:])
-        if widths[at] >= options.split_wide * others:
-            return max(options.split_doubt, options.wide_doubt)
-    return options.split_doubt
 
 
 def worth_cutting(candidate: Candidate, best: float, none: float | None, doubt_: float,

@@ -123,7 +123,7 @@ def test_options_are_validated():
     options = ReadOptions()
     with pytest.raises(AttributeError):  # frozen: a reader's options cannot change under it
         options.threshold = 0.0
-    names = ("threshold", "min_accepted_fraction", "split_doubt", "wide_doubt", "none_split",
+    names = ("threshold", "min_accepted_fraction", "split_doubt", "none_split",
              "one_digit_sure", "short_one", "edge_one")
     for name in names:  # both ends of 0..1 are valid
         assert ReadOptions(**{name: 0.0}) and ReadOptions(**{name: 1.0})

@@ -67,9 +67,11 @@ LISTED = [Mutant(*m) for m in [
      "return min((s.confidence for s in self.strings), default=0.0)",
      "return max((s.confidence for s in self.strings), default=0.0)"),
     ("string confidence product -> min", "edge_digits/results.py",
-     "        product = 1.0\n        for digit in self.digits:\n            product *= digit.confidence\n"
+     "        product = 1.0\n        for digit in self.digits:\n"
+     "            product *= digit.confidence if digit.value is not None else 0.0\n"
      "        return product",
-     "        return min((d.confidence for d in self.digits), default=1.0)"),
+     "        return min((d.confidence if d.value is not None else 0.0 for d in self.digits),\n"
+     "                   default=1.0)"),
     ("min_accepted_fraction 0.67 -> 0", "edge_digits/read.py", "min_accepted_fraction: float = 0.67",
      "min_accepted_fraction: float = 0.0"),
     ("label_height 1.45 -> 1.0", "edge_digits/read.py", "label_height: float = 1.45",
@@ -78,12 +80,11 @@ LISTED = [Mutant(*m) for m in [
     ("edge_one 0.9 -> 0", "edge_digits/read.py", "edge_one: float = 0.9", "edge_one: float = 0.0"),
     ("sure_label 1.2 -> 1.45", "edge_digits/read.py", "sure_label: float = 1.2", "sure_label: float = 1.45"),
     ("split_margin 0.3 -> 0", "edge_digits/read.py", "split_margin: float = 0.3", "split_margin: float = 0.0"),
-    ("none_split 0.2 -> 0.5", "edge_digits/read.py", "none_split: float = 0.2", "none_split: float = 0.5"),
+    ("none_split 0.5 -> 0.2", "edge_digits/read.py", "none_split: float = 0.5", "none_split: float = 0.2"),
     ("one_digit_sure 0.9 -> 0.5", "edge_digits/read.py", "one_digit_sure: float = 0.9",
      "one_digit_sure: float = 0.5"),
-    ("wide_doubt 0.97 -> 0.7", "edge_digits/read.py", "wide_doubt: float = 0.97", "wide_doubt: float = 0.7"),
-    ("width penalty -3 -> -1", "edge_digits/read.py", "return -3.0 * max(0.0, width / height - 1.25)",
-     "return -1.0 * max(0.0, width / height - 1.25)"),
+    ("width penalty -3 -> -1", "edge_digits/touching.py", "width_penalty: float = 3.0",
+     "width_penalty: float = 1.0"),
     ("postcode margin 1.0 -> 0.05", "edge_digits/postcode/decide.py", "margin: float = 1.0",
      "margin: float = 0.05"),
     ("crop_floor 0.8 -> 1.0", "edge_digits/locate.py", "crop_floor: float = 0.8", "crop_floor: float = 1.0"),
