@@ -33,7 +33,9 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
 
     The line's marks (digits and marks the model calls not-a-digit) fall into groups at
     gaps wider than ``options.group_gap`` times the line's height ('Tel: 0123', a word
-    beside a string); each group reports at most one number (:func:`_number_in`).
+    beside a string); each group reports at most one number (:func:`_number_in`). A line
+    where a group of marks at least ``options.partial_line`` as tall as its numbers (some
+    read as digits) is no number reports nothing: that group may be digits of the number.
     """
     if not digits:
         return []
@@ -41,8 +43,17 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
                    [_Mark(d.box, d, False) for d in not_digits], key=lambda mark: mark.box.x)
     height = float(np.median([mark.box.height for mark in marks]))
     kept: list[Digit] = []
+    unread: list[float] = []  # median heights of groups with digit marks that are no number
     for group in _split_at_gaps(marks, options.group_gap * height):
-        kept += _number_in(group, judge, options)
+        number = _number_in(group, judge, options)
+        kept += number
+        if not number and any(mark.is_digit for mark in group):
+            unread.append(float(np.median([mark.box.height for mark in group])))
+    # marks as tall as the line's number that are not read as one may be its digits: the
+    # number with some of them missing would be a wrong answer, so the line is not read
+    if kept and unread and max(unread) >= options.partial_line * float(
+            np.median([digit.box.height for digit in kept])):
+        return []
     return kept
 
 

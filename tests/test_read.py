@@ -134,7 +134,8 @@ def test_options_are_validated():
 
 def test_a_word_beside_a_number_is_judged_on_its_own():
     """A line's marks fall into groups at wide gaps; a group that is mostly not digits
-    (a printed 'Tel:' whose 'l' reads as '1') is dropped, the number beside it kept."""
+    (a printed 'Tel:' whose 'l' reads as '1') is dropped, the number beside it kept when
+    the label is smaller than the number."""
     from edge_digits.read import ReadOptions, _digit_groups
     from edge_digits.results import Box, Digit
 
@@ -146,7 +147,15 @@ def test_a_word_beside_a_number_is_judged_on_its_own():
                    Digit(None, 0.0, Box(40, 10, 16, 30), best=0)]
     tel_l = mark(60, 1)  # the 'l' reads as a confident '1'
     number = [mark(120 + 20 * k, k) for k in range(4)]  # a gap of ~1.5 heights before it
-    kept = _digit_groups([tel_l] + number, tel_letters, 0.7, ReadOptions())
+    # 'Tel' as tall as the number, its 'l' a digit: the line may hold more of the number
+    # than is read, and reports nothing (partial_line) ...
+    assert _digit_groups([tel_l] + number, tel_letters, 0.7, ReadOptions()) == []
+    kept = _digit_groups([tel_l] + number, tel_letters, 0.7, ReadOptions(partial_line=1.5))
+    assert [d.value for d in kept] == [0, 1, 2, 3]
+    # ... unless it is printed smaller, as labels are: then the number beside it is read
+    small = [Digit(None, 0.0, Box(x, 20, 12, 20), best=7) for x in (0, 30)]
+    small_l = mark(50, 1, height=20)
+    kept = _digit_groups([small_l] + number, small, 0.7, ReadOptions())
     assert [d.value for d in kept] == [0, 1, 2, 3]
     # without the gap, word and number are one group; as tall as the word's letters, the
     # number cannot be told from it: nothing is reported rather than '10123'
