@@ -104,6 +104,11 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
     if len(run) >= options.text_marks and sum(
             h < options.short_mark * middle for h in heights) >= options.text_share * len(run):
         return []
+    # strokes alone (ruling, hatching, box walls, a table's edges, a word's l and i) read
+    # as 1s; a writer's number is all 1s once in ten to the power of its length less one
+    if options.ones_only and len(run) >= options.ones_only and all(
+            mark.digit.best == 1 for mark in run):
+        return []
     return [mark.digit for mark in run]
 
 

@@ -116,6 +116,11 @@ class ReadOptions:
     #: wall) and is not reported; 0 reports it (see docs/tuning.md)
     edge_one: float = 0.9
     thin_one: float = 0.6
+    #: a number of this many digits or more that are all '1's is not reported: strokes
+    #: alone (ruling, hatching, box walls, table edges, a word's 'l' and 'i') read as 1s,
+    #: while a writer's number is all 1s once in 10 ** (its length - 1) (no true one on any
+    #: development set; 30 false ones, 14 of them on digit-free scenes); 0 reports them
+    ones_only: int = 2
     #: a number of at least ``text_marks`` marks where ``text_share`` or more are shorter
     #: than ``short_mark`` of its median height is taken for a word (x-height letters
     #: beside capitals and ascenders; a writer's digits are of about one height)

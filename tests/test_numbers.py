@@ -48,3 +48,20 @@ def test_a_long_sure_number_beside_a_label_nearly_as_tall_is_kept():
     assert "".join(d.text for d in digit_groups(unsure, label, 0.7, ReadOptions())) == "2149472"
     unsure = number[:3] + [mark(190, None, 50, 0.6)] + number[4:]
     assert digit_groups(unsure, label, 0.7, ReadOptions()) == []
+
+
+def test_a_number_of_only_ones_is_strokes():
+    """Two or more marks all read as '1' are strokes (ruling, box walls, table edges, a
+    word's 'l' and 'i'): not reported; a lone '1' and a number with other digits are."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def mark(x, value):
+        return Digit(value, 0.99, Box(x, 10, 10, 40), best=value)
+
+    assert digit_groups([mark(0, 1), mark(20, 1), mark(40, 1)], [], 0.7, ReadOptions()) == []
+    assert len(digit_groups([mark(0, 1), mark(20, 1), mark(40, 1)], [], 0.7,
+                            ReadOptions(ones_only=0))) == 3
+    assert len(digit_groups([mark(0, 1)], [], 0.7, ReadOptions())) == 1
+    assert len(digit_groups([mark(0, 1), mark(20, 7), mark(40, 1)], [], 0.7, ReadOptions())) == 3

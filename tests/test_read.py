@@ -167,7 +167,7 @@ def test_a_word_beside_a_number_is_judged_on_its_own():
     assert [d.value for d in kept] == [0, 1, 2, 3]
     assert _digit_groups([tel_l] + tall, tel_letters, 0.7, ReadOptions(label_height=1.7)) == []
     # a group of rejected digits stays (as '?'s) only at the default judge
-    unsure = [mark(20 * k, None, 0.75) for k in range(3)]
+    unsure = [Digit(None, 0.75, Box(20 * k, 10, 16, 30), best=k + 2) for k in range(3)]
     assert len(_digit_groups(unsure, [], 0.7, ReadOptions())) == 3
     assert _digit_groups(unsure, [], 0.8, ReadOptions()) == []
     with pytest.raises(ValueError, match="group_gap"):
@@ -188,9 +188,11 @@ def test_a_line_of_uneven_marks_is_taken_for_words():
 
     word = [mark(0, 30), mark(12, 30), mark(24, 14, 0), mark(36, 30), mark(48, 14, 0)]
     assert _digit_groups(word, [], 0.7, ReadOptions()) == []
-    digits = [mark(12 * k, h) for k, h in enumerate((30, 28, 31, 27, 30))]
+    digits = [mark(12 * k, h, v) for k, (h, v) in enumerate(zip((30, 28, 31, 27, 30),
+                                                                 (3, 5, 7, 2, 9)))]
     assert len(_digit_groups(digits, [], 0.7, ReadOptions())) == 5
-    assert len(_digit_groups(word[:2], [], 0.7, ReadOptions())) == 2  # too short to judge
+    pair = [mark(0, 30, 4), mark(12, 14, 0)]  # uneven, but too short to judge
+    assert len(_digit_groups(pair, [], 0.7, ReadOptions())) == 2
 
 
 def test_a_short_one_inside_a_number_is_a_piece_not_a_digit():

@@ -80,6 +80,7 @@ LISTED = [Mutant(*m) for m in [
     ("edge_one 0.9 -> 0", "edge_digits/read.py", "edge_one: float = 0.9", "edge_one: float = 0.0"),
     ("partial_line 0.8 -> 0", "edge_digits/read.py", "partial_line: float = 0.8",
      "partial_line: float = 0.0"),
+    ("ones_only 2 -> 0", "edge_digits/read.py", "ones_only: int = 2", "ones_only: int = 0"),
     ("sure_label 1.2 -> 1.45", "edge_digits/read.py", "sure_label: float = 1.2", "sure_label: float = 1.45"),
     ("split_margin 0.3 -> 0", "edge_digits/read.py", "split_margin: float = 0.3", "split_margin: float = 0.0"),
     ("none_split 0.5 -> 0.2", "edge_digits/read.py", "none_split: float = 0.5", "none_split: float = 0.2"),
