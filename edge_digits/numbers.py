@@ -5,10 +5,13 @@
 A line's marks (digits, and marks the model calls not-a-digit) fall into groups at wide
 gaps; each group reports at most one number (:func:`_number_in`): its longest run of
 digits, kept beside other marks (a printed label, a word whose letters read as digits)
-only when clearly taller, with two thirds of its digits accepted and of even height.
-``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``label_height``,
-``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``, ``text_marks``, ``text_share``, ``short_mark``);
-measurements in docs/tuning.md ("Read stage: which marks are a number").
+only when clearly taller, with two thirds of its digits accepted, of even height and not
+all '1's; a line with unread marks as tall as its number reports nothing; a lone thin '1'
+on an edge between two surfaces is not a digit (:func:`on_an_edge`, used by the reader).
+``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``partial_line``,
+``label_height``, ``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``,
+``ones_only``, ``text_marks``, ``text_share``, ``short_mark``); measurements in
+docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ class _Mark(NamedTuple):
 
 
 def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
-                  options) -> list[Digit]:
+                 options) -> list[Digit]:
     """The digits of a line that belong to numbers, left to right.
 
     The line's marks (digits and marks the model calls not-a-digit) fall into groups at
@@ -72,7 +75,8 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
     probability of ``judge`` or more, and when its digits are of one height: ``text_share``
     or more of them shorter than ``short_mark`` of its median height is a word's
     x-height letters beside its capitals and ascenders. A '1' shorter than
-    ``options.short_one`` of that height is left out (a piece of a digit, not a digit).
+    ``options.short_one`` of that height is left out (a piece of a digit, not a digit), and
+    a run of ``options.ones_only`` or more digits that are all '1's is strokes, not a number.
     """
     start, end = _longest_run(group)
     if start == end:
