@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: the first failure, so killed mutants are quick)
 TESTS = [
     "tests/test_results.py", "tests/test_normalize.py", "tests/test_classify.py",
-    "tests/test_read.py", "tests/test_postcode.py", "tests/test_locate.py",
+    "tests/test_read.py", "tests/test_numbers.py", "tests/test_postcode.py", "tests/test_locate.py",
     "tests/test_read_scenes.py", "tests/test_options.py", "tests/test_accuracy.py",
     "tests/test_strangers.py",
     "-k", "not photo",  # the 8 MP and 2560x1920 photo sets: a third of the time, no more kills
