@@ -126,21 +126,30 @@ def test_a_line_cut_by_a_kill_is_ended_before_new_lines(tmp_path):
     assert out.read_text().splitlines() == ['{"a":1}', '{"b":', '{"c":3}']
 
 
-def test_two_writers_never_interleave_lines(tmp_path):
-    out = tmp_path / "r.jsonl"
-    big = "x" * 20_000  # larger than any buffer: one os.write per line keeps it whole
+def _write_at_once(out, tags: str, opens: int, lines_per_open: int) -> list[dict]:
+    """One thread a tag, each opening ``out`` ``opens`` times and writing ``lines_per_open``
+    lines larger than any buffer each time (one os.write a line keeps it whole); the
+    records read back."""
+    big = "x" * 20_000
 
     def writer(tag):
-        lines = JsonLines(str(out))
-        for i in range(200):
-            lines.write({"tag": tag, "i": i, "pad": big})
-        lines.close()
-    threads = [threading.Thread(target=writer, args=(tag,)) for tag in "ab"]
+        i = 0
+        for _ in range(opens):
+            lines = JsonLines(str(out))
+            for _ in range(lines_per_open):
+                lines.write({"tag": tag, "i": i, "pad": big})
+                i += 1
+            lines.close()
+    threads = [threading.Thread(target=writer, args=(tag,)) for tag in tags]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    records = [json.loads(line) for line in out.read_text().splitlines()]
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def test_two_writers_never_interleave_lines(tmp_path):
+    records = _write_at_once(tmp_path / "r.jsonl", "ab", 1, 200)
     assert len(records) == 400
     for tag in "ab":
         assert [r["i"] for r in records if r["tag"] == tag] == list(range(200))
@@ -150,21 +159,7 @@ def test_a_writer_opening_while_another_writes_leaves_no_empty_line(tmp_path):
     """Opening the file checks whether its last line was cut (and ends it): a line being
     written by another writer at that moment is not a cut one. Without the file lock,
     4 writers opening the file 30 times each left ~4 empty lines a run."""
-    out = tmp_path / "r.jsonl"
-    big = "x" * 20_000
-
-    def writer(tag):
-        for _ in range(30):
-            lines = JsonLines(str(out))
-            for i in range(5):
-                lines.write({"tag": tag, "i": i, "pad": big})
-            lines.close()
-    threads = [threading.Thread(target=writer, args=(tag,)) for tag in "abcd"]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    records = [json.loads(line) for line in out.read_text().splitlines()]
+    records = _write_at_once(tmp_path / "r.jsonl", "abcd", 30, 5)
     assert len(records) == 4 * 30 * 5
 
 
