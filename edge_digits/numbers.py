@@ -15,6 +15,7 @@ docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
 
+from statistics import median
 from typing import NamedTuple
 
 import numpy as np
@@ -44,18 +45,18 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
         return []
     marks = sorted([_Mark(d.box, d, True) for d in digits] +
                    [_Mark(d.box, d, False) for d in not_digits], key=lambda mark: mark.box.x)
-    height = float(np.median([mark.box.height for mark in marks]))
+    height = float(median([mark.box.height for mark in marks]))
     kept: list[Digit] = []
     unread: list[float] = []  # median heights of groups with digit marks that are no number
     for group in _split_at_gaps(marks, options.group_gap * height):
         number = _number_in(group, judge, options)
         kept += number
         if not number and any(mark.is_digit for mark in group):
-            unread.append(float(np.median([mark.box.height for mark in group])))
+            unread.append(float(median([mark.box.height for mark in group])))
     # marks as tall as the line's number that are not read as one may be its digits: the
     # number with some of them missing would be a wrong answer, so the line is not read
     if kept and unread and max(unread) >= options.partial_line * float(
-            np.median([digit.box.height for digit in kept])):
+            median([digit.box.height for digit in kept])):
         return []
     return kept
 
@@ -82,7 +83,7 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
     if start == end:
         return []
     run, rest = group[start:end], group[:start] + group[end:]
-    middle = float(np.median([mark.box.height for mark in run]))
+    middle = float(median([mark.box.height for mark in run]))
     if rest:
         # a long run of sure digits that are not mostly 0s and 1s (a word's 'o', 'l', 'i')
         # is a number even beside a label printed nearly as tall
@@ -90,7 +91,7 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
                 <= len(run) / 2 and all(mark.digit.confidence >= judge for mark in run))
         taller = options.sure_label if sure else options.label_height
         if len(run) < 2 or middle < taller * float(
-                np.median([mark.box.height for mark in rest])):
+                median([mark.box.height for mark in rest])):
             return []
         # a letter of the label that reads as a digit ('Tel' + '0123': its 'l') is as
         # short as the label beside the number: off the run's ends
@@ -126,7 +127,7 @@ def _longest_run(group: list[_Mark]) -> tuple[int, int]:
             start = at if start is None else start
             continue
         if start is not None:
-            key = (at - start, float(np.median([m.box.height for m in group[start:at]])))
+            key = (at - start, float(median([m.box.height for m in group[start:at]])))
             if key > best_key:
                 best, best_key = (start, at), key
             start = None
