@@ -217,45 +217,13 @@ def run_benchmarks(model_path: str | Path | None = None, *, num_threads: int = 1
     frames = sample_frames(frames_dir)
     if not frames and Path(frames_dir) != SAMPLES_DIR:  # the bundled folder may be empty in a checkout
         raise SourceError(f"no frames (.png, .jpg) to read in {frames_dir}")
-    results = []
     start = time.perf_counter()
-    try:
-        from .read import DigitReader
-    except ImportError:  # the read stage is not installed: classify only
-        DigitReader = None
-    from .classify import DigitClassifier
-
-    if DigitReader is not None:
-        reader = DigitReader(model_path, num_threads=num_threads, backend=backend)
-        classifier = reader.classifier
-    else:
-        reader = None
-        classifier = DigitClassifier(model_path, num_threads=num_threads, backend=backend)
+    reader, classifier = _load(model_path, num_threads, backend)
     init = time.perf_counter() - start
     try:
-        if reader is not None and frames:
-            patches, source = sample_patches(reader, [image for _, image in frames], max(batch_sizes))
-        else:
-            patches = np.zeros((max(batch_sizes), 28, 28), np.uint8)
-            source = "blank patches (no sample frames)"
-        for batch in batch_sizes:
-            batch_patches = np.ascontiguousarray(patches[:batch])
-            first, warm, stats = time_calls(lambda: classifier.classify(batch_patches), runs, warmup)
-            results.append(BenchResult(f"classify {batch} digit{'s' if batch > 1 else ''}",
-                                       init * 1e3, first * 1e3, warm * 1e3, stats, items=batch,
-                                       info={"input": source}))
+        results = _bench_classify(reader, classifier, frames, batch_sizes, runs, warmup, init)
         if reader is not None and frames:  # a checkout without samples benchmarks classify only
-            sizes = sorted({f"{image.shape[1]}x{image.shape[0]}" for _, image in frames})
-            images = itertools.cycle([image for _, image in frames])  # each frame in turn
-
-            def read_next() -> None:
-                reader.read(next(images))
-
-            first, warm, stats = time_calls(read_next, runs, warmup)
-            results.append(BenchResult(f"read {'/'.join(sizes)}", init * 1e3, first * 1e3,
-                                       warm * 1e3, stats, items=1,
-                                       info={"frames": [name for name, _ in frames],
-                                             "frame_sizes": sizes}))
+            results.append(_bench_read(reader, frames, runs, warmup, init))
     finally:
         (reader or classifier).close()
     environment = {
@@ -265,6 +233,52 @@ def run_benchmarks(model_path: str | Path | None = None, *, num_threads: int = 1
         "processor": _processor_name(), "cpus": os.cpu_count(), "versions": _versions(),
     }
     return BenchReport(tuple(results), peak_rss_mb(), environment)
+
+
+def _load(model_path, num_threads: int, backend: str):
+    """``(reader, classifier)``: a DigitReader and its classifier, or (None, a classifier)
+    where the read stage is not installed (classify only)."""
+    try:
+        from .read import DigitReader
+    except ImportError:  # the read stage is not installed: classify only
+        from .classify import DigitClassifier
+
+        return None, DigitClassifier(model_path, num_threads=num_threads, backend=backend)
+    reader = DigitReader(model_path, num_threads=num_threads, backend=backend)
+    return reader, reader.classifier
+
+
+def _bench_classify(reader, classifier, frames, batch_sizes, runs: int, warmup: int,
+                    init: float) -> list[BenchResult]:
+    """One result per batch size: classify calls on digits cut from the sample frames (or
+    blank patches without frames)."""
+    if reader is not None and frames:
+        patches, source = sample_patches(reader, [image for _, image in frames], max(batch_sizes))
+    else:
+        patches = np.zeros((max(batch_sizes), 28, 28), np.uint8)
+        source = "blank patches (no sample frames)"
+    results = []
+    for batch in batch_sizes:
+        batch_patches = np.ascontiguousarray(patches[:batch])
+        first, warm, stats = time_calls(lambda: classifier.classify(batch_patches), runs, warmup)
+        results.append(BenchResult(f"classify {batch} digit{'s' if batch > 1 else ''}",
+                                   init * 1e3, first * 1e3, warm * 1e3, stats, items=batch,
+                                   info={"input": source}))
+    return results
+
+
+def _bench_read(reader, frames, runs: int, warmup: int, init: float) -> BenchResult:
+    """Whole reads of the sample frames, each in turn."""
+    sizes = sorted({f"{image.shape[1]}x{image.shape[0]}" for _, image in frames})
+    images = itertools.cycle([image for _, image in frames])
+
+    def read_next() -> None:
+        reader.read(next(images))
+
+    first, warm, stats = time_calls(read_next, runs, warmup)
+    return BenchResult(f"read {'/'.join(sizes)}", init * 1e3, first * 1e3, warm * 1e3, stats,
+                       items=1, info={"frames": [name for name, _ in frames],
+                                      "frame_sizes": sizes})
 
 
 def _processor_name() -> str:

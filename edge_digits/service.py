@@ -18,7 +18,6 @@ once, then the service returns 0. See devices/raspberry-pi/config.example.toml.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -26,7 +25,6 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable
@@ -37,204 +35,18 @@ except ImportError:  # Windows: O_APPEND alone
     fcntl = None
 
 from .errors import ConfigError, FrameError, SourceError, SourceUnavailable
-from .reader_config import BACKENDS, ReaderConfig
-from .sources import Backoff, SourceEvent, is_live, open_source
+from .service_config import (OutputConfig, ReconnectConfig, ServiceConfig, SourceConfig,
+                             load_config, parse_config)
+from .sources import SourceEvent, is_live, open_source
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["EXIT_OK", "EXIT_SOURCE_LOST", "JsonLines", "OutputConfig", "ReconnectConfig",
+           "ServiceConfig", "SourceConfig", "check", "load_config", "parse_config", "serve",
+           "source_options"]
+
 EXIT_OK = 0
 EXIT_SOURCE_LOST = 3  #: a live source could not be (re)opened within reconnect.attempts
-
-
-# --- configuration: one frozen dataclass per section, a comment per field -----------------
-
-@dataclass(frozen=True, slots=True)
-class SourceConfig:
-    #: what to read: "picamera2", "picamera2:1", a camera index "0", a stream URL, a video,
-    #: an image or a directory of images
-    spec: str = "picamera2"
-    #: Picamera2: size of the YUV420 stream that is read (width, height); small is fast
-    lores_size: tuple[int, int] = (320, 240)
-    #: Picamera2: size of the main stream (used for the preview window)
-    main_size: tuple[int, int] = (1280, 960)
-    #: camera index / stream: requested capture size (width, height); [] = the driver's
-    camera_size: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class OutputConfig:
-    #: where JSON lines go: "-" = stdout (the journal under systemd), else a file (appended)
-    path: str = "-"
-    #: write a line only when the text read changes (a camera watching a meter)
-    only_changes: bool = False
-    #: also write frames where nothing was read
-    include_empty: bool = True
-    #: also write camera events ({"event": "lost"|"reconnecting"|"reconnected"|"gave-up"})
-    events: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ReconnectConfig:
-    #: seconds before the first reopen attempt
-    initial: float = 0.5
-    #: growth of the wait between attempts
-    factor: float = 2.0
-    #: cap of the wait, seconds
-    maximum: float = 10.0
-    #: reopen attempts before the service exits with code 3 for systemd; 0 = never give up
-    attempts: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceConfig:
-    source: SourceConfig = field(default_factory=SourceConfig)
-    #: the reader (see :class:`~edge_digits.reader_config.ReaderConfig`); a service
-    #: defaults to 2 interpreter threads (a Pi 4/5 has 4 cores)
-    reader: ReaderConfig = field(default_factory=lambda: ReaderConfig(threads=2))
-    output: OutputConfig = field(default_factory=OutputConfig)
-    reconnect: ReconnectConfig = field(default_factory=ReconnectConfig)
-    #: at most this many frames a second (0 = as fast as the device reads)
-    max_fps: float = 0.0
-    #: log frames per second and reading time this often, seconds (0 = never)
-    stats_every: float = 300.0
-    #: show a live window with an FPS overlay: "auto" (when a display and a GUI OpenCV
-    #: exist), "on" or "off"
-    preview: str = "off"
-
-    @property
-    def backoff(self) -> Backoff:
-        r = self.reconnect
-        return Backoff(r.initial, r.factor, r.maximum, r.attempts)
-
-
-_SECTIONS = {"source": SourceConfig, "reader": ReaderConfig, "output": OutputConfig,
-             "reconnect": ReconnectConfig}
-
-
-def _convert(key: str, value: Any, default: Any) -> Any:
-    """``value`` checked against the type of the field's default; ConfigError naming key."""
-    def bad(expected: str) -> ConfigError:
-        return ConfigError(f"{key}: received {value!r} ({type(value).__name__}); "
-                           f"expected {expected}")
-
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise bad("true or false")
-        return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise bad("an integer")
-        return value
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad("a number")
-        return float(value)
-    if isinstance(default, str):
-        if not isinstance(value, str):
-            raise bad("a string")
-        return value
-    if isinstance(default, tuple):
-        allowed_empty = default == ()
-        if (not isinstance(value, list) or (len(value) != 2 and not (allowed_empty and not value))
-                or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0
-                           for v in value)):
-            raise bad("[width, height], two positive integers" + (" or []" if allowed_empty
-                                                                   else ""))
-        return tuple(value)
-    raise AssertionError(f"no converter for {key}")  # a field type this loader lacks
-
-
-def _section(name: str, cls: type, table: Any, defaults: Any) -> Any:
-    if not isinstance(table, dict):
-        raise ConfigError(f"[{name}]: received {table!r}; expected a table")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(table) - set(fields))
-    if unknown:
-        raise ConfigError(f"[{name}] {unknown[0]}: unknown key; expected one of "
-                          f"{', '.join(fields)}")
-    values = {key: _convert(f"[{name}] {key}", value, getattr(defaults, key))
-              for key, value in table.items()}
-    return dataclasses.replace(defaults, **values)
-
-
-def parse_config(data: dict, base_dir: Path | None = None) -> ServiceConfig:
-    """A :class:`ServiceConfig` from a parsed TOML mapping; ConfigError names the bad key."""
-    top_fields = {"max_fps", "stats_every", "preview"}
-    unknown = sorted(set(data) - set(_SECTIONS) - top_fields)
-    if unknown:
-        raise ConfigError(f"{unknown[0]}: unknown key; expected sections "
-                          f"{', '.join(f'[{s}]' for s in _SECTIONS)} and keys "
-                          f"{', '.join(sorted(top_fields))}")
-    defaults = ServiceConfig()
-    sections = {name: _section(name, cls, data.get(name, {}), getattr(defaults, name))
-                for name, cls in _SECTIONS.items()}
-    top = {key: _convert(key, data[key], getattr(defaults, key)) for key in top_fields
-           if key in data}
-    config = ServiceConfig(**sections, **top)
-    _check_values(config)
-    reader = config.reader
-    if reader.model and base_dir is not None and not Path(reader.model).expanduser().is_absolute():
-        reader = dataclasses.replace(reader, model=str(base_dir / reader.model))
-        config = dataclasses.replace(config, reader=reader)
-    return config
-
-
-def _check_values(config: ServiceConfig) -> None:
-    def check(ok: bool, key: str, value: Any, expected: str) -> None:
-        if not ok:
-            raise ConfigError(f"{key}: received {value!r}; expected {expected}")
-
-    source, reader, reconnect = config.source, config.reader, config.reconnect
-    check(bool(source.spec.strip()), "[source] spec", source.spec,
-          "picamera2, a camera index, a stream URL, a video, an image or a directory")
-    for key in ("lores_size", "main_size"):
-        width, height = getattr(source, key)
-        check(width % 2 == 0 and height % 2 == 0 and min(width, height) >= 16,
-              f"[source] {key}", [width, height], "even sizes of at least 16")
-    check(source.lores_size[0] <= source.main_size[0] and
-          source.lores_size[1] <= source.main_size[1], "[source] lores_size",
-          list(source.lores_size), f"no larger than main_size {list(source.main_size)}")
-    check(1 <= reader.threads <= 64, "[reader] threads", reader.threads, "1..64")
-    check(0.0 <= reader.threshold <= 1.0, "[reader] threshold", reader.threshold, "0..1")
-    check(reader.backend in BACKENDS,
-          "[reader] backend", reader.backend,
-          "auto, ai-edge-litert, tflite-runtime or tensorflow")
-    check(bool(config.output.path.strip()), "[output] path", config.output.path,
-          '"-" for stdout or a file path')
-    check(0 <= reconnect.initial <= reconnect.maximum, "[reconnect] initial",
-          reconnect.initial, f"0..maximum ({reconnect.maximum})")
-    check(reconnect.factor >= 1, "[reconnect] factor", reconnect.factor, ">= 1")
-    check(reconnect.attempts >= 0, "[reconnect] attempts", reconnect.attempts,
-          ">= 0 (0 = never give up)")
-    check(config.max_fps >= 0, "max_fps", config.max_fps, ">= 0 (0 = no limit)")
-    check(config.stats_every >= 0, "stats_every", config.stats_every, ">= 0 (0 = never)")
-    check(config.preview in ("auto", "on", "off"), "preview", config.preview,
-          "auto, on or off")
-
-
-def load_config(path: str | Path) -> ServiceConfig:
-    """Read and validate a TOML config file (relative model paths: from its directory)."""
-    path = Path(path)
-    try:
-        import tomllib  # Python 3.11+
-    except ModuleNotFoundError:  # pragma: no cover - Python 3.9/3.10
-        try:
-            import tomli as tomllib
-        except ModuleNotFoundError:
-            raise ConfigError(f"{path}: reading TOML needs Python 3.11+ or the tomli "
-                              f"package (pip install tomli)") from None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"config file {path} cannot be read: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
-    try:
-        return parse_config(data, base_dir=path.parent)
-    except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
 
 
 # --- the loop --------------------------------------------------------------------------------
@@ -387,74 +199,104 @@ def serve(config: ServiceConfig, *, stop: threading.Event | None = None,
         reader = DigitReader.from_config(config.reader)
     output = JsonLines(config.output.path, stdout)
     logger.info("writing readings to %s", output.where)
-    backoff = config.backoff
-    live = is_live(config.source.spec)
-    stats = _Stats(config.stats_every)
-
-    def on_event(event: SourceEvent) -> None:
-        if config.output.events:
-            output.write({"time": _now(), "event": event.kind, "source": event.source,
-                          "message": event.message, "attempt": event.attempt})
-
-    last_text: str | None = None
-    failed_opens = 0
+    loop = _Loop(config, stop, reader, output, on_frame, opener)
     try:
         while not stop.is_set():
+            source = loop.open()
+            if isinstance(source, int):
+                return source  # the live source could not be opened: gave up
+            if source is None:
+                continue  # waited; try again
             try:
-                source = opener(config.source.spec, backoff=backoff, on_event=on_event,
-                                stop=stop, **source_options(config, on_frame is not None))
-            except SourceError as exc:
-                if not live or isinstance(exc, SourceUnavailable):
-                    raise  # a file that cannot be read, a missing module: waiting cannot help
-                # Not there (yet): at boot the camera may come up after us; or it is busy.
-                failed_opens += 1
-                if backoff.attempts and failed_opens > backoff.attempts:
-                    logger.error("%s; giving up after %d attempts", exc, backoff.attempts)
-                    on_event(SourceEvent("gave-up", config.source.spec, str(exc),
-                                         failed_opens - 1))
-                    return EXIT_SOURCE_LOST
-                delay = backoff.delay(failed_opens)
-                logger.warning("%s; retrying in %.1f s (attempt %d)", exc, delay, failed_opens)
-                on_event(SourceEvent("reconnecting", config.source.spec, str(exc),
-                                     failed_opens, delay))
-                stop.wait(delay)
-                continue
-            failed_opens = 0
-            logger.info("reading %s", source.name)
-            try:
-                with source:
-                    for frame in source:
-                        started = time.monotonic()
-                        try:
-                            reading = reader.read(frame.image)
-                        except FrameError as exc:  # one bad frame is not a reason to stop
-                            logger.warning("%s: skipped: %s", frame.name, exc)
-                            continue
-                        stats.add(reading.seconds)
-                        text = reading.text
-                        if ((config.output.include_empty or text)
-                                and not (config.output.only_changes and text == last_text)):
-                            output.write({"time": _now(), "frame": frame.name,
-                                          "index": frame.index, **reading.to_dict()})
-                        last_text = text
-                        if on_frame is not None:
-                            on_frame(frame, reading)
-                        if config.max_fps > 0:
-                            stop.wait(max(0.0, 1.0 / config.max_fps
-                                          - (time.monotonic() - started)))
-                        if stop.is_set():
-                            break
+                loop.read(source)
             except SourceError as exc:
                 # The source gave up reopening (reconnect.attempts ran out).
                 logger.error("%s", exc)
                 return EXIT_SOURCE_LOST
-            if not live:
+            if not loop.live:
                 break  # a file, directory or video was read to its end
         return EXIT_OK
     finally:
         output.close()
         if own_reader:
             reader.close()
+
+
+class _Loop:
+    """The state of :func:`serve`'s loop: opening the source with retries, reading it."""
+
+    def __init__(self, config: ServiceConfig, stop: threading.Event, reader: Any,
+                 output: JsonLines, on_frame: Callable[[Any, Any], None] | None,
+                 opener: Callable[..., Any]) -> None:
+        self.config, self.stop, self.reader, self.output = config, stop, reader, output
+        self.on_frame, self.opener = on_frame, opener
+        self.backoff = config.backoff
+        self.live = is_live(config.source.spec)
+        self.stats = _Stats(config.stats_every)
+        self.last_text: str | None = None
+        self.failed_opens = 0
+
+    def on_event(self, event: SourceEvent) -> None:
+        if self.config.output.events:
+            self.output.write({"time": _now(), "event": event.kind, "source": event.source,
+                               "message": event.message, "attempt": event.attempt})
+
+    def open(self) -> Any:
+        """The opened source; None after waiting to retry a live source that is not there
+        (yet); :data:`EXIT_SOURCE_LOST` when ``reconnect.attempts`` ran out. A file that
+        cannot be read and a source that cannot work here raise their SourceError."""
+        spec = self.config.source.spec
+        try:
+            source = self.opener(spec, backoff=self.backoff, on_event=self.on_event,
+                                 stop=self.stop,
+                                 **source_options(self.config, self.on_frame is not None))
+        except SourceError as exc:
+            if not self.live or isinstance(exc, SourceUnavailable):
+                raise  # a file that cannot be read, a missing module: waiting cannot help
+            # Not there (yet): at boot the camera may come up after us; or it is busy.
+            self.failed_opens += 1
+            attempts = self.backoff.attempts
+            if attempts and self.failed_opens > attempts:
+                logger.error("%s; giving up after %d attempts", exc, attempts)
+                self.on_event(SourceEvent("gave-up", spec, str(exc), self.failed_opens - 1))
+                return EXIT_SOURCE_LOST
+            delay = self.backoff.delay(self.failed_opens)
+            logger.warning("%s; retrying in %.1f s (attempt %d)", exc, delay, self.failed_opens)
+            self.on_event(SourceEvent("reconnecting", spec, str(exc), self.failed_opens, delay))
+            self.stop.wait(delay)
+            return None
+        self.failed_opens = 0
+        logger.info("reading %s", source.name)
+        return source
+
+    def read(self, source: Any) -> None:
+        """Read every frame of an opened source (closing it) until it ends or stop is set."""
+        with source:
+            for frame in source:
+                started = time.monotonic()
+                self.read_frame(frame)
+                if self.config.max_fps > 0:
+                    self.stop.wait(max(0.0, 1.0 / self.config.max_fps
+                                       - (time.monotonic() - started)))
+                if self.stop.is_set():
+                    break
+
+    def read_frame(self, frame: Any) -> None:
+        """Read one frame and write its line (a bad frame is logged and skipped)."""
+        try:
+            reading = self.reader.read(frame.image)
+        except FrameError as exc:  # one bad frame is not a reason to stop
+            logger.warning("%s: skipped: %s", frame.name, exc)
+            return
+        self.stats.add(reading.seconds)
+        text = reading.text
+        output = self.config.output
+        if (output.include_empty or text) and not (output.only_changes and text == self.last_text):
+            self.output.write({"time": _now(), "frame": frame.name, "index": frame.index,
+                               **reading.to_dict()})
+        self.last_text = text
+        if self.on_frame is not None:
+            self.on_frame(frame, reading)
 
 
 class _Stats:
