@@ -1,22 +1,25 @@
 """Which of a line's marks are a number: the reader's last step, pure and testable alone.
 
     >>> digits = digit_groups(digits, not_digits, judge, options)   # one line, left to right
+    >>> numbers = frame_numbers(lines, judge, options)              # every line of a frame
 
 A line's marks (digits, and marks the model calls not-a-digit) fall into groups at wide
 gaps; each group reports at most one number (:func:`_number_in`): its longest run of
 digits, kept beside other marks (a printed label, a word whose letters read as digits)
 only when clearly taller, with two thirds of its digits accepted, of even height and not
 all '1's; a line with unread marks as tall as its number reports nothing; a lone thin '1'
-on an edge between two surfaces is not a digit (:func:`on_an_edge`, used by the reader).
+on an edge between two surfaces is not a digit (:func:`on_an_edge`, used by the reader);
+a frame with a line of digit-like marks that is no number reports nothing
+(:func:`frame_numbers`).
 ``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``partial_line``,
 ``label_height``, ``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``,
-``ones_only``, ``text_marks``, ``text_share``, ``short_mark``); measurements in
+``ones_only``, ``text_marks``, ``text_share``, ``short_mark``, ``unread_line``); measurements in
 docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
 
 from statistics import median
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -61,23 +64,48 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
     return kept
 
 
+def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, options,
+                  keep: Callable[[list[Digit]], bool] = lambda number: True) -> list[list[Digit]]:
+    """The numbers of a frame, one per line that holds one (top to bottom), or none at all.
+
+    Each line is ``(digits, not_digits)``, read by :func:`digit_groups`; ``keep`` may veto
+    a line's number (the reader's lone '1' on an edge). A line that is no number although
+    at least ``options.unread_line`` of its marks read as digits, two of them surely, and
+    whose digits are at least ``options.partial_line`` as tall as the frame's numbers,
+    is writing the reader cannot read: the frame reports nothing, since its other numbers
+    alone would be an incomplete answer (:func:`digit_groups` does the same within a
+    line). ``options.unread_line`` 0 reports them.
+    """
+    numbers: list[list[Digit]] = []
+    unread: list[float] = []  # median heights of lines of digits that are no number
+    for digits, not_digits in lines:
+        number = digit_groups(digits, not_digits, judge, options)
+        if number:
+            if keep(number):
+                numbers.append(number)
+        elif _digit_like(digits, not_digits, judge, options.unread_line):
+            unread.append(float(median([digit.box.height for digit in digits])))
+    if numbers and unread and max(unread) >= options.partial_line * float(
+            median([digit.box.height for number in numbers for digit in number])):
+        return []
+    return numbers
+
+
+def _digit_like(digits: list[Digit], not_digits: list[Digit], judge: float,
+                share: float) -> bool:
+    """Whether a line's marks look like digits: ``share`` (> 0) of them or more read as
+    digits, two or more accepted at ``judge``."""
+    sure = sum(digit.confidence >= judge for digit in digits)
+    return bool(share) and sure >= 2 and len(digits) >= share * (len(digits) + len(not_digits))
+
+
 def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
     """The digits of the number in a group of marks, or none.
 
     The number is the group's longest run of digits (a mark the model calls not-a-digit
-    ends a run; of two as long, the taller). Marks beside it ('Order', 'Phone:' touching
-    the number, or a word whose 'l' and 'o' read as digits) must be clearly shorter: the
-    run is kept only when it has two digits or more and its median height is
-    ``options.label_height`` times theirs (a label is printed smaller than the number
-    written after it; letters of a word are as tall as its other letters), or
-    ``options.sure_label`` times for a run of ``options.sure_run`` digits or more, all read
-    surely, at most half of them 0s and 1s (what a word's letters read as). The run is a
-    number when at least ``options.min_accepted_fraction`` of its digits are read with a
-    probability of ``judge`` or more, and when its digits are of one height: ``text_share``
-    or more of them shorter than ``short_mark`` of its median height is a word's
-    x-height letters beside its capitals and ascenders. A '1' shorter than
-    ``options.short_one`` of that height is left out (a piece of a digit, not a digit), and
-    a run of ``options.ones_only`` or more digits that are all '1's is strokes, not a number.
+    ends a run; of two as long, the taller), cleared of the marks beside it
+    (:func:`_beside_label`), of short '1's (:func:`_without_pieces`), and kept when it reads
+    as one writer's number (:func:`_reads_as_number`).
     """
     start, end = _longest_run(group)
     if start == end:
@@ -85,36 +113,60 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
     run, rest = group[start:end], group[:start] + group[end:]
     middle = float(median([mark.box.height for mark in run]))
     if rest:
-        # a long run of sure digits that are not mostly 0s and 1s (a word's 'o', 'l', 'i')
-        # is a number even beside a label printed nearly as tall
-        sure = (len(run) >= options.sure_run and sum(mark.digit.best in (0, 1) for mark in run)
-                <= len(run) / 2 and all(mark.digit.confidence >= judge for mark in run))
-        taller = options.sure_label if sure else options.label_height
-        if len(run) < 2 or middle < taller * float(
-                median([mark.box.height for mark in rest])):
-            return []
-        # a letter of the label that reads as a digit ('Tel' + '0123': its 'l') is as
-        # short as the label beside the number: off the run's ends
-        while run and run[0].box.height * options.label_height < middle:
-            run = run[1:]
-        while run and run[-1].box.height * options.label_height < middle:
-            run = run[:-1]
-    # a '1' far shorter than the number's digits is a piece of one, a pen's lift or a speck
-    run = [mark for mark in run
-           if not (mark.digit.best == 1 and mark.box.height < options.short_one * middle)]
-    heights = [mark.box.height for mark in run]
-    accepted = sum(mark.digit.confidence >= judge for mark in run)
-    if accepted < options.min_accepted_fraction * len(run):
+        run = _beside_label(run, rest, middle, judge, options)
+    run = _without_pieces(run, middle, options)
+    return [mark.digit for mark in run] if _reads_as_number(run, middle, judge, options) else []
+
+
+def _beside_label(run: list[_Mark], rest: list[_Mark], middle: float, judge: float,
+                  options) -> list[_Mark]:
+    """A run of digits beside other marks ('Order', 'Phone:' touching the number, or a word
+    whose 'l' and 'o' read as digits), less the label's letters at its ends; empty when
+    the run is no number.
+
+    The run is kept only when it has two digits or more and its median height ``middle`` is
+    ``options.label_height`` times the other marks' (a label is printed smaller than the
+    number written after it; letters of a word are as tall as its other letters), or
+    ``options.sure_label`` times for a run of ``options.sure_run`` digits or more, all read
+    surely, at most half of them 0s and 1s (what a word's letters read as).
+    """
+    sure = (len(run) >= options.sure_run and sum(mark.digit.best in (0, 1) for mark in run)
+            <= len(run) / 2 and all(mark.digit.confidence >= judge for mark in run))
+    taller = options.sure_label if sure else options.label_height
+    if len(run) < 2 or middle < taller * float(median([mark.box.height for mark in rest])):
         return []
+    # a letter of the label that reads as a digit ('Tel' + '0123': its 'l') is as short as
+    # the label beside the number: off the run's ends
+    while run and run[0].box.height * options.label_height < middle:
+        run = run[1:]
+    while run and run[-1].box.height * options.label_height < middle:
+        run = run[:-1]
+    return run
+
+
+def _without_pieces(run: list[_Mark], middle: float, options) -> list[_Mark]:
+    """The run less its '1's shorter than ``options.short_one`` of the number's height
+    ``middle``: a piece of a digit, a pen's lift or a speck."""
+    return [mark for mark in run
+            if not (mark.digit.best == 1 and mark.box.height < options.short_one * middle)]
+
+
+def _reads_as_number(run: list[_Mark], middle: float, judge: float, options) -> bool:
+    """Whether a run of digits is a number: at least ``options.min_accepted_fraction`` of
+    them read with a probability of ``judge`` or more; of one height (``text_share`` or more
+    of them shorter than ``short_mark`` of the median height ``middle`` is a word's
+    x-height letters beside its capitals and ascenders); not all '1's when
+    ``options.ones_only`` long or more (strokes alone: ruling, hatching, box walls, a
+    table's edges, a word's l and i; a writer's number is all 1s once in ten to the power
+    of its length less one)."""
+    heights = [mark.box.height for mark in run]
+    if sum(mark.digit.confidence >= judge for mark in run) < options.min_accepted_fraction * len(run):
+        return False
     if len(run) >= options.text_marks and sum(
             h < options.short_mark * middle for h in heights) >= options.text_share * len(run):
-        return []
-    # strokes alone (ruling, hatching, box walls, a table's edges, a word's l and i) read
-    # as 1s; a writer's number is all 1s once in ten to the power of its length less one
-    if options.ones_only and len(run) >= options.ones_only and all(
-            mark.digit.best == 1 for mark in run):
-        return []
-    return [mark.digit for mark in run]
+        return False
+    return not (options.ones_only and len(run) >= options.ones_only
+                and all(mark.digit.best == 1 for mark in run))
 
 
 def _longest_run(group: list[_Mark]) -> tuple[int, int]:

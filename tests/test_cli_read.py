@@ -16,10 +16,10 @@ SAMPLES = Path(__file__).resolve().parents[1] / "edge_digits" / "samples"
 
 
 def test_samples_are_shipped_and_read_out_of_the_box(capsys, mnist):
-    """The bundled samples read right: no wrong digit anywhere, no rejected ('?') digit,
-    and every line reported but one: the 'ruled table' sample's '1166' has a 1 with a foot
-    that the model calls not-a-digit (an 'L'), and a number with a letter in it is left
-    out rather than shown with a digit lost."""
+    """The bundled samples read right: every line, no wrong digit anywhere, no rejected
+    ('?') digit. (The 'ruled table' sample was seed 15 before: its '1166' has a 1 with a
+    foot that the model calls not-a-digit, an 'L'; a frame with a line of digits the reader
+    cannot read now reports nothing, so that sample showed nothing at all.)"""
     from export.synth.frames import SAMPLES as GENERATED, make_frame
 
     digits = (mnist["x_test"], mnist["y_test"])  # the samples' truth: regenerated from MNIST
@@ -30,16 +30,13 @@ def test_samples_are_shipped_and_read_out_of_the_box(capsys, mnist):
     assert main(["read", str(SAMPLES)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split("\t")[0] for line in lines] == names
-    missing = 0
     for line in lines:
         name, text, confidence = line.split("\t")
         expected = list(truth[name])
         got = text.split(" ")
         assert all(string in expected for string in got), f"{line}: expected {expected}"
-        assert [s for s in expected if s in got] == got  # top to bottom, none twice
-        missing += len(expected) - len(got)
+        assert got == expected  # every line, top to bottom
         assert 0.5 <= float(confidence) <= 1.0
-    assert missing == 1
 
 
 def test_json_lines_and_annotation(tmp_path, capsys):

@@ -65,3 +65,40 @@ def test_a_number_of_only_ones_is_strokes():
                             ReadOptions(ones_only=0))) == 3
     assert len(digit_groups([mark(0, 1)], [], 0.7, ReadOptions())) == 1
     assert len(digit_groups([mark(0, 1), mark(20, 7), mark(40, 1)], [], 0.7, ReadOptions())) == 3
+
+
+def test_a_frame_with_a_line_of_digits_it_cannot_read_reports_nothing():
+    """A frame of two written lines: '4127' read surely, and five marks below it the model
+    reads as digits, only two of them surely (no number: under two thirds accepted). The
+    frame holds digits the reader cannot read, so '4127' alone would be an incomplete
+    answer: nothing is reported. The same unsure line written at half the height (small
+    print, specks), a printed word (marks the model calls not-a-digit) or the rule turned
+    off (``unread_line`` 0) leave '4127' reported; ``keep`` vetoes a line's number."""
+    from edge_digits.numbers import frame_numbers
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def mark(x, y, value, height=40, confidence=0.99):
+        accepted = confidence >= 0.7
+        return Digit(value if accepted else None, confidence, Box(x, y, 20, height), best=value)
+
+    number = [mark(30 * k, 10, v) for k, v in enumerate((4, 1, 2, 7))]
+    unsure = [mark(30 * k, 80, v, confidence=c)
+              for k, (v, c) in enumerate(zip((3, 5, 8, 0, 6), (0.99, 0.5, 0.99, 0.6, 0.4)))]
+    text = lambda numbers: ["".join(d.text for d in n) for n in numbers]  # noqa: E731
+    options = ReadOptions()
+    assert text(frame_numbers([(number, []), (unsure, [])], 0.7, options)) == []
+    assert text(frame_numbers([(number, []), (unsure, [])], 0.7,
+                              ReadOptions(unread_line=0))) == ["4127"]
+    small = [mark(d.box.x, 80, d.best, 20, d.confidence) for d in unsure]
+    assert text(frame_numbers([(number, []), (small, [])], 0.7, options)) == ["4127"]
+    # one sure digit of five marks: a word whose 'l' reads as a digit, not a line of digits
+    word = ([mark(0, 80, 1)], [Digit(None, 0.0, Box(30 * k, 80, 20, 40), best=0)
+                              for k in range(1, 5)])
+    assert text(frame_numbers([(number, []), word], 0.7, options)) == ["4127"]
+    # two surely read digits of five marks, three not-digits: not a line of digits either
+    two = ([mark(0, 80, 3), mark(30, 80, 5)], [Digit(None, 0.0, Box(30 * k, 80, 20, 40),
+                                                     best=0) for k in range(2, 5)])
+    assert text(frame_numbers([(number, []), two], 0.7, options)) == ["4127"]
+    assert text(frame_numbers([(number, []), (number, [])], 0.7, options)) == ["4127", "4127"]
+    assert text(frame_numbers([(number, [])], 0.7, options, keep=lambda n: False)) == []

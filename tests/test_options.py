@@ -37,7 +37,14 @@ against 47 / 9; ``one_digit_sure`` 0.9 against 0.5: frames/touching-pairs 122 / 
 fixed set or the golden frames: removed (ink is doubted at ``split_doubt`` whatever its
 width). The width penalty (``TouchingParams.width_penalty``, 3 nats per height of width
 beyond 1.25 heights) against none: frames/touching 47 / 9 against 46 / 10; its slope
-between 1 and 3 decides no frame of any fixed set (that mutant survives).
+between 1 and 3 decides no frame of any fixed set (that mutant survived).
+
+With frames that report nothing when a line of digits cannot be read
+(``edge_digits.numbers.frame_numbers``): ``split_margin`` 0.3 against 0 decides no frame of
+any fixed set (frames/hard's one frame now reports nothing either way); on the development
+sets 0 reads one more generated clean frame and one more strangers' clean frame (seed 31)
+wrong, and one fewer digit-free scene (seed 12) reports a digit: kept at 0.3, its rule
+(and the width penalty's slope) pinned on readings built by hand in tests/test_touching.py.
 """
 from __future__ import annotations
 
@@ -54,7 +61,6 @@ from tests.scoring import score
 #: (option, the other value, the sets where the option decides frames)
 CASES = [
     ("min_accepted_fraction", 0.0, ("frames/hard",)),
-    ("split_margin", 0.0, ("frames/hard",)),
     ("one_digit_sure", 0.5, ("frames/touching-pairs",)),
     ("width_penalty", 0.0, ("frames/touching",)),
     ("none_split", 0.2, ("frames/clean", "frames/wide", "dev/femnist")),

@@ -325,7 +325,7 @@ def make_frames(seed: int, count: int, level: str = "clean", size: tuple[int, in
 
 #: (file name, seed, level) of the sample frames shipped in ``edge_digits/samples``
 SAMPLES = (("digits_one_line.jpg", 104, "clean"), ("digits_two_lines.jpg", 102, "clean"),
-           ("digits_ruled_table.jpg", 15, "hard"), ("digits_shadow_box.jpg", 19, "hard"))
+           ("digits_ruled_table.jpg", 68, "hard"), ("digits_shadow_box.jpg", 19, "hard"))
 
 
 def write_samples(directory: str | Path, quality: int = 85) -> list[Path]:

@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: the first failure, so killed mutants are quick)
 TESTS = [
     "tests/test_results.py", "tests/test_normalize.py", "tests/test_classify.py",
-    "tests/test_read.py", "tests/test_numbers.py", "tests/test_postcode.py", "tests/test_locate.py",
+    "tests/test_read.py", "tests/test_numbers.py", "tests/test_touching.py", "tests/test_postcode.py",
+    "tests/test_locate.py",
     "tests/test_read_scenes.py", "tests/test_options.py", "tests/test_accuracy.py",
     "tests/test_strangers.py",
     "-k", "not photo",  # the 8 MP and 2560x1920 photo sets: a third of the time, no more kills
@@ -81,6 +82,8 @@ LISTED = [Mutant(*m) for m in [
     ("partial_line 0.8 -> 0", "edge_digits/read.py", "partial_line: float = 0.8",
      "partial_line: float = 0.0"),
     ("ones_only 2 -> 0", "edge_digits/read.py", "ones_only: int = 2", "ones_only: int = 0"),
+    ("unread_line 0.5 -> 0", "edge_digits/read.py", "unread_line: float = 0.5",
+     "unread_line: float = 0.0"),
     ("sure_label 1.2 -> 1.45", "edge_digits/read.py", "sure_label: float = 1.2", "sure_label: float = 1.45"),
     ("split_margin 0.3 -> 0", "edge_digits/read.py", "split_margin: float = 0.3", "split_margin: float = 0.0"),
     ("none_split 0.5 -> 0.2", "edge_digits/read.py", "none_split: float = 0.5", "none_split: float = 0.2"),

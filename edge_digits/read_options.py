@@ -1,0 +1,121 @@
+"""The reader's options: :class:`ReadOptions` (the threshold, how marks become numbers, how
+touching digits are split, the locate stage's options), one comment a field with what it
+was measured to do; the history and the commands behind the figures: docs/tuning.md.
+
+    >>> from edge_digits.read import DigitReader, ReadOptions
+    >>> reader = DigitReader(options=ReadOptions(threshold=0.9))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .locate import LocateOptions
+from .reader_config import DEFAULT_THRESHOLD
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Options of :class:`DigitReader`. The tunables of splitting touching digits are
+    ``locate.touching`` (:class:`edge_digits.touching.TouchingParams`)."""
+
+    #: a digit whose best probability is below this is rejected (shown as ``?``); higher
+    #: means fewer wrong digits and more rejections
+    threshold: float = DEFAULT_THRESHOLD
+    #: a number (see :mod:`edge_digits.numbers`) whose digits read with the default threshold
+    #: are fewer than this fraction of its digits is not reported: it is taken for print
+    #: or drawings, not digits; 0 reports every number. (0.5 before the label rule; 2/3
+    #: reports digits on 4 fewer of 300 generated digit-free scenes (16 -> 11%) and on
+    #: 2 fewer of 192 strangers' digit-free ones, at the same exact frames.)
+    min_accepted_fraction: float = 0.67
+    #: a line's marks fall into groups at gaps wider than this many times its height
+    #: (a printed label and the number after it); each group is judged on its own
+    group_gap: float = 1.0
+    #: a line with a group of marks that is not a number (some read as digits) at least
+    #: this tall (of the median height of the line's numbers) is not reported: those
+    #: marks may be digits of the number, and a number with digits missing is a wrong
+    #: answer (strangers' hard frames, seed 31: 45.0 -> 42.5% wrong, nothing read right
+    #: lost on any set); 0 reports every number; above 1 reports the rest alone
+    partial_line: float = 0.8
+    #: a frame where a line of marks, at least this share of them read as digits (two
+    #: surely), as tall as its numbers (``partial_line``), is no number reports nothing:
+    #: the frame holds digits the reader cannot read, and its other numbers alone would
+    #: be an incomplete, wrong answer (see :func:`edge_digits.numbers.frame_numbers`;
+    #: strangers' frames 24.5 -> 18.5% wrong clean, 40 -> 33.5% hard, seed 31; generated
+    #: hard frames 23.8 -> 13.5%; 2 of 720 strangers' frames read right lost); 0 reports
+    #: the other numbers
+    unread_line: float = 0.5
+    #: a run of digits beside marks that are not digits ('Order 14261': the word's letters
+    #: touch the number) is reported only when its median height is this many times
+    #: theirs: a label is printed smaller than the number written after it, while a
+    #: word's 'l' or 'o' that reads as a digit is as tall as its other letters
+    label_height: float = 1.45
+    #: ... or this many times for a run of at least ``sure_run`` digits, every one
+    #: accepted and at most half of them 0s and 1s (a word's letters read as digits are
+    #: 'o', 'l', 'i'): a label printed nearly as tall as the number ('Ref 2149472')
+    #: (strangers' hard frames, seed 31: 27 -> 30% exact, 47 -> 45% wrong; digit-free
+    #: scenes unchanged, 1 more of 300 generated ones)
+    sure_run: int = 4
+    sure_label: float = 1.2
+    #: a '1' in a number shorter than this fraction of the number's median height is not
+    #: reported: a writer's '1' is as tall as the other digits, a piece of a broken digit,
+    #: a pen's lift or a speck read as '1' is not (strangers' frames, seed 31: 26 more
+    #: read exact per 1,000 clean, 20 fewer wrong; generated hard frames 3 fewer exact per
+    #: 1,000)
+    short_one: float = 0.6
+    #: a lone '1' (a number of one thin digit, narrower than ``thin_one`` of its height)
+    #: whose paper to its left and right differs, the darker below this share of the
+    #: lighter, lies on an edge (a paper's side on a table, a shadow's border, a box's
+    #: wall) and is not reported; 0 reports it (see docs/tuning.md)
+    edge_one: float = 0.9
+    thin_one: float = 0.6
+    #: a number of this many digits or more that are all '1's is not reported: strokes
+    #: alone (ruling, hatching, box walls, table edges, a word's 'l' and 'i') read as 1s,
+    #: while a writer's number is all 1s once in 10 ** (its length - 1) (no true one on any
+    #: development set; 30 false ones, 14 of them on digit-free scenes); 0 reports them
+    ones_only: int = 2
+    #: a number of at least ``text_marks`` marks where ``text_share`` or more are shorter
+    #: than ``short_mark`` of its median height is taken for a word (x-height letters
+    #: beside capitals and ascenders; a writer's digits are of about one height)
+    text_marks: int = 3
+    text_share: float = 0.34
+    short_mark: float = 0.6
+    #: how much surer (mean log-probability, nats) the classifier must be of another
+    #: segmentation of touching digits than of the geometric first guess to prefer it
+    split_margin: float = 0.3
+    #: the classifier's other segmentations of touching digits are considered only when it
+    #: is less sure than this of a part of the geometric first guess (a confident reading
+    #: of the first guess is kept: halves of a wide '0' are often confident '1's too). (A
+    #: stricter doubt, 0.97, for ink 1.5x wider than its line's others was removed: no
+    #: frame of any fixed set or of the golden frames read differently without it.)
+    split_doubt: float = 0.7
+    #: with a model that has a not-a-digit class: ink that may be touching digits is cut
+    #: into pieces only when the model gives its whole at least this probability of not
+    #: being a digit (touching pairs are in that class); an unsure single digit stays one
+    #: digit (and is rejected if below ``threshold``) instead of being cut into confident
+    #: fragments. Models without that class use ``split_doubt`` alone. (0.2 with the
+    #: MNIST-only model before; with the bundled one 0.5 reads as many frames right with
+    #: fewer wrong: generated clean frames 6.2 -> 5.8% wrong, strangers' frames the same)
+    none_split: float = 0.5
+    #: ink so wide that several digits are the first guess is still kept as one digit when
+    #: the model reads its whole as a digit this surely (and below ``none_split``)
+    one_digit_sure: float = 0.9
+    #: a frame smaller than this on a side (a crop of one digit: a 28x28 scan, a 16x16
+    #: form cell) is read enlarged (:func:`edge_digits.frame.enlarge_small`); 0: never
+    min_side: int = 32
+    #: options of the locate stage (see :class:`edge_digits.locate.LocateOptions`)
+    locate: LocateOptions = field(default_factory=LocateOptions)
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "min_accepted_fraction", "split_doubt", "none_split",
+                     "one_digit_sure", "short_one", "edge_one", "unread_line"):
+            value = getattr(self, name)
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"{name} must be within 0..1, got {value!r}")
+        if not float(self.partial_line) >= 0.0:
+            raise ValueError(f"partial_line must be 0 or more, got {self.partial_line!r}")
+        if not float(self.group_gap) > 0.0:
+            raise ValueError(f"group_gap must be a positive number (of the line's height), "
+                             f"got {self.group_gap!r}")
+        if not float(self.label_height) >= 1.0 or not float(self.sure_label) >= 1.0:
+            raise ValueError(f"label_height and sure_label must be at least 1 (times the "
+                             f"label's height), got {self.label_height!r}, {self.sure_label!r}")

@@ -1,0 +1,79 @@
+"""edge_digits.touching: which reading of ink that may be touching digits is kept.
+
+The reader's sets decide few frames by these rules' exact values (tests/test_options.py
+says which still do); these tests pin what each rule does on readings built by hand, so a
+change to a margin or a prior shows here first."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from edge_digits.locate import Candidate
+from edge_digits.read import ReadOptions
+from edge_digits.results import Box
+from edge_digits.touching import TouchingParams, choose_reading, shape_prior, width_penalty
+
+
+def part(x: int, width: int, height: int = 40) -> Candidate:
+    return Candidate(np.zeros((height, width), np.uint8), Box(x, 0, width, height), 0)
+
+
+def readings_of(whole_p: float, halves_p: float):
+    """The readings of a 40x40 ink: itself (crop 0) or two 20-wide halves (crops 1, 2);
+    their best digits' probabilities and log-probabilities."""
+    whole = part(0, 40)
+    best = [whole_p, halves_p, halves_p]
+    readings = [((0,), (whole,)), ((1, 2), (part(0, 20), part(20, 20)))]
+    return whole, readings, best, [math.log(p) for p in best]
+
+
+def test_another_reading_must_be_surer_by_the_margin():
+    """An unsure whole (0.6: log -0.51) against two halves each read at 0.85 (log -0.33
+    together, 0.19 nats surer): the margin (0.3 nats) keeps the whole; with no margin the
+    halves win; halves read at 0.95 (0.41 nats surer) win over the margin too."""
+    margin = ReadOptions().split_margin
+    doubt = ReadOptions().split_doubt
+    whole, readings, best, log_best = readings_of(0.6, 0.85)
+    assert choose_reading(readings, whole, best, log_best, doubt, margin) == 0
+    assert choose_reading(readings, whole, best, log_best, doubt, 0.0) == 1
+    whole, readings, best, log_best = readings_of(0.6, 0.95)
+    assert choose_reading(readings, whole, best, log_best, doubt, margin) == 1
+
+
+def test_a_confident_first_guess_is_kept():
+    """A whole read at 0.9 (over the doubt, 0.7) stays one digit, however sure its halves
+    are (halves of a wide '0' are often confident '1's)."""
+    whole, readings, best, log_best = readings_of(0.9, 0.99)
+    assert choose_reading(readings, whole, best, log_best, ReadOptions().split_doubt, 0.0) == 0
+
+
+def test_parts_wider_than_a_digit_pay_in_proportion():
+    """A part up to 1.25 heights wide costs nothing; beyond, 3 nats a height: a part 2.25
+    heights wide costs 3 nats, one 1.75 wide 1.5, and a reading of both 4.5."""
+    params = TouchingParams()
+    assert width_penalty(50, 40, params) == 0.0
+    assert math.isclose(width_penalty(90, 40, params), -3.0)
+    assert math.isclose(width_penalty(70, 40, params), -1.5)
+    assert math.isclose(shape_prior([part(0, 90), part(90, 70)], 40, params), -4.5)
+
+
+def test_a_wide_whole_loses_to_digit_wide_parts_by_its_width():
+    """Ink 90 wide and 40 tall read as one digit at 0.9 (split first: the geometry says
+    two digits) against two 45-wide halves at 0.45 each: the model alone prefers the whole
+    (log 0.9 = -0.11 against -1.60), but its width (2.25 heights: -3 nats) makes the halves
+    (1.125 heights each: free) the likelier reading."""
+    whole = Candidate(np.zeros((40, 90), np.uint8), Box(0, 0, 90, 40), 0, split_first=True)
+    halves = (part(0, 45), part(45, 45))
+    best = [0.9, 0.45, 0.45]
+    readings = [((0,), (whole,)), ((1, 2), halves)]  # the whole first, as always
+    options = ReadOptions()
+    log_best = [math.log(p) for p in best]
+    assert choose_reading(readings, whole, best, log_best, options.split_doubt,
+                          options.split_margin) == 1
+    # without the width prior the whole wins; with a third of it (1 nat a height: -1.1
+    # for the whole against -1.6 + the margin) it does too
+    for slope in (0.0, 1.0):
+        flat = TouchingParams(width_penalty=slope)
+        assert choose_reading(readings, whole, best, log_best, options.split_doubt,
+                              options.split_margin, flat) == 0
