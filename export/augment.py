@@ -20,6 +20,7 @@ Hershey fonts.
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass
 
 import cv2
 import numpy as np
@@ -29,19 +30,35 @@ from edge_digits.normalize import normalize_digit
 UPSCALE = 2  #: distortions are applied at 56x56 so stroke width changes by half-pixels
 PAD = 12  #: margin (at 56x56) so rotation and shear never cut the digit
 
-#: probabilities and ranges of :func:`camera_digit`, recorded in the manifest
-DESCRIPTION = {
-    "resolution": "distorted at 2x (56x56), re-normalized with edge_digits.normalize.normalize_digit",
-    "stroke": "p=0.55: erode 3x3 (thinner, p=0.2), dilate 3x3 (p=0.2) or 5x5 (p=0.15, thicker pen), elliptic kernels",
-    "rotation_degrees": [-15, 15],
-    "shear_slant": [-0.3, 0.3],
-    "aspect_x_scale": [0.75, 1.3],
-    "blur": "p=0.3: Gaussian sigma 0.7 or 1.1 px (MNIST scale), one of them per batch of 256",
-    "gaps": "p=0.15: 1-2 short background strokes across the ink (broken strokes)",
-    "faint_ink": "p=0.3: ink intensity x0.45..1.0",
-    "specks": "p=0.1: 1-3 small dots next to the digit",
-    "edge_clutter": "p=0.1: a short stroke at one side of the crop (neighbour or line)",
-}
+@dataclass(frozen=True)
+class CameraAugment:
+    """What :func:`camera_batch` draws for each digit: the one place for these values; the
+    manifest's ``augmentation_details`` is ``asdict()`` of the instance an export used."""
+
+    #: distortions run at twice MNIST's resolution, then ``normalize_digit`` re-normalizes
+    resolution: str = "distorted at 2x (56x56), re-normalized with edge_digits.normalize.normalize_digit"
+    rotation_degrees: float = 15.0  #: rotation, uniform within +-this
+    shear_slant: float = 0.3  #: horizontal shear (slant), uniform within +-this
+    aspect_x_scale: tuple = (0.75, 1.3)  #: horizontal stretch, uniform within this range
+    #: probabilities of the stroke bands drawn in this order: thinner (3x3 elliptic erosion),
+    #: unchanged, thicker (3x3 dilation), much thicker (5x5: a felt pen); the rest unchanged
+    #: (so a stroke changes with p = 0.2 + 0.2 + 0.15 = 0.55)
+    stroke_bands: tuple = (0.2, 0.2, 0.2, 0.15)
+    thin_min_ink: int = 40  #: a digit left with fewer ink pixels (at 2x) by thinning is not thinned
+    gaps: float = 0.15  #: p of 1-2 short background strokes across the ink (broken strokes)
+    specks: float = 0.1  #: p of 1-3 small dots next to the digit
+    edge_clutter: float = 0.1  #: p of a short stroke at one side of the crop (neighbour, line)
+    blur: float = 0.3  #: p of a Gaussian blur ...
+    blur_sigmas: tuple = (0.7, 1.1)  #: ... of one of these sigmas (MNIST pixels), one per batch
+    faint_ink: float = 0.3  #: p of fainter ink ...
+    faint_range: tuple = (0.45, 1.0)  #: ... its intensity scaled by a factor in this range
+    halo_floor: int = 16  #: background below this is cut before normalizing (as the runtime does)
+
+
+#: the augmentation exports use
+CAMERA = CameraAugment()
+#: recorded in the manifest (``augmentation_details``)
+DESCRIPTION = asdict(CAMERA)
 
 NON_DIGITS = {
     "kinds": ["digit fragment", "two squeezed digits", "two touching digits",
@@ -65,8 +82,8 @@ def _upscale(digit: np.ndarray) -> np.ndarray:
     return cv2.copyMakeBorder(big, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=0)
 
 
-def _affine(image: np.ndarray, rng: np.random.Generator, max_degrees: float = 15.0,
-            max_shear: float = 0.3, aspect: tuple = (0.75, 1.3)) -> np.ndarray:
+def _affine(image: np.ndarray, rng: np.random.Generator, max_degrees: float,
+            max_shear: float, aspect: tuple) -> np.ndarray:
     """Rotation, slant (horizontal shear) and horizontal stretch about the centre."""
     angle = math.radians(rng.uniform(-max_degrees, max_degrees))
     shear = rng.uniform(-max_shear, max_shear)
@@ -163,7 +180,8 @@ def _clutter(cell: np.ndarray, rng: np.random.Generator, gaps: bool, specks: boo
                      (int(middle + half), int(y + rng.uniform(-2, 2))), value, thickness)
 
 
-def camera_batch(digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def camera_batch(digits: np.ndarray, rng: np.random.Generator,
+                 params: CameraAugment = CAMERA) -> np.ndarray:
     """Camera-like variants of up to CHUNK MNIST digits, re-normalized.
 
     Parameters
@@ -172,6 +190,8 @@ def camera_batch(digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         White ink on black, as in MNIST; B <= CHUNK.
     rng : numpy Generator
         The only source of randomness (seeded by the caller).
+    params : CameraAugment
+        What is drawn (probabilities and ranges).
 
     Returns
     -------
@@ -184,33 +204,37 @@ def camera_batch(digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     pad = (SMALL - 28) // 2
     strip = np.pad(digits, ((0, 0), (pad, pad), (pad, pad))).reshape(-1, SMALL)
     # Geometry at MNIST scale (4x fewer pixels to map), then strokes at 2x.
-    map_x, map_y = _affine_maps(count, rng, 15.0, 0.3, (0.75, 1.3))
+    map_x, map_y = _affine_maps(count, rng, params.rotation_degrees, params.shear_slant,
+                                params.aspect_x_scale)
     strip = cv2.remap(strip, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                       borderValue=0)
     strip = cv2.resize(strip, None, fx=UPSCALE, fy=UPSCALE, interpolation=cv2.INTER_LINEAR)
     # Stroke width: thinner, as is, thicker, much thicker (a felt pen).
     thinner = cv2.erode(strip, _ELLIPSE3)
-    stroke = np.searchsorted([0.2, 0.4, 0.6, 0.75], rng.random(count))  # 0..4
+    stroke = np.searchsorted(np.cumsum(params.stroke_bands), rng.random(count))  # 0..4
     stroke[stroke == 4] = 1  # 0 thin, 1 as is, 2 thick, 3 thicker
     ink_left = (thinner.reshape(count, -1) > 64).sum(axis=1)
-    stroke[(stroke == 0) & (ink_left < 40)] = 1  # the pen was thin already: keep the digit
+    stroke[(stroke == 0) & (ink_left < params.thin_min_ink)] = 1  # the pen was thin already: keep the digit
     strip = _choose([thinner, strip, cv2.dilate(strip, _ELLIPSE3), cv2.dilate(strip, _ELLIPSE5)],
                     stroke)
     cells = strip.reshape(count, CELL, CELL)
-    gaps, specks, edge = (rng.random((3, count)) < np.array([[0.15], [0.1], [0.1]]))
+    gaps, specks, edge = (rng.random((3, count)) < np.array(
+        [[params.gaps], [params.specks], [params.edge_clutter]]))
     for index in np.flatnonzero(gaps | specks | edge):
         _clutter(cells[index], rng, gaps[index], specks[index], edge[index])
-    # Blur only the cells that get it (30%): blurring the whole strip costs more than the rest.
-    blurred = np.flatnonzero(rng.random(count) < 0.3)
+    # Blur only the cells that get it: blurring the whole strip costs more than the rest.
+    blurred = np.flatnonzero(rng.random(count) < params.blur)
     if len(blurred):
-        sigma, size = [(0.7, 7), (1.1, 11)][rng.integers(2)]  # at 2x; kernel ~ 2.5 sigma each side
+        sigma = params.blur_sigmas[rng.integers(len(params.blur_sigmas))]
+        size = int(round(5 * sigma * UPSCALE)) | 1  # at 2x: ~2.5 sigma each side, odd
         cells[blurred] = cv2.GaussianBlur(cells[blurred].reshape(-1, CELL), (size, size),
                                           sigma * UPSCALE).reshape(-1, CELL, CELL)
-    faint = np.where(rng.random(count) < 0.3, rng.uniform(0.45, 1.0, count), 1.0)
+    faint = np.where(rng.random(count) < params.faint_ink,
+                     rng.uniform(*params.faint_range, count), 1.0)
     cells = (cells * faint[:, None, None].astype(np.float32)).astype(np.uint8)
     # Blur and interpolation leave a faint halo; the runtime cuts a crop's background at a
     # threshold before normalizing, so do the same here.
-    cells[cells < 16] = 0
+    cells[cells < params.halo_floor] = 0
     # normalize_digit crops to the ink first; cropping all cells at once here (vectorized)
     # gives the same patches and spares it scanning 80x80 pixels per digit.
     rows, cols = cells.any(axis=2), cells.any(axis=1)

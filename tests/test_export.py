@@ -83,6 +83,13 @@ def test_quick_export_writes_verified_artifacts(quick, tmp_path):
     assert "tensorflow" in versions or "tensorflow-cpu" in versions
     assert len(manifest["variants"]["int8"]["per_class_accuracy"]) == 10
     assert 0.5 < manifest["camera_test_accuracy"]["int8"] <= 1.0
+    # what the augmentation drew, from the one dataclass the code draws with
+    from dataclasses import asdict
+
+    from export.augment import CAMERA
+    assert manifest["training"]["augmentation"] == "camera"
+    assert manifest["training"]["augmentation_details"] == json.loads(json.dumps(asdict(CAMERA)))
+    assert manifest["training"]["augmentation_details"]["stroke_bands"] == [0.2, 0.2, 0.2, 0.15]
     # The runtime reads it with its manifest, and agrees with the Keras model it came from.
     x_test = np.load(mnist_path())["x_test"]
     with DigitClassifier(bundle / "digits_int8.tflite") as classifier:
