@@ -8,7 +8,8 @@ gaps; each group reports at most one number (:func:`_number_in`): its longest ru
 digits, kept beside other marks (a printed label, a word whose letters read as digits)
 only when clearly taller, with two thirds of its digits accepted, of even height and not
 all '1's; a line with unread marks as tall as its number reports nothing; a lone thin '1'
-on an edge between two surfaces is not a digit (:func:`on_an_edge`, used by the reader);
+on an edge between two surfaces, or any lone mark where two surfaces meet, is not a digit
+(:func:`on_an_edge`, :func:`on_a_boundary`, used by the reader);
 a frame with a line of digit-like marks that is no number reports nothing
 (:func:`frame_numbers`).
 ``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``partial_line``,
@@ -61,7 +62,17 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
     if kept and unread and max(unread) >= options.partial_line * float(
             median([digit.box.height for digit in kept])):
         return []
+    # lone strokes far apart on one line (a sheet's two sides) make a number of 1s too
+    if _all_ones(kept, options.ones_only):
+        return []
     return kept
+
+
+def _all_ones(digits: list[Digit], ones_only: int) -> bool:
+    """Whether ``digits`` are ``ones_only`` (> 0) or more, all read as '1': strokes alone
+    (ruling, hatching, box walls, table edges, a word's l and i), not a writer's number
+    (all 1s once in ten to the power of its length less one)."""
+    return bool(ones_only) and len(digits) >= ones_only and all(d.best == 1 for d in digits)
 
 
 def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, options,
@@ -156,17 +167,14 @@ def _reads_as_number(run: list[_Mark], middle: float, judge: float, options) -> 
     them read with a probability of ``judge`` or more; of one height (``text_share`` or more
     of them shorter than ``short_mark`` of the median height ``middle`` is a word's
     x-height letters beside its capitals and ascenders); not all '1's when
-    ``options.ones_only`` long or more (strokes alone: ruling, hatching, box walls, a
-    table's edges, a word's l and i; a writer's number is all 1s once in ten to the power
-    of its length less one)."""
+    ``options.ones_only`` long or more (:func:`_all_ones`)."""
     heights = [mark.box.height for mark in run]
     if sum(mark.digit.confidence >= judge for mark in run) < options.min_accepted_fraction * len(run):
         return False
     if len(run) >= options.text_marks and sum(
             h < options.short_mark * middle for h in heights) >= options.text_share * len(run):
         return False
-    return not (options.ones_only and len(run) >= options.ones_only
-                and all(mark.digit.best == 1 for mark in run))
+    return not _all_ones([mark.digit for mark in run], options.ones_only)
 
 
 def _longest_run(group: list[_Mark]) -> tuple[int, int]:
@@ -216,3 +224,26 @@ def on_an_edge(gray: np.ndarray, box: Box, ratio: float) -> bool:
         return False
     a, b = float(np.median(left)), float(np.median(right))
     return min(a, b) < ratio * max(a, b)
+
+
+def on_a_boundary(gray: np.ndarray, box: Box, ratio: float) -> bool:
+    """Whether a mark at ``box`` of ``gray`` lies where two surfaces meet (a sheet's corner
+    or side on a table, a shadow's border): of the strips of ``gray`` half its height wide
+    above, below, left and right of it that lie whole inside the frame, the darkest's
+    median is below ``ratio`` of the lightest's. Alone, such a mark is the corner or edge
+    itself read as a '4', '7' or '1'; a digit written on a page has one paper around it.
+    A mark at the frame's side (a crop of one cell) is judged by the strips that fit.
+    """
+    height, width = gray.shape
+    reach = max(2, box.height // 2)
+    strips = []
+    if box.x >= reach:
+        strips.append(gray[box.y:box.bottom, box.x - reach:box.x])
+    if box.right + reach <= width:
+        strips.append(gray[box.y:box.bottom, box.right:box.right + reach])
+    if box.y >= reach:
+        strips.append(gray[box.y - reach:box.y, box.x:box.right])
+    if box.bottom + reach <= height:
+        strips.append(gray[box.bottom:box.bottom + reach, box.x:box.right])
+    medians = [float(np.median(strip)) for strip in strips if strip.size]
+    return len(medians) >= 2 and min(medians) < ratio * max(medians)

@@ -62,7 +62,7 @@ from .classify import DigitClassifier
 from .frame import as_gray, enlarge_small
 from .locate import Candidate, locate_digits
 from .normalize import normalize_digit
-from .numbers import digit_groups, frame_numbers, on_an_edge
+from .numbers import digit_groups, frame_numbers, on_a_boundary, on_an_edge
 from .read_options import ReadOptions
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 from .results import Box, Digit, DigitString, Reading
@@ -310,11 +310,13 @@ class DigitReader:
         return Reading(tuple(strings), (width, height), time.perf_counter() - start)
 
     def _edge_mark(self, gray: np.ndarray, digit: Digit) -> bool:
-        """Whether a lone thin '1' lies on an edge between two surfaces (see
-        ``ReadOptions.edge_one``): not reported."""
-        box = digit.box
-        return (digit.best == 1 and box.width < self.options.thin_one * box.height
-                and on_an_edge(gray, box, self.options.edge_one))
+        """Whether a lone digit lies where two surfaces meet (see ``ReadOptions.edge_one``):
+        a thin '1' on an edge, any mark on a boundary; not reported."""
+        box, ratio = digit.box, self.options.edge_one
+        thin_one = digit.best == 1 and box.width < self.options.thin_one * box.height
+        small = box.height < self.options.boundary_height * gray.shape[0]
+        return ((thin_one and on_an_edge(gray, box, ratio))
+                or (small and on_a_boundary(gray, box, ratio)))
 
     def close(self) -> None:
         """Release the interpreter."""

@@ -102,3 +102,38 @@ def test_a_frame_with_a_line_of_digits_it_cannot_read_reports_nothing():
     assert text(frame_numbers([(number, []), two], 0.7, options)) == ["4127"]
     assert text(frame_numbers([(number, []), (number, [])], 0.7, options)) == ["4127", "4127"]
     assert text(frame_numbers([(number, [])], 0.7, options, keep=lambda n: False)) == []
+
+
+def test_lone_ones_far_apart_on_one_line_are_not_a_number():
+    """Two thin strokes at a frame's two sides (a sheet's edges) fall into two groups of one
+    '1' each; the line would read '11': strokes, not reported (``ones_only``)."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def mark(x, value):
+        return Digit(value, 0.99, Box(x, 10, 10, 40), best=value)
+
+    assert digit_groups([mark(10, 1), mark(600, 1)], [], 0.7, ReadOptions()) == []
+    assert len(digit_groups([mark(10, 1), mark(600, 1)], [], 0.7, ReadOptions(ones_only=0))) == 2
+    assert len(digit_groups([mark(10, 1), mark(600, 7)], [], 0.7, ReadOptions())) == 2
+
+
+def test_a_mark_at_a_sheets_corner_is_on_a_boundary():
+    """A sheet (230) on a table (120) whose corner is at (100, 100): a mark at the corner
+    has table above and to its left, paper below and to its right; the same mark on the
+    sheet has paper all round. A strip that would leave the frame is not used, so a digit
+    filling a crop of one cell is judged by what fits (nothing: not a boundary)."""
+    from edge_digits.numbers import on_a_boundary
+
+    frame = np.full((300, 400), 230, np.uint8)
+    frame[:100, :] = 120
+    frame[:, :100] = 120
+    corner = Box(95, 95, 30, 40)
+    written = Box(250, 180, 30, 40)
+    assert on_a_boundary(frame, corner, 0.9)
+    assert not on_a_boundary(frame, written, 0.9)
+    assert not on_a_boundary(frame, corner, 0.5)  # 120 / 230 = 0.52: not below
+    assert on_a_boundary(255 - frame, corner, 0.9)  # a dark sheet on a light table
+    cell = np.full((40, 40), 230, np.uint8)
+    assert not on_a_boundary(cell, Box(5, 2, 30, 36), 0.9)

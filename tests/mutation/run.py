@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 #: the fast selection of tests each mutant is run against, cheapest first (-x stops at
 #: the first failure, so killed mutants are quick)
 TESTS = [
+    # the golden outputs first: any mutant that changes a string, confidence, box or
+    # candidate of its 255 frames fails there within seconds (it is in `make test` too)
+    "tests/test_golden.py",
     "tests/test_results.py", "tests/test_normalize.py", "tests/test_classify.py",
     "tests/test_read.py", "tests/test_numbers.py", "tests/test_touching.py", "tests/test_postcode.py",
     "tests/test_locate.py",
@@ -84,6 +87,8 @@ LISTED = [Mutant(*m) for m in [
     ("ones_only 2 -> 0", "edge_digits/read.py", "ones_only: int = 2", "ones_only: int = 0"),
     ("unread_line 0.5 -> 0", "edge_digits/read.py", "unread_line: float = 0.5",
      "unread_line: float = 0.0"),
+    ("boundary_height 0.25 -> 1.0", "edge_digits/read_options.py", "boundary_height: float = 0.25",
+     "boundary_height: float = 1.0"),
     ("sure_label 1.2 -> 1.45", "edge_digits/read.py", "sure_label: float = 1.2", "sure_label: float = 1.45"),
     ("split_margin 0.3 -> 0", "edge_digits/read.py", "split_margin: float = 0.3", "split_margin: float = 0.0"),
     ("none_split 0.5 -> 0.2", "edge_digits/read.py", "none_split: float = 0.5", "none_split: float = 0.2"),
