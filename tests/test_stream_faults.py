@@ -169,7 +169,7 @@ def long_video(tmp_path_factory, pictures):
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25, (320, 240))
     if not writer.isOpened():
         pytest.skip("this OpenCV cannot write MJPG video")
-    for index in range(400):
+    for index in range(3000):  # longer than a run lasts: the SIGTERM comes while it reads
         writer.write(cv2.resize(pictures[index % len(pictures)], (320, 240)))
     writer.release()
     return path

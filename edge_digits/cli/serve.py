@@ -90,5 +90,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         return serve(config, stop=stop, on_frame=on_frame)
     finally:
+        # a stop requested while the process is already ending (the source ran out) must not
+        # kill it: the interpreter restores the default action while it shuts down
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         if window is not None:
             window.close()
