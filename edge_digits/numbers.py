@@ -81,33 +81,49 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
 
     Each line is ``(digits, not_digits)``, read by :func:`digit_groups`; ``keep`` may veto
     a line's number (the reader's lone '1' on an edge). A line that is no number although
-    at least ``options.unread_line`` of its marks read as digits, two of them surely, and
-    whose digits are at least ``options.partial_line`` as tall as the frame's numbers,
-    is writing the reader cannot read: the frame reports nothing, since its other numbers
+    its marks read as digits (:func:`_unread_ratio`), as tall as the frame's numbers, is
+    writing the reader cannot read: the frame reports nothing, since its other numbers
     alone would be an incomplete answer (:func:`digit_groups` does the same within a
     line). ``options.unread_line`` 0 reports them.
     """
     numbers: list[list[Digit]] = []
-    unread: list[float] = []  # median heights of lines of digits that are no number
+    unread: list[tuple[float, float]] = []  # (median height, ratio) of lines of digits
     for digits, not_digits in lines:
         number = digit_groups(digits, not_digits, judge, options)
         if number:
             if keep(number):
                 numbers.append(number)
-        elif _digit_like(digits, not_digits, judge, options.unread_line):
-            unread.append(float(median([digit.box.height for digit in digits])))
-    if numbers and unread and max(unread) >= options.partial_line * float(
-            median([digit.box.height for number in numbers for digit in number])):
-        return []
+            continue
+        ratio = _unread_ratio(digits, not_digits, judge, options)
+        if ratio is not None:
+            unread.append((float(median([digit.box.height for digit in digits])), ratio))
+    if numbers and unread:
+        height = float(median([digit.box.height for number in numbers for digit in number]))
+        if any(line >= ratio * height for line, ratio in unread):
+            return []
     return numbers
 
 
-def _digit_like(digits: list[Digit], not_digits: list[Digit], judge: float,
-                share: float) -> bool:
-    """Whether a line's marks look like digits: ``share`` (> 0) of them or more read as
-    digits, two or more accepted at ``judge``."""
+def _unread_ratio(digits: list[Digit], not_digits: list[Digit], judge: float,
+                  options) -> float | None:
+    """For a line that is no number: how tall (of the frame's numbers) it must be to count
+    as digits the reader cannot read, or None when its marks do not look like digits.
+
+    At least ``options.unread_line`` (> 0) of its marks read as digits, two of them
+    accepted at ``judge``: ``options.partial_line`` as tall. The more of them read surely,
+    the smaller such a line may be: ``options.unread_sure`` or more accepted, making
+    ``options.unread_sure_share`` of its marks, ``options.unread_small`` as tall (print
+    beside a number reads as a few sure digits among letters, at about half its height).
+    """
+    if not options.unread_line or not digits:
+        return None
+    marks = len(digits) + len(not_digits)
     sure = sum(digit.confidence >= judge for digit in digits)
-    return bool(share) and sure >= 2 and len(digits) >= share * (len(digits) + len(not_digits))
+    if sure >= options.unread_sure and sure >= options.unread_sure_share * marks:
+        return options.unread_small
+    if sure >= 2 and len(digits) >= options.unread_line * marks:
+        return options.partial_line
+    return None
 
 
 def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:

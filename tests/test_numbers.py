@@ -137,3 +137,30 @@ def test_a_mark_at_a_sheets_corner_is_on_a_boundary():
     assert on_a_boundary(255 - frame, corner, 0.9)  # a dark sheet on a light table
     cell = np.full((40, 40), 230, np.uint8)
     assert not on_a_boundary(cell, Box(5, 2, 30, 36), 0.9)
+
+
+def test_a_smaller_line_of_sure_digits_the_reader_cannot_read_counts_too():
+    """Below '4127' (40 px), a line 28 px tall (0.7 of it) of four marks, three read surely
+    as digits ('5', then a mark the model calls not-a-digit, '3', '8': no number, the run
+    '38' is no taller than the marks beside it). Too small for ``partial_line`` (0.8), but
+    three sure digits make it digits the reader could not read (``unread_small`` 0.65):
+    the frame reports nothing; with ``unread_small`` 0.8, or the same line written at half
+    the height (print), '4127' is reported."""
+    from edge_digits.numbers import frame_numbers
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def mark(x, y, value, height):
+        return Digit(value, 0.99, Box(x, y, 15, height), best=value)
+
+    number = [mark(30 * k, 10, v, 40) for k, v in enumerate((4, 1, 2, 7))]
+
+    def line(height):
+        digits = [mark(0, 80, 5, height), mark(50, 80, 3, height), mark(75, 80, 8, height)]
+        return digits, [Digit(None, 0.0, Box(25, 80, 15, height), best=0)]
+
+    text = lambda numbers: ["".join(d.text for d in n) for n in numbers]  # noqa: E731
+    assert text(frame_numbers([(number, []), line(28)], 0.7, ReadOptions())) == []
+    assert text(frame_numbers([(number, []), line(28)], 0.7,
+                              ReadOptions(unread_small=0.8))) == ["4127"]
+    assert text(frame_numbers([(number, []), line(20)], 0.7, ReadOptions())) == ["4127"]
