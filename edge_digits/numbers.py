@@ -84,7 +84,8 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
     its marks read as digits (:func:`_unread_ratio`), as tall as the frame's numbers, is
     writing the reader cannot read: the frame reports nothing, since its other numbers
     alone would be an incomplete answer (:func:`digit_groups` does the same within a
-    line). ``options.unread_line`` 0 reports them.
+    line). ``options.unread_line`` 0 reports them. Two numbers side by side on one row are
+    one line cut in two (:func:`_split_line`): nothing is reported either.
     """
     numbers: list[list[Digit]] = []
     unread: list[tuple[float, float]] = []  # (median height, ratio) of lines of digits
@@ -101,7 +102,29 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
         height = float(median([digit.box.height for number in numbers for digit in number]))
         if any(line >= ratio * height for line, ratio in unread):
             return []
+    if _split_line(numbers, options.group_gap):
+        return []
     return numbers
+
+
+def _split_line(numbers: list[list[Digit]], gap: float) -> bool:
+    """Whether two numbers lie side by side on one row (overlapping by more than half the
+    lower one's height), closer than ``gap`` times their height: one line of writing that
+    the grouping of lines cut in two (tilted writing); on one line they would be one
+    group, so the two strings read are each a part of a number."""
+    boxes = []
+    for number in numbers:
+        box = number[0].box
+        for digit in number[1:]:
+            box = box.union(digit.box)
+        boxes.append((box, float(median([digit.box.height for digit in number]))))
+    for left, left_height in boxes:
+        for right, right_height in boxes:
+            overlap = min(left.bottom, right.bottom) - max(left.y, right.y)
+            if (right is not left and 2 * overlap > min(left.height, right.height)
+                    and 0 <= right.x - left.right < gap * max(left_height, right_height)):
+                return True
+    return False
 
 
 def _unread_ratio(digits: list[Digit], not_digits: list[Digit], judge: float,

@@ -164,3 +164,25 @@ def test_a_smaller_line_of_sure_digits_the_reader_cannot_read_counts_too():
     assert text(frame_numbers([(number, []), line(28)], 0.7,
                               ReadOptions(unread_small=0.8))) == ["4127"]
     assert text(frame_numbers([(number, []), line(20)], 0.7, ReadOptions())) == ["4127"]
+
+
+def test_two_numbers_side_by_side_on_one_row_are_one_line_cut_in_two():
+    """'0452' and '92' read as two lines although they stand on one row, 20 px apart (half
+    a digit's height): on one line they would be one group, so each is part of a number
+    (tilted writing the line grouping cut in two); nothing is reported. Far apart on the
+    row (two groups), or one above the other, both are reported."""
+    from edge_digits.numbers import frame_numbers
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def number(x, y, values):
+        return [Digit(v, 0.99, Box(x + 30 * k, y, 20, 40), best=v) for k, v in enumerate(values)]
+
+    text = lambda numbers: ["".join(d.text for d in n) for n in numbers]  # noqa: E731
+    first = number(0, 100, (0, 4, 5, 2))  # ends at x = 110
+    assert text(frame_numbers([(first, []), (number(130, 108, (9, 2)), [])], 0.7,
+                              ReadOptions())) == []
+    assert text(frame_numbers([(first, []), (number(300, 108, (9, 2)), [])], 0.7,
+                              ReadOptions())) == ["0452", "92"]
+    assert text(frame_numbers([(first, []), (number(0, 200, (9, 2)), [])], 0.7,
+                              ReadOptions())) == ["0452", "92"]

@@ -62,3 +62,20 @@ def test_a_box_knows_its_edges_centre_and_union():
     assert (box.right, box.bottom, box.area) == (40, 60, 1200)
     assert box.center == (25.0, 40.0)
     assert box.union(Box(0, 50, 5, 5)) == Box(0, 20, 40, 40) and box.as_list() == [10, 20, 30, 40]
+
+
+def test_results_are_small_and_frozen():
+    """A reading per frame, a box per digit, thousands a minute on a Pi: the result types
+    keep their fields in slots (no per-instance dict) and cannot be changed once made."""
+    import dataclasses
+
+    from edge_digits.results import Box, Digit, DigitString, Reading
+
+    box = Box(1, 2, 3, 4)
+    digit = Digit(7, 0.9, box)
+    string = DigitString((digit,), box)
+    reading = Reading((string,), (640, 480), 0.001)
+    for value in (box, digit, string, reading):
+        assert not hasattr(value, "__dict__"), type(value).__name__
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, dataclasses.fields(value)[0].name, None)
