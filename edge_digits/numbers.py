@@ -85,7 +85,8 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
     writing the reader cannot read: the frame reports nothing, since its other numbers
     alone would be an incomplete answer (:func:`digit_groups` does the same within a
     line). ``options.unread_line`` 0 reports them. Two numbers side by side on one row are
-    one line cut in two (:func:`_split_line`): nothing is reported either.
+    one line cut in two (:func:`_split_line`), and a number of one digit beside others is
+    most often what was found of a line: nothing is reported either.
     """
     numbers: list[list[Digit]] = []
     unread: list[tuple[float, float]] = []  # (median height, ratio) of lines of digits
@@ -103,6 +104,10 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
         if any(line >= ratio * height for line, ratio in unread):
             return []
     if _split_line(numbers, options.group_gap):
+        return []
+    # a lone digit beside other numbers is most often the one digit found of a line whose
+    # others were lost (or a mark); strings of one digit among others are rare
+    if len(numbers) >= 2 and any(len(number) == 1 for number in numbers):
         return []
     return numbers
 
