@@ -84,9 +84,10 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
     its marks read as digits (:func:`_unread_ratio`), as tall as the frame's numbers, is
     writing the reader cannot read: the frame reports nothing, since its other numbers
     alone would be an incomplete answer (:func:`digit_groups` does the same within a
-    line). ``options.unread_line`` 0 reports them. Two numbers side by side on one row are
-    one line cut in two (:func:`_split_line`), and a number of one digit beside others is
-    most often what was found of a line: nothing is reported either.
+    line). Two numbers side by side on one row are one line cut in two
+    (:func:`_split_line`), and a number of one digit beside others is most often what was
+    found of a line: nothing is reported either. ``options.unread_line`` 0 reports every
+    number read, whatever else the frame holds.
     """
     numbers: list[list[Digit]] = []
     unread: list[tuple[float, float]] = []  # (median height, ratio) of lines of digits
@@ -103,6 +104,8 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
         height = float(median([digit.box.height for number in numbers for digit in number]))
         if any(line >= ratio * height for line, ratio in unread):
             return []
+    if not options.unread_line:
+        return numbers  # every number read, whatever the frame holds besides
     if _split_line(numbers, options.group_gap):
         return []
     # a lone digit beside other numbers is most often the one digit found of a line whose

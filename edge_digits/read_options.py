@@ -41,8 +41,9 @@ class ReadOptions:
     #: the frame holds digits the reader cannot read, and its other numbers alone would
     #: be an incomplete, wrong answer (see :func:`edge_digits.numbers.frame_numbers`;
     #: strangers' frames 24.5 -> 18.5% wrong clean, 40 -> 33.5% hard, seed 31; generated
-    #: hard frames 23.8 -> 13.5%; 2 of 720 strangers' frames read right lost); 0 reports
-    #: the other numbers
+    #: hard frames 23.8 -> 13.5%; 2 of 720 strangers' frames read right lost); so does a
+    #: frame with two numbers side by side on one row (one line cut in two) or a number of
+    #: one digit beside others; 0 reports every number read, whatever else the frame holds
     unread_line: float = 0.5
     #: ... and a line of ``unread_sure`` or more accepted digits, ``unread_sure_share`` of
     #: its marks or more, counts down to ``unread_small`` of the numbers' height (print

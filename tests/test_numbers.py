@@ -182,6 +182,8 @@ def test_two_numbers_side_by_side_on_one_row_are_one_line_cut_in_two():
     first = number(0, 100, (0, 4, 5, 2))  # ends at x = 110
     assert text(frame_numbers([(first, []), (number(130, 108, (9, 2)), [])], 0.7,
                               ReadOptions())) == []
+    assert text(frame_numbers([(first, []), (number(130, 108, (9, 2)), [])], 0.7,
+                              ReadOptions(unread_line=0))) == ["0452", "92"]
     assert text(frame_numbers([(first, []), (number(300, 108, (9, 2)), [])], 0.7,
                               ReadOptions())) == ["0452", "92"]
     assert text(frame_numbers([(first, []), (number(0, 200, (9, 2)), [])], 0.7,
@@ -202,5 +204,7 @@ def test_a_lone_digit_beside_other_numbers_makes_the_frame_doubtful():
     text = lambda numbers: ["".join(d.text for d in n) for n in numbers]  # noqa: E731
     four, one = number(10, (4, 1, 2, 7)), number(100, (3,))
     assert text(frame_numbers([(four, []), (one, [])], 0.7, ReadOptions())) == []
+    assert text(frame_numbers([(four, []), (one, [])], 0.7,
+                              ReadOptions(unread_line=0))) == ["4127", "3"]
     assert text(frame_numbers([(four, [])], 0.7, ReadOptions())) == ["4127"]
     assert text(frame_numbers([(one, [])], 0.7, ReadOptions())) == ["3"]
