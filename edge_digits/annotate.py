@@ -18,6 +18,7 @@ from .results import Box, Reading
 ACCEPTED = (40, 170, 40)  #: BGR of an accepted digit's box
 REJECTED = (30, 30, 220)  #: BGR of a rejected digit's box
 TEXT = (200, 60, 20)  #: BGR of a string's text
+UNREAD = (0, 140, 255)  #: BGR of the box of writing the reader could not read whole (orange)
 
 
 def _scaled(box: Box, scale: float) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -126,4 +127,14 @@ def draw_reading(frame: np.ndarray, reading: Reading, scale: float = 1.0,
             taken.append(text_rect(label, origin, font, thickness))
             cv2.putText(picture, label, origin, cv2.FONT_HERSHEY_SIMPLEX, font, TEXT,
                         thickness, cv2.LINE_AA)
+    for box in reading.unread:  # writing the reader could not read whole: look here
+        (x0, y0), (x1, y1) = _scaled(box, scale)
+        cv2.rectangle(picture, (x0, y0), (x1, y1), UNREAD, thickness)
+        if labels:
+            origin = place_label("unread", (x0, y1 + thickness + 2), (x0, y0 - thickness - 2),
+                                 font * 0.8, thickness, taken, (width, height))
+            if origin is not None:
+                taken.append(text_rect("unread", origin, font * 0.8, thickness))
+                cv2.putText(picture, "unread", origin, cv2.FONT_HERSHEY_SIMPLEX, font * 0.8,
+                            UNREAD, thickness, cv2.LINE_AA)
     return picture

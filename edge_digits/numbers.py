@@ -2,6 +2,7 @@
 
     >>> digits = digit_groups(digits, not_digits, judge, options)   # one line, left to right
     >>> numbers = frame_numbers(lines, judge, options)              # every line of a frame
+    >>> numbers, unread = read_frame(lines, judge, options)         # ... and why none
 
 A line's marks (digits, and marks the model calls not-a-digit) fall into groups at wide
 gaps; each group reports at most one number (:func:`_number_in`): its longest run of
@@ -77,7 +78,16 @@ def _all_ones(digits: list[Digit], ones_only: int) -> bool:
 
 def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, options,
                   keep: Callable[[list[Digit]], bool] = lambda number: True) -> list[list[Digit]]:
-    """The numbers of a frame, one per line that holds one (top to bottom), or none at all.
+    """The numbers of a frame, one per line that holds one (top to bottom), or none at all
+    (:func:`read_frame` says why)."""
+    return read_frame(lines, judge, options, keep)[0]
+
+
+def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, options,
+               keep: Callable[[list[Digit]], bool] = lambda number: True
+               ) -> tuple[list[list[Digit]], list[Box]]:
+    """``(numbers, unread)``: the numbers of a frame, one per line that holds one (top to
+    bottom), or none at all and the boxes of the writing that made the reader doubt them.
 
     Each line is ``(digits, not_digits)``, read by :func:`digit_groups`; ``keep`` may veto
     a line's number (the reader's lone '1' on an edge). A line that is no number although
@@ -90,7 +100,7 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
     number read, whatever else the frame holds.
     """
     numbers: list[list[Digit]] = []
-    unread: list[tuple[float, float]] = []  # (median height, ratio) of lines of digits
+    unread: list[tuple[float, float, Box]] = []  # (median height, ratio, box) of lines of digits
     for digits, not_digits in lines:
         number = digit_groups(digits, not_digits, judge, options)
         if number:
@@ -99,40 +109,42 @@ def frame_numbers(lines: list[tuple[list[Digit], list[Digit]]], judge: float, op
             continue
         ratio = _unread_ratio(digits, not_digits, judge, options)
         if ratio is not None:
-            unread.append((float(median([digit.box.height for digit in digits])), ratio))
-    if numbers and unread:
-        height = float(median([digit.box.height for number in numbers for digit in number]))
-        if any(line >= ratio * height for line, ratio in unread):
-            return []
-    if not options.unread_line:
-        return numbers  # every number read, whatever the frame holds besides
-    if _split_line(numbers, options.group_gap):
-        return []
+            unread.append((float(median([digit.box.height for digit in digits])), ratio,
+                           _box_of(digits + not_digits)))
+    if not options.unread_line or not numbers:
+        return numbers, []  # every number read, whatever the frame holds besides
+    height = float(median([digit.box.height for number in numbers for digit in number]))
+    doubts = [box for line, ratio, box in unread if line >= ratio * height]
+    doubts = doubts or _split_line(numbers, options.group_gap)
     # a lone digit beside other numbers is most often the one digit found of a line whose
     # others were lost (or a mark); strings of one digit among others are rare
-    if len(numbers) >= 2 and any(len(number) == 1 for number in numbers):
-        return []
-    return numbers
+    if not doubts and len(numbers) >= 2:
+        doubts = [_box_of(number) for number in numbers if len(number) == 1]
+    return ([], doubts) if doubts else (numbers, [])
 
 
-def _split_line(numbers: list[list[Digit]], gap: float) -> bool:
-    """Whether two numbers lie side by side on one row (overlapping by more than half the
-    lower one's height), closer than ``gap`` times their height: one line of writing that
-    the grouping of lines cut in two (tilted writing); on one line they would be one
-    group, so the two strings read are each a part of a number."""
-    boxes = []
-    for number in numbers:
-        box = number[0].box
-        for digit in number[1:]:
-            box = box.union(digit.box)
-        boxes.append((box, float(median([digit.box.height for digit in number]))))
+def _box_of(digits: list[Digit]) -> Box:
+    """The box around ``digits`` (one or more)."""
+    box = digits[0].box
+    for digit in digits[1:]:
+        box = box.union(digit.box)
+    return box
+
+
+def _split_line(numbers: list[list[Digit]], gap: float) -> list[Box]:
+    """The boxes of two numbers that lie side by side on one row (overlapping by more than
+    half the lower one's height), closer than ``gap`` times their height, or none: one line
+    of writing that the grouping of lines cut in two (tilted writing); on one line they
+    would be one group, so the two strings read are each a part of a number."""
+    boxes = [(_box_of(number), float(median([digit.box.height for digit in number])))
+             for number in numbers]
     for left, left_height in boxes:
         for right, right_height in boxes:
             overlap = min(left.bottom, right.bottom) - max(left.y, right.y)
             if (right is not left and 2 * overlap > min(left.height, right.height)
                     and 0 <= right.x - left.right < gap * max(left_height, right_height)):
-                return True
-    return False
+                return [left, right]
+    return []
 
 
 def _unread_ratio(digits: list[Digit], not_digits: list[Digit], judge: float,

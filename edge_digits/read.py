@@ -62,7 +62,7 @@ from .classify import DigitClassifier
 from .frame import as_gray, enlarge_small
 from .locate import Candidate, locate_digits
 from .normalize import normalize_digit
-from .numbers import digit_groups, frame_numbers, on_a_boundary, on_an_edge
+from .numbers import digit_groups, on_a_boundary, on_an_edge, read_frame
 from .read_options import ReadOptions
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 from .results import Box, Digit, DigitString, Reading
@@ -297,17 +297,20 @@ class DigitReader:
         # reader's, if lower): a strict threshold shows a line of digits as '?'s instead
         # of hiding it.
         judge = min(self.options.threshold, DEFAULT_THRESHOLD)
-        for found in frame_numbers(self._read_lines(self.locate(seen)), judge, self.options,
-                                   lambda number: not (len(number) == 1 and
-                                                       self._edge_mark(seen, number[0]))):
-            if factor != 1 or border:
-                found = [replace(d, box=_shrunk(d.box, factor, border, width, height))
-                         for d in found]
+        numbers, unread = read_frame(self._read_lines(self.locate(seen)), judge, self.options,
+                                     lambda number: not (len(number) == 1 and
+                                                         self._edge_mark(seen, number[0])))
+        if factor != 1 or border:
+            numbers = [[replace(d, box=_shrunk(d.box, factor, border, width, height))
+                        for d in found] for found in numbers]
+            unread = [_shrunk(box, factor, border, width, height) for box in unread]
+        for found in numbers:
             box = found[0].box
             for digit in found[1:]:
                 box = box.union(digit.box)
             strings.append(DigitString(tuple(found), box))
-        return Reading(tuple(strings), (width, height), time.perf_counter() - start)
+        return Reading(tuple(strings), (width, height), time.perf_counter() - start,
+                       unread=tuple(unread))
 
     def _edge_mark(self, gray: np.ndarray, digit: Digit) -> bool:
         """Whether a lone digit lies where two surfaces meet (see ``ReadOptions.edge_one``):

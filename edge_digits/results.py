@@ -94,6 +94,11 @@ class Reading:
     strings: tuple[DigitString, ...]
     frame_size: tuple[int, int]  #: (width, height) of the frame that was read
     seconds: float = field(default=0.0, compare=False)  #: time spent reading
+    #: when nothing is reported because of them: the boxes of writing that looks like
+    #: digits the reader could not read whole (a line of digits it could not read, a line
+    #: cut in two, a lone digit beside other numbers; see
+    #: :func:`edge_digits.numbers.read_frame`): a person should look. Empty otherwise.
+    unread: tuple[Box, ...] = ()
 
     @property
     def text(self) -> str:
@@ -116,6 +121,7 @@ class Reading:
             "confidence": round(self.confidence, 4),
             "frame_size": list(self.frame_size),
             "seconds": round(self.seconds, 6),
+            "unread": [box.as_list() for box in self.unread],
             "strings": [
                 {
                     "text": s.text,

@@ -208,3 +208,26 @@ def test_a_lone_digit_beside_other_numbers_makes_the_frame_doubtful():
                               ReadOptions(unread_line=0))) == ["4127", "3"]
     assert text(frame_numbers([(four, [])], 0.7, ReadOptions())) == ["4127"]
     assert text(frame_numbers([(one, [])], 0.7, ReadOptions())) == ["3"]
+
+
+def test_a_frame_that_reports_nothing_says_where_to_look():
+    """read_frame gives, with no numbers, the boxes of the writing that made the reader
+    doubt them: the line of digits it could not read, the two halves of a line cut in
+    two, the lone digit beside other numbers; nothing when it reports the numbers."""
+    from edge_digits.numbers import read_frame
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def number(x, y, values, confidence=0.99):
+        return [Digit(v if confidence >= 0.7 else None, confidence, Box(x + 30 * k, y, 20, 40),
+                      best=v) for k, v in enumerate(values)]
+
+    four = number(0, 10, (4, 1, 2, 7))
+    unsure = number(0, 80, (3, 5, 8), confidence=0.99)[:2] + number(60, 80, (8, 0, 6), 0.5)
+    assert read_frame([(four, []), (unsure, [])], 0.7, ReadOptions()) == ([], [Box(0, 80, 140, 40)])
+    halves = read_frame([(four, []), (number(130, 18, (9, 2)), [])], 0.7, ReadOptions())
+    assert halves == ([], [Box(0, 10, 110, 40), Box(130, 18, 50, 40)])
+    lone = read_frame([(four, []), (number(0, 100, (3,)), [])], 0.7, ReadOptions())
+    assert lone == ([], [Box(0, 100, 20, 40)])
+    numbers, unread = read_frame([(four, [])], 0.7, ReadOptions())
+    assert ["".join(d.text for d in n) for n in numbers] == ["4127"] and unread == []

@@ -197,3 +197,26 @@ def test_devsets_cli_help():
     result = subprocess.run([sys.executable, "-m", "export.devsets", "--help"], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0 and "--compare" in result.stdout
+
+
+@needs_data
+def test_a_frame_that_reports_nothing_shows_where_to_look():
+    """Strangers' hard frames (seed 12, the first 40): a frame that holds digits the reader
+    cannot read whole reports no string and the boxes of that writing (``unread``: 'a
+    person should look here'); a frame that reports strings names none; every unread box
+    lies inside the frame. Measured: 11 of 40 frames report nothing with unread boxes."""
+    from edge_digits import DigitReader
+
+    frames = make_strangers(12, 40, "hard")
+    doubtful = 0
+    with DigitReader() as reader:
+        for frame in frames:
+            reading = reader.read(frame.image)
+            height, width = frame.image.shape[:2]
+            if reading.unread:
+                doubtful += 1
+                assert reading.strings == ()
+                assert reading.to_dict()["unread"] == [box.as_list() for box in reading.unread]
+            for box in reading.unread:
+                assert 0 <= box.x and box.right <= width and 0 <= box.y and box.bottom <= height
+    assert doubtful >= 8

@@ -29,13 +29,18 @@ SCHEMAS = {
                                  "message": {"type": "string"}}}}},
     "Reading": {
         "type": "object", "description": "What `edge-digits read --json` prints for one frame",
-        "required": ["name", "index", "text", "confidence", "frame_size", "seconds", "strings"],
+        "required": ["name", "index", "text", "confidence", "frame_size", "seconds", "unread",
+                     "strings"],
         "properties": {
             "name": {"type": "string"}, "index": {"type": "integer"},
             "text": {"type": "string", "description": "all strings, top to bottom, space-separated"},
             "confidence": {"type": "number"},
             "frame_size": {"type": "array", "items": {"type": "integer"}},
             "seconds": {"type": "number"},
+            "unread": {"type": "array", "items": _BOX,
+                       "description": "when nothing is reported because of them: boxes of "
+                                      "writing that looks like digits the reader could not "
+                                      "read whole (a person should look); else empty"},
             "strings": {"type": "array", "items": {
                 "type": "object", "required": ["text", "confidence", "box", "digits"],
                 "properties": {"text": {"type": "string"}, "confidence": {"type": "number"},
