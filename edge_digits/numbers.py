@@ -15,7 +15,8 @@ a frame with a line of digit-like marks that is no number reports nothing
 (:func:`frame_numbers`).
 ``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``partial_line``,
 ``label_height``, ``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``,
-``ones_only``, ``text_marks``, ``text_share``, ``short_mark``, ``unread_line``); measurements in
+``ones_only``, ``text_marks``, ``text_share``, ``short_mark``, ``unread_line``,
+``trailing_marks``); measurements in
 docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
@@ -173,12 +174,17 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
     """The digits of the number in a group of marks, or none.
 
     The number is the group's longest run of digits (a mark the model calls not-a-digit
-    ends a run; of two as long, the taller), cleared of the marks beside it
+    ends a run; of two as long, the taller), not followed in the group by
+    ``options.trailing_marks`` marks or more (a word going on), cleared of the marks beside it
     (:func:`_beside_label`), of short '1's (:func:`_without_pieces`), and kept when it reads
     as one writer's number (:func:`_reads_as_number`).
     """
     start, end = _longest_run(group)
     if start == end:
+        return []
+    # marks going on after the digits with no gap: a word whose first letters read as
+    # digits ('Add' of 'Address' as '122'), or a longer string only part of which is read
+    if options.trailing_marks and len(group) - end >= options.trailing_marks:
         return []
     run, rest = group[start:end], group[:start] + group[end:]
     middle = float(median([mark.box.height for mark in run]))

@@ -231,3 +231,27 @@ def test_a_frame_that_reports_nothing_says_where_to_look():
     assert lone == ([], [Box(0, 100, 20, 40)])
     numbers, unread = read_frame([(four, [])], 0.7, ReadOptions())
     assert ["".join(d.text for d in n) for n in numbers] == ["4127"] and unread == []
+
+
+def test_digits_followed_by_more_marks_are_a_word_going_on():
+    """Chalk 'Address': 'A', 'd', 'd' read as '1', '2', '2' (taller: a capital and two
+    ascenders), then 'r' (not-a-digit) and 'e', 's' read as digits, shorter. The label rule
+    alone would keep '122' (1.5x the marks beside it); marks going on right after the run
+    make it a word: no number. '4127' followed by one mark (a full stop, a tick) is kept."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def mark(x, value, height, digit=True):
+        return Digit(value if digit else None, 0.99 if digit else 0.0,
+                     Box(x, 120 - height, 25, height), best=value)
+
+    word = [mark(0, 1, 119), mark(30, 2, 118), mark(60, 2, 107), mark(120, 5, 80),
+            mark(150, 5, 77)]
+    letters = [mark(90, 2, 74, digit=False)]
+    assert digit_groups(word, letters, 0.7, ReadOptions()) == []
+    assert "".join(d.text for d in digit_groups(word, letters, 0.7,
+                                                ReadOptions(trailing_marks=0))) == "122"
+    number = [mark(30 * k, v, 60) for k, v in enumerate((4, 1, 2, 7))]
+    tick = [mark(125, 0, 20, digit=False)]
+    assert "".join(d.text for d in digit_groups(number, tick, 0.7, ReadOptions())) == "4127"

@@ -320,3 +320,13 @@ def test_a_lone_digit_at_a_sheets_corner_is_not_reported(mnist):
         assert reader.read(large).text == "4"
         with DigitReader(options=ReadOptions(boundary_height=1.0)) as strict:
             assert strict.read(large).text == ""
+
+
+def test_counts_of_marks_are_whole_numbers():
+    """The options that count marks refuse a fraction, a negative count or a bool, naming
+    the option."""
+    for name in ("sure_run", "ones_only", "text_marks", "trailing_marks", "unread_sure"):
+        assert ReadOptions(**{name: 0}) and ReadOptions(**{name: 5})
+        for bad in (-1, 2.5, True):
+            with pytest.raises(ValueError, match=name):
+                ReadOptions(**{name: bad})
