@@ -316,12 +316,15 @@ class DigitReader:
                        unread=tuple(unread))
 
     def _edge_mark(self, gray: np.ndarray, digit: Digit) -> bool:
-        """Whether a lone digit lies where two surfaces meet (see ``ReadOptions.edge_one``):
-        a thin '1' on an edge, any mark on a boundary; not reported."""
+        """Whether a lone digit is more likely a stroke or an edge than writing (see
+        ``ReadOptions.edge_one``): a thin '1' on an edge or small in the frame, any small
+        mark on a boundary between surfaces; not reported."""
         box, ratio = digit.box, self.options.edge_one
+        if not ratio:
+            return False
         thin_one = digit.best == 1 and box.width < self.options.thin_one * box.height
         small = box.height < self.options.boundary_height * gray.shape[0]
-        return ((thin_one and on_an_edge(gray, box, ratio))
+        return ((thin_one and (small or on_an_edge(gray, box, ratio)))
                 or (small and on_a_boundary(gray, box, ratio)))
 
     def close(self) -> None:

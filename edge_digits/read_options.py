@@ -85,7 +85,11 @@ class ReadOptions:
     #: scenes reporting a digit, hard: 8.3 -> 4.2% seed 12, 7.3 -> 4.2% seed 31; generated
     #: ones 8.3 -> 6.0%; sudoku cells 88.0 / 3.0 -> 87.8 / 2.6% right / wrong; a digit
     #: filling half a close-up under a light gradient is kept by ``boundary_height``);
-    #: 0 reports them (see docs/tuning.md)
+    #: nor is a lone thin '1' shorter than ``boundary_height`` of the frame, wherever it
+    #: is: a stroke (a box's wall, a crease, a table's edge) more often than a writer's
+    #: '1' alone on a page (digit-free scenes 2.1 / 4.2 -> 1.0 / 1.0%, seed 31; no
+    #: development set has a lone written '1' in a large frame, so its cost is not
+    #: measured); 0 reports them all (see docs/tuning.md)
     edge_one: float = 0.9
     thin_one: float = 0.6
     boundary_height: float = 0.25
