@@ -208,6 +208,7 @@ def test_a_frame_that_reports_nothing_shows_where_to_look():
     person should look here'); a frame that reports strings names none; every unread box
     lies inside the frame. Measured: 11 of 40 frames report nothing with unread boxes."""
     from edge_digits import DigitReader
+    from edge_digits.annotate import UNREAD, draw_reading
 
     frames = make_strangers(12, 40, "hard")
     doubtful = 0
@@ -219,6 +220,10 @@ def test_a_frame_that_reports_nothing_shows_where_to_look():
                 doubtful += 1
                 assert reading.strings == ()
                 assert reading.to_dict()["unread"] == [box.as_list() for box in reading.unread]
+                drawn = draw_reading(frame.image, reading)  # --annotate: orange boxes there
+                box = reading.unread[0]
+                edge = drawn[box.y, box.x:box.right]
+                assert (edge == np.array(UNREAD, np.uint8)).all(axis=1).any()
             for box in reading.unread:
                 assert 0 <= box.x and box.right <= width and 0 <= box.y and box.bottom <= height
     assert doubtful >= 8
