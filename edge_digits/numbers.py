@@ -111,7 +111,7 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
         ratio = _unread_ratio(digits, not_digits, judge, options)
         if ratio is not None:
             unread.append((float(median([digit.box.height for digit in digits])), ratio,
-                           _box_of(digits + not_digits)))
+                           box_of(digits + not_digits)))
     if not options.unread_line or not numbers:
         return numbers, []  # every number read, whatever the frame holds besides
     height = float(median([digit.box.height for number in numbers for digit in number]))
@@ -120,11 +120,11 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
     # a lone digit beside other numbers is most often the one digit found of a line whose
     # others were lost (or a mark); strings of one digit among others are rare
     if not doubts and len(numbers) >= 2:
-        doubts = [_box_of(number) for number in numbers if len(number) == 1]
+        doubts = [box_of(number) for number in numbers if len(number) == 1]
     return ([], doubts) if doubts else (numbers, [])
 
 
-def _box_of(digits: list[Digit]) -> Box:
+def box_of(digits: list[Digit]) -> Box:
     """The box around ``digits`` (one or more)."""
     box = digits[0].box
     for digit in digits[1:]:
@@ -137,7 +137,7 @@ def _split_line(numbers: list[list[Digit]], gap: float) -> list[Box]:
     half the lower one's height), closer than ``gap`` times their height, or none: one line
     of writing that the grouping of lines cut in two (tilted writing); on one line they
     would be one group, so the two strings read are each a part of a number."""
-    boxes = [(_box_of(number), float(median([digit.box.height for digit in number])))
+    boxes = [(box_of(number), float(median([digit.box.height for digit in number])))
              for number in numbers]
     for left, left_height in boxes:
         for right, right_height in boxes:
@@ -234,7 +234,8 @@ def _reads_as_number(run: list[_Mark], middle: float, judge: float, options) -> 
     x-height letters beside its capitals and ascenders); not all '1's when
     ``options.ones_only`` long or more (:func:`_all_ones`)."""
     heights = [mark.box.height for mark in run]
-    if sum(mark.digit.confidence >= judge for mark in run) < options.min_accepted_fraction * len(run):
+    accepted = sum(mark.digit.confidence >= judge for mark in run)
+    if accepted < options.min_accepted_fraction * len(run):
         return False
     if len(run) >= options.text_marks and sum(
             h < options.short_mark * middle for h in heights) >= options.text_share * len(run):
@@ -280,11 +281,7 @@ def on_an_edge(gray: np.ndarray, box: Box, ratio: float) -> bool:
     lighter. Alone, such a thin stroke is a '1' to the model and to anyone; beside it a
     written '1' has the same paper on both sides.
     """
-    height, width = gray.shape
-    reach = max(2, box.height // 2)
-    rows = slice(box.y, box.bottom)
-    left = gray[rows, max(0, box.x - reach):box.x]
-    right = gray[rows, box.right:min(width, box.right + reach)]
+    left, right, _, _ = _strips_beside(gray, box, whole=False)
     if left.size == 0 or right.size == 0:
         return False
     a, b = float(np.median(left)), float(np.median(right))
@@ -299,16 +296,25 @@ def on_a_boundary(gray: np.ndarray, box: Box, ratio: float) -> bool:
     itself read as a '4', '7' or '1'; a digit written on a page has one paper around it.
     A mark at the frame's side (a crop of one cell) is judged by the strips that fit.
     """
+    medians = [float(np.median(strip)) for strip in _strips_beside(gray, box, whole=True)
+               if strip is not None and strip.size]
+    return len(medians) >= 2 and min(medians) < ratio * max(medians)
+
+
+def _strips_beside(gray: np.ndarray, box: Box, whole: bool) -> tuple:
+    """The strips of ``gray`` half the mark's height wide left of, right of, above and below
+    ``box``; one that the frame's side cuts is clipped, or None when ``whole``."""
     height, width = gray.shape
     reach = max(2, box.height // 2)
-    strips = []
-    if box.x >= reach:
-        strips.append(gray[box.y:box.bottom, box.x - reach:box.x])
-    if box.right + reach <= width:
-        strips.append(gray[box.y:box.bottom, box.right:box.right + reach])
-    if box.y >= reach:
-        strips.append(gray[box.y - reach:box.y, box.x:box.right])
-    if box.bottom + reach <= height:
-        strips.append(gray[box.bottom:box.bottom + reach, box.x:box.right])
-    medians = [float(np.median(strip)) for strip in strips if strip.size]
-    return len(medians) >= 2 and min(medians) < ratio * max(medians)
+    rows, cols = slice(box.y, box.bottom), slice(box.x, box.right)
+
+    def span(start: int, stop: int, size: int) -> slice | None:
+        if whole and (start < 0 or stop > size):
+            return None
+        return slice(max(0, start), min(size, stop))
+
+    left, right = span(box.x - reach, box.x, width), span(box.right, box.right + reach, width)
+    above = span(box.y - reach, box.y, height)
+    below = span(box.bottom, box.bottom + reach, height)
+    return tuple(None if None in (ys, xs) else gray[ys, xs] for ys, xs in
+                 ((rows, left), (rows, right), (above, cols), (below, cols)))

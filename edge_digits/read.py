@@ -65,7 +65,7 @@ from .classify import DigitClassifier
 from .frame import as_gray, enlarge_small
 from .locate import Candidate, locate_digits
 from .normalize import normalize_digit
-from .numbers import digit_groups, on_a_boundary, on_an_edge, read_frame
+from .numbers import box_of, digit_groups, on_a_boundary, on_an_edge, read_frame
 from .read_options import ReadOptions
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 from .results import Box, Digit, DigitString, Reading
@@ -308,10 +308,7 @@ class DigitReader:
                         for d in found] for found in numbers]
             unread = [_shrunk(box, factor, border, width, height) for box in unread]
         for found in numbers:
-            box = found[0].box
-            for digit in found[1:]:
-                box = box.union(digit.box)
-            strings.append(DigitString(tuple(found), box))
+            strings.append(DigitString(tuple(found), box_of(found)))
         return Reading(tuple(strings), (width, height), time.perf_counter() - start,
                        unread=tuple(unread))
 
