@@ -37,7 +37,7 @@ def _check_model_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise ModelError(f"model file {path} cannot be read: {exc}") from exc
     # A TFLite flatbuffer carries the file identifier "TFL3" at bytes 4..8.
-    if len(data) < 8 or data[4:8] != b"TFL3":
+    if data[4:8] != b"TFL3":  # shorter than 8 bytes: fewer than 4 to compare
         raise ModelError(
             f"model file {path} is not a TFLite model ({len(data)} bytes, no 'TFL3' "
             "identifier): it may be truncated or corrupt; re-export it with 'make export' "
@@ -149,8 +149,6 @@ class DigitClassifier:
         if abs(scale * 255.0 - 1.0) < 1e-6 and dtype == np.int8 and zero == -128:
             self._xor_feed = True  # classify() writes this one straight into the input buffer
             return lambda pixels: (pixels ^ np.uint8(0x80)).view(np.int8)
-        if abs(scale * 255.0 - 1.0) < 1e-6 and dtype == np.uint8 and zero == 0:
-            return lambda pixels: pixels
         info = np.iinfo(dtype)
 
         def general(pixels):

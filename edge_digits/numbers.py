@@ -246,18 +246,17 @@ def _reads_as_number(run: list[_Mark], middle: float, judge: float, options) -> 
 def _longest_run(group: list[_Mark]) -> tuple[int, int]:
     """``(start, end)`` of the longest run of digit marks in ``group`` (the taller of two
     as long, by median height); ``(0, 0)`` when it has none."""
-    best, best_key = (0, 0), (0, 0.0)
+    runs = []
     start = None
     for at, mark in enumerate(group + [None]):
         if mark is not None and mark.is_digit:
             start = at if start is None else start
-            continue
-        if start is not None:
-            key = (at - start, float(median([m.box.height for m in group[start:at]])))
-            if key > best_key:
-                best, best_key = (start, at), key
+        elif start is not None:
+            runs.append((start, at))
             start = None
-    return best
+    # max keeps the first of equal keys: of two as long and as tall, the left one
+    return max(runs, default=(0, 0), key=lambda run: (
+        run[1] - run[0], float(median([m.box.height for m in group[run[0]:run[1]]]))))
 
 
 def _split_at_gaps(marks: list[_Mark], gap: float) -> list[list[_Mark]]:

@@ -44,8 +44,23 @@ def test_missing_and_corrupt_models(tmp_path):
     corrupt.write_bytes(b"not a model at all")
     with pytest.raises(ModelError, match="TFLite"):
         DigitClassifier(corrupt)
+    truncated = tmp_path / "truncated.tflite"
+    truncated.write_bytes(b"\x1c\x00\x00\x00TF")  # a model's first 6 bytes
+    with pytest.raises(ModelError, match=r"not a TFLite model \(6 bytes"):
+        DigitClassifier(truncated)
     with pytest.raises(ValueError):
         DigitClassifier(num_threads=0)
+
+
+def test_the_largest_probability_is_the_largest_output_code(classifier):
+    # int8 output, scale 1/256, zero point -128: code 127 is 255/256, and no digit can be
+    # surer than that (a threshold above it would reject every digit)
+    scale, zero = classifier.output_scale, classifier.output_zero_point
+    assert classifier.output_dtype == np.int8
+    assert classifier.max_probability == pytest.approx((127 - zero) * scale)
+    assert classifier.max_probability == pytest.approx(255 / 256)
+    probabilities = classifier.classify(np.zeros((1, 28, 28), np.uint8))
+    assert probabilities.max() <= classifier.max_probability
 
 
 def test_context_manager_and_labels():

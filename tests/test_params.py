@@ -23,8 +23,9 @@ PARAMS = [cls for module in (locate_params, postcode_params)
 
 
 @pytest.mark.parametrize("cls", PARAMS, ids=lambda cls: cls.__name__)
-def test_parameters_are_frozen_and_each_field_says_what_it_is(cls):
+def test_parameters_are_frozen_slotted_and_each_field_says_what_it_is(cls):
     instance = cls()
+    assert not hasattr(instance, "__dict__")  # fields in slots: a misspelt name is an error
     name = dataclasses.fields(cls)[0].name
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(instance, name, getattr(instance, name))

@@ -108,6 +108,9 @@ def test_bundled_profiles_are_read_once_and_files_every_time(tmp_path):
 
 
 # ------------------------------------------------------------------------------ decision
+FRAME = (640, 480)  #: the size of the frame the candidates of a decision come from
+
+
 def _candidate(text, confidences, kind="line", separators=()):
     box = Box(0, 0, 10, 10)
     digits = tuple(Digit(int(c), p, box, int(c)) for c, p in zip(text, confidences))
@@ -117,25 +120,28 @@ def _candidate(text, confidences, kind="line", separators=()):
 
 def test_decide_reads_a_confident_code_of_the_right_form():
     result = decide([_candidate("1000001", [0.99] * 7, separators=(3,))], load_profile("jp"),
-                    PostcodeOptions())
+                    PostcodeOptions(), (1280, 720))
     assert result.accepted and result.code == "1000001" and result.text == "100-0001"
+    assert result.frame_size == (1280, 720) and result.to_dict()["frame_size"] == [1280, 720]
     assert result.confidence == pytest.approx(0.99 ** 7)
     assert result.to_dict()["code"] == "1000001"
 
 
 def test_decide_rejects_with_each_reason():
     options, fr = PostcodeOptions(threshold=0.9), load_profile("fr")
-    low = decide([_candidate("22630", [0.99, 0.99, 0.5, 0.99, 0.99])], fr, options)
+    low = decide([_candidate("22630", [0.99, 0.99, 0.5, 0.99, 0.99])], fr, options, FRAME)
     assert not low.accepted and low.reason == REJECT_LOW_DIGIT and "22?30" in low.detail
-    two = decide([_candidate("22630", [0.99] * 5), _candidate("75001", [0.98] * 5)], fr, options)
+    two = decide([_candidate("22630", [0.99] * 5), _candidate("75001", [0.98] * 5)], fr, options,
+                 FRAME)
     assert two.reason == REJECT_AMBIGUOUS and two.code is None
-    same = decide([_candidate("22630", [0.99] * 5), _candidate("22630", [0.95] * 5)], fr, options)
+    same = decide([_candidate("22630", [0.99] * 5), _candidate("22630", [0.95] * 5)], fr, options,
+                  FRAME)
     assert same.accepted and same.code == "22630"
-    short = decide([_candidate("2263", [0.99] * 4, kind="boxes")], fr, options)
+    short = decide([_candidate("2263", [0.99] * 4, kind="boxes")], fr, options, FRAME)
     assert short.reason == REJECT_WRONG_LENGTH
-    assert decide([], fr, options).reason == REJECT_NO_FIELD
+    assert decide([], fr, options, FRAME).reason == REJECT_NO_FIELD
     hyphen = decide([_candidate("1000001", [0.99] * 7, separators=(4,))], load_profile("jp"),
-                    options)
+                    options, FRAME)
     assert not hyphen.accepted  # 1000-001 is not a Japanese code
     assert hyphen.reason == REJECT_WRONG_LENGTH and "1000-001 written" in hyphen.detail
     box = Box(0, 0, 10, 10)
@@ -143,21 +149,21 @@ def test_decide_rejects_with_each_reason():
                           digits=tuple(Digit(int(c), 0.99, box, int(c)) for c in "2263")
                           + (Digit(None, 0.0, box, -1),))
     assert Candidate is FieldCandidate  # the earlier name stays importable
-    marked = decide([mark], load_profile("hu"), options)  # 4 digits and a mark: not a code
+    marked = decide([mark], load_profile("hu"), options, FRAME)  # 4 digits and a mark: no code
     assert marked.reason == REJECT_WRONG_LENGTH and "1 mark(s) that are not digits" in marked.detail
 
 
 def test_margin_moves_the_operating_point():
     fr = load_profile("fr")
     pair = [_candidate("22630", [0.999] * 5), _candidate("75001", [0.91] * 5)]
-    assert decide(pair, fr, PostcodeOptions(0.9, margin=1.0)).reason == REJECT_AMBIGUOUS
-    assert decide(pair, fr, PostcodeOptions(0.9, margin=0.05)).code == "22630"
+    assert decide(pair, fr, PostcodeOptions(0.9, margin=1.0), FRAME).reason == REJECT_AMBIGUOUS
+    assert decide(pair, fr, PostcodeOptions(0.9, margin=0.05), FRAME).code == "22630"
     # the default margin (1.0) rejects on any second distinct code, however weak
-    assert decide(pair, fr, PostcodeOptions(0.9)).reason == REJECT_AMBIGUOUS
+    assert decide(pair, fr, PostcodeOptions(0.9), FRAME).reason == REJECT_AMBIGUOUS
     weak = [_candidate("22630", [0.9999] * 5), _candidate("75001", [0.971] * 5)]
-    assert decide(weak, fr, PostcodeOptions()).reason == REJECT_AMBIGUOUS
+    assert decide(weak, fr, PostcodeOptions(), FRAME).reason == REJECT_AMBIGUOUS
     # a higher threshold leaves the weaker candidate out altogether
-    assert decide(pair, fr, PostcodeOptions(0.95, margin=1.0)).code == "22630"
+    assert decide(pair, fr, PostcodeOptions(0.95, margin=1.0), FRAME).code == "22630"
     with pytest.raises(ValueError):
         PostcodeOptions(threshold=1.5)
     for bad in (dict(margin=-0.01), dict(margin=1.01), dict(threshold=-0.01)):

@@ -12,7 +12,8 @@ import numpy as np
 from edge_digits.locate import Candidate
 from edge_digits.read import ReadOptions
 from edge_digits.results import Box
-from edge_digits.touching import TouchingParams, choose_reading, shape_prior, width_penalty
+from edge_digits.touching import (TouchingParams, choose_reading, glyph_counts, shape_prior,
+                                  width_penalty)
 
 
 def part(x: int, width: int, height: int = 40) -> Candidate:
@@ -77,3 +78,29 @@ def test_a_wide_whole_loses_to_digit_wide_parts_by_its_width():
         flat = TouchingParams(width_penalty=slope)
         assert choose_reading(readings, whole, best, log_best, options.split_doubt,
                               options.split_margin, flat) == 0
+
+
+def _glyphs(widths, height=20, gap=10):
+    """Boxes [x0, y0, x1, y1] of glyphs this wide, side by side, all ``height`` tall."""
+    boxes, x = [], 0
+    for width in widths:
+        boxes.append([x, 0, x + width, height])
+        x += width + gap
+    return boxes
+
+
+def test_a_code_lacking_digits_splits_its_widest_glyphs():
+    # 20 px tall glyphs; 1.8 and 1.7 heights wide are two digits each, 1.0 and 0.6 one
+    token = _glyphs([20, 36, 34, 12])
+    assert glyph_counts(token, {4}) == [1, 1, 1, 1]  # the right length: read as it is
+    assert glyph_counts(token, {6}) == [1, 2, 2, 1]
+    assert glyph_counts(token, {8}) is None  # more missing than its glyphs can hold
+    assert glyph_counts(token, None) == [1, 1, 1, 1]
+
+
+def test_a_glyph_wider_than_one_digit_can_be_is_never_read_as_one():
+    # one digit missing, two glyphs wider than wide_glyph (1.6) heights: splitting the
+    # widest still leaves one no digit is as wide as, so the token is no code
+    assert glyph_counts(_glyphs([20, 36, 34, 12]), {5}) is None
+    # exactly 1.6 heights wide may still be one digit (a flat 5)
+    assert glyph_counts(_glyphs([20, 36, 32, 12]), {5}) == [1, 2, 1, 1]

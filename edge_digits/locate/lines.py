@@ -32,13 +32,15 @@ def connected(mask: np.ndarray):
 
     When the ink lies in a small part of the mask (a clean page: 3-37% of it), only that
     part is labelled: OpenCV's stats cost a dependency chain per background pixel (~70 of
-    a ~100 us labelling of a 256x192 mask). Its origin is kept on even coordinates, where
-    BBDT's 2x2 blocks lie in the whole mask, so the labels come in the same order.
+    a ~100 us labelling of a 256x192 mask). BBDT numbers components in the raster order
+    of 2x2 blocks, so the part starts on an even row, pairing rows as the whole mask does;
+    its first column is free (two pixels of one block are 8-connected, so a block column
+    never holds the first pixels of two components).
     """
-    x, y, w, h = cv2.boundingRect(mask)
+    x0, y, w, h = cv2.boundingRect(mask)
     height, width = mask.shape
-    x0, y0 = x - x % 2, y - y % 2
-    x1, y1 = x + w, y + h
+    y0 = y - y % 2
+    x1, y1 = x0 + w, y + h
     if w == 0 or x0 == 0 or y0 == 0 or x1 >= width or y1 >= height or \
             (x1 - x0) * (y1 - y0) > _PART * width * height:
         # blank, ink at the border (the background's box is then not the whole mask), or

@@ -1,6 +1,6 @@
 """Decide: a postal code with its confidence and box, or a rejection with its reason.
 
-    >>> result = decide(candidates, profile, PostcodeOptions())
+    >>> result = decide(candidates, profile, PostcodeOptions(), (1280, 720))
     >>> result.code if result.accepted else result.reason
 
 A postal-sorting machine sends every rejection to a person; a wrong code sends the letter
@@ -92,12 +92,12 @@ class PostcodeResult:
     confidence: float  #: product of the code's digit probabilities; 0 when rejected
     box: Box | None  #: the code's field in frame pixels (the best candidate's, if rejected)
     profile: str  #: profile name
+    frame_size: tuple[int, int]  #: (width, height) of the frame read
     reason: str | None = None  #: one of the REJECT_* reasons; None when read
     detail: str = ""  #: what the reason is about, for a person ("read 10?-0001")
     kind: str | None = None  #: "boxes" or "line": where the code (or best candidate) was
     digits: tuple[Digit, ...] = ()  #: the best candidate's digits
     candidates: int = 0  #: how many candidates were considered
-    frame_size: tuple[int, int] = (0, 0)  #: (width, height)
     seconds: float = field(default=0.0, compare=False)
 
     @property
@@ -125,8 +125,9 @@ class PostcodeResult:
 
 
 def decide(candidates: list[FieldCandidate], profile: Profile, options: PostcodeOptions,
-           frame_size: tuple[int, int] = (0, 0)) -> PostcodeResult:
-    """Pick the code among ``candidates`` or reject (see the module docstring)."""
+           frame_size: tuple[int, int]) -> PostcodeResult:
+    """Pick the code among ``candidates`` of a frame of ``frame_size`` (width, height), or
+    reject (see the module docstring)."""
     def reject(reason, detail, best=None):
         return PostcodeResult(code=None, text="", confidence=0.0,
                               box=best.box if best else None, profile=profile.name,

@@ -42,7 +42,7 @@ TESTS = [
     "tests/test_golden.py",
     "tests/test_results.py", "tests/test_normalize.py", "tests/test_classify.py",
     "tests/test_read.py", "tests/test_numbers.py", "tests/test_touching.py", "tests/test_postcode.py",
-    "tests/test_locate.py",
+    "tests/test_locate.py", "tests/test_locate_boundaries.py", "tests/test_params.py",
     "tests/test_read_scenes.py", "tests/test_options.py", "tests/test_accuracy.py",
     "tests/test_strangers.py",
     "-k", "not photo",  # the 8 MP and 2560x1920 photo sets: a third of the time, no more kills
@@ -247,10 +247,16 @@ def main(argv=None) -> int:
         mutants += generated
     if args.survivors_of:
         earlier = json.loads(args.survivors_of.read_text())
-        survived = {row["name"] for row in earlier if row["status"] == "survived"}
+        # by what they change, not by name: a name holds a line number, which edits move
+        survived = {(row["file"], row["snippet"], row["replacement"]): row["name"]
+                    for row in earlier if row["status"] == "survived"}
         everything = list(LISTED) + generate(repo)
-        mutants = [m for m in everything if m.name in survived]
-        print(f"mutation: re-running {len(mutants)} survivors of {args.survivors_of}", flush=True)
+        mutants = [m for m in everything if (m.file, m.snippet, m.replacement) in survived]
+        found = {(m.file, m.snippet, m.replacement) for m in mutants}
+        gone = [name for key, name in survived.items() if key not in found]
+        print(f"mutation: re-running {len(mutants)} survivors of {args.survivors_of}"
+              + (f"; gone from the code (their line was rewritten): {', '.join(gone)}"
+                 if gone else ""), flush=True)
     baseline, seconds, tail = run_tests(repo, args.tests, args.timeout)
     print(f"mutation: unmutated run {baseline} in {seconds:.0f} s {tail}", flush=True)
     if baseline != "survived":

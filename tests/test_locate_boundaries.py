@@ -1,0 +1,147 @@
+"""The documented boundaries of the locate stages, each pinned at an exact tie.
+
+Every test builds a small input by hand whose measure equals the stage's limit exactly (a
+speck's size, the stacked pieces' height, a dash's height, a tilted line's gap, the strong
+threshold's noise term, a large digit's darkness, a line's length, BBDT's label order) and
+asserts the side of the limit the docstrings put it on; the limits are the parameters'
+defaults (:mod:`edge_digits.locate.params`), chosen with heights that make each product an
+exact integer.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+from edge_digits.locate import LocateOptions
+from edge_digits.locate.blobs import FaintStrokes, digit_blobs, merge_pieces
+from edge_digits.locate.group import follows, writing_lines
+from edge_digits.locate.ink import darkness, paper_background, thresholds
+from edge_digits.locate.lines import connected, may_hold_lines
+from edge_digits.locate.params import BlobParams, GroupParams, InkParams, LineParams
+from edge_digits.locate.scale import large_writing
+from edge_digits.locate.types import Blob
+
+
+def test_a_speck_exactly_the_smallest_size_is_kept():
+    # min_height 10: a component whose longer side is below 0.4 * 10 = 4 pixels is a speck
+    assert 10 * BlobParams().speck == 4
+    mask = np.zeros((60, 80), np.uint8)
+    mask[20:22, 10:14] = 255  # 4 x 2: exactly the smallest size
+    mask[20:22, 40:43] = 255  # 3 x 2: a speck
+    count, _, stats, _ = connected(mask)
+    keep = np.arange(count) > 0
+    blobs = digit_blobs(stats, keep, mask.shape, 10.0, 48.0, None)
+    assert [(b.x0, b.y0, b.x1, b.y1) for b in blobs] == [(10, 20, 14, 22)]
+
+
+def test_pieces_stacked_exactly_the_stacked_height_are_merged():
+    # Two halves of a digit cut apart by a removed line: the same columns, a 2-pixel gap
+    # (the smallest stacked gap), together 24 = 2.4 line heights of 10: taller than a
+    # digit (1.3), so only being stacked lets them merge.
+    assert BlobParams().stacked_height * 10 == 24
+    top, bottom = Blob(10, 10, 20, 21, [1]), Blob(10, 23, 20, 34, [2])
+    assert merge_pieces([top, bottom], 10.0) == [Blob(10, 10, 20, 34, [1, 2])]
+
+
+def test_pieces_stacked_taller_than_the_stacked_height_stay_apart():
+    for bottom_end in (35, 40):  # together 25 and 30 pixels: 2.5 and 3 line heights of 10
+        top, bottom = Blob(10, 10, 20, 24, [1]), Blob(10, bottom_end - 14, 20, bottom_end, [2])
+        assert bottom.y0 - top.y1 <= 2  # as close as stacked pieces are
+        assert merge_pieces([top, bottom], 10.0) == [top, bottom], bottom_end
+
+
+def test_a_wide_blob_exactly_the_dash_height_is_writing():
+    # line height 10: a blob over 3 times wider than tall and lower than 0.6 * 10 = 6 is a
+    # dash; 6 pixels tall it is writing (a flat digit), 5 tall (not small enough to be
+    # grown as a faint stroke: 0.45 * 10) a dash
+    assert GroupParams().dash_height * 10 == 6
+    dark, labels = np.zeros((60, 80), np.uint8), np.zeros((60, 80), np.int32)
+    digit = Blob(10, 10, 17, 20, [1])
+    for height, kept in ((6, True), (5, False)):
+        dash = Blob(30, 12, 50, 12 + height, [2])
+        faint = FaintStrokes(dark, 15, labels, 3)
+        (line, line_height), = writing_lines([[digit, dash]], [10.0], faint)
+        assert line_height == 10.0
+        assert line == ([digit, dash] if kept else [digit]), height
+
+
+def test_a_line_exactly_the_tilt_gap_away_continues_it():
+    # digits 10 tall: a line whose first digit starts 1.2 * 10 = 12 pixels after the other
+    # line's last digit ends (centres 2 pixels apart) continues it; 13 pixels after, not
+    assert GroupParams().tilt_gap * 10 == 12
+    left = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
+    assert follows(left, [Blob(32, 22, 40, 32, [3]), Blob(44, 22, 52, 32, [4])], 8.0)
+    assert not follows(left, [Blob(33, 22, 41, 32, [3]), Blob(45, 22, 53, 32, [4])], 8.0)
+
+
+def test_the_strong_threshold_follows_the_noise_above_twice_the_weak():
+    # Half the pixels at 10 (the median), the next quarter at 24 (the 75th percentile),
+    # the rest ink: noise (24 - 10) / 0.674 = 20.8 sigmas-worth. The weak threshold,
+    # 10 + 4 * 20.8 = 93, stops at its ceiling 0.2 * 255 = 51; the strong one is the larger
+    # of 10 + 8 * 20.8 = 176 and 2 * 51, within the peak contrast bounds (raised to 0.8 *
+    # 255 = 204: by default 0.35 * 255 caps it below twice the weak ceiling).
+    dark = np.repeat(np.array([10, 24, 200], np.uint8), [200, 100, 100]).reshape(20, 20)
+    options = dataclasses.replace(LocateOptions(), max_peak_contrast=0.8)
+    noise = (24 - 10) / InkParams().quartile_sigma
+    strong = 10 + InkParams().strong_noise * noise
+    assert strong > 2 * 51 and strong < 0.8 * 255
+    assert thresholds(dark, options) == (51, int(strong)) == (51, 176)
+
+
+def _large_seven(ink_darkness: int) -> tuple[np.ndarray, np.ndarray]:
+    """A work image (256x192, white paper) holding a '7' 20 thumbnail pixels (80 work
+    pixels) tall with strokes 3 wide, whose pixels are, in turn, 40, ``ink_darkness`` and
+    200 dark (as many of each: the median is ``ink_darkness``); and the '7' in the
+    thumbnail."""
+    seven = np.zeros((48, 64), bool)
+    seven[14:17, 20:32] = True  # the bar
+    seven[14:34, 29:32] = True  # the stem
+    ys, xs = np.nonzero(seven)
+    thumb = np.full((48, 64), 255, np.uint8)
+    thumb[ys, xs] = 255 - np.array([40, ink_darkness, 200])[(ys + xs) % 3]
+    # 4x4 blocks: the thumbnail (an area resize by 4) is ``thumb`` exactly
+    return np.kron(thumb, np.ones((4, 4), np.uint8)), seven
+
+
+def test_large_writing_exactly_as_dark_as_large_ink_counts():
+    small, seven = _large_seven(80)
+    thumb = cv2.resize(small, (64, 48), interpolation=cv2.INTER_AREA)
+    dark = darkness(thumb, paper_background(thumb))
+    assert dark[~seven].max() == 0  # the paper is 255 everywhere: darkness 255 - gray
+    assert np.median(dark[seven]) == 80  # the default large_ink
+    assert large_writing(small, LocateOptions()) == 80.0  # 20 thumbnail pixels * 4
+
+
+def test_large_writing_lighter_than_large_ink_does_not_count():
+    small, _ = _large_seven(79)
+    assert large_writing(small, LocateOptions()) == 0.0
+
+
+def test_a_flat_component_exactly_the_line_length_may_hold_a_line():
+    # width 256: a horizontal line is at least max(15, 256 // 10) = 25 pixels long
+    assert max(LineParams().min_length, 256 // LineParams().horizontal_fraction) == 25
+    for length, holds in ((25, True), (24, False)):
+        mask = np.zeros((192, 256), np.uint8)
+        mask[50:52, 100:100 + length] = 255
+        _, _, stats, _ = connected(mask)
+        assert stats[1].tolist() == [100, 50, length, 2, 2 * length]
+        assert may_hold_lines(stats, mask.shape) is holds, length
+
+
+def test_connected_numbers_ink_from_an_odd_row_as_the_whole_mask_does():
+    # BBDT labels 2x2 blocks in raster order. In the whole mask rows 10-11 are one block
+    # row and 12-13 the next: C (row 11) comes first, then B before A (left to right).
+    # Labelled from the ink's top row 11, rows 11-12 would be one block row: A, C, then B.
+    mask = np.zeros((200, 200), np.uint8)
+    mask[11:14, 150] = 255  # C, far right
+    mask[12:15, 100] = 255  # A, in the middle
+    mask[13:16, 50] = 255  # B, on the left
+    assert cv2.boundingRect(mask) == (50, 11, 101, 5)
+    expected = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    assert expected[2][1:, :2].tolist() == [[150, 11], [50, 13], [100, 12]]
+    count, labels, stats, centroids = connected(mask)
+    assert count == expected[0] == 4
+    assert np.array_equal(labels, expected[1]) and np.array_equal(stats, expected[2])
+    assert np.allclose(centroids, expected[3])
