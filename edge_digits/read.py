@@ -270,8 +270,7 @@ class DigitReader:
 
     def _best_digit(self, probabilities: np.ndarray) -> np.ndarray:
         """Each crop's probability of its likeliest digit (not-a-digit excluded)."""
-        return probabilities[:, self._digit_columns].max(axis=1) if len(probabilities) else \
-            np.zeros(0, np.float32)
+        return probabilities[:, self._digit_columns].max(axis=1)  # (0, k) -> (0,): no rows
 
     def _probabilities(self, inks: list[np.ndarray]) -> np.ndarray:
         if not inks:

@@ -225,6 +225,12 @@ def test_shrink_by_two_fifths_is_opencvs_area_resize(solid_digits):
         expected = cv2.resize(image, (image.shape[1] * 2 // 5, image.shape[0] * 2 // 5),
                               interpolation=cv2.INTER_AREA)
         assert np.array_equal(shrink(image, expected.shape[::-1]), expected)
+    # sizes off 2/5 on one side, and a strided view: OpenCV's resize itself, not a crash
+    for image, size in ((rng.integers(0, 256, (480, 641), np.uint8), (256, 192)),
+                        (rng.integers(0, 256, (481, 640), np.uint8), (256, 192)),
+                        (rng.integers(0, 256, (480, 1280), np.uint8)[:, ::2], (256, 192))):
+        expected = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        assert np.array_equal(shrink(image, size), expected)
     every = np.arange(25 * 255 + 1)
     for dtype in (np.float32, np.uint16):  # the sums as floats before, as uint16 now
         sums = every.astype(dtype).reshape(1, -1)

@@ -16,9 +16,9 @@ import numpy as np
 
 from edge_digits.locate import LocateOptions
 from edge_digits.locate.blobs import FaintStrokes, digit_blobs, merge_pieces
-from edge_digits.locate.group import follows, writing_lines
+from edge_digits.locate.group import follows, group_lines, writing_lines
 from edge_digits.locate.ink import darkness, paper_background, thresholds
-from edge_digits.locate.lines import connected, may_hold_lines
+from edge_digits.locate.lines import box_sides, connected, may_hold_lines
 from edge_digits.locate.params import BlobParams, GroupParams, InkParams, LineParams
 from edge_digits.locate.scale import large_writing
 from edge_digits.locate.types import Blob
@@ -145,3 +145,53 @@ def test_connected_numbers_ink_from_an_odd_row_as_the_whole_mask_does():
     assert count == expected[0] == 4
     assert np.array_equal(labels, expected[1]) and np.array_equal(stats, expected[2])
     assert np.allclose(centroids, expected[3])
+
+
+def test_a_box_side_exactly_the_shortest_side_is_found():
+    # writing 2 work pixels tall: a side is at least max(5, 1.3 * 2) = 5 long; a stroke
+    # 5 tall between two removed rules is a box side, 4 tall it is not
+    assert max(LineParams().min_box_side, LineParams().box_side * 2.0) == 5
+    for height, side in ((5, True), (4, False)):
+        mask = np.zeros((40, 40), np.uint8)
+        horizontal = np.zeros_like(mask)
+        horizontal[10, 5:35] = horizontal[11 + height, 5:35] = 255  # the removed rules
+        mask[11:11 + height, 20] = 255
+        thick_v = cv2.dilate(mask, np.ones((1, 3), np.uint8))
+        sides = box_sides(thick_v, mask, horizontal, 2.0)
+        assert np.array_equal(sides, mask) if side else not sides.any(), height
+
+
+def test_a_small_piece_joins_a_line_within_half_its_height():
+    # a line 20 tall (rows 20-40): a piece whose centre is 10 below it (half the line's
+    # height) joins it, 11 below it is dropped
+    assert GroupParams().small_margin * 20 == 10
+    digit = Blob(10, 20, 22, 40, [1])
+    for centre, joins in ((50, True), (51, False)):
+        piece = Blob(30, centre - 2, 34, centre + 2, [2])
+        assert piece.cy == centre
+        lines = group_lines([digit, piece], 15.0)
+        assert lines == ([[digit, piece]] if joins else [[digit]]), centre
+
+
+def test_lines_come_in_the_order_of_their_middles():
+    # A: a digit 40 tall (rows 50-90) and a small piece above it that joins it (rows 26-34,
+    # within half its height); B: a digit 36 tall (rows 20-56), starting between them. A
+    # spans rows 26-90 (middle 58), B 20-56 (middle 38): B comes first, though A's tops
+    # (26, 34) lie higher than B's bottom
+    a, piece, b = Blob(10, 50, 22, 90, [1]), Blob(12, 26, 16, 34, [2]), Blob(12, 20, 24, 56, [3])
+    lines = group_lines([a, piece, b], 15.0)
+    assert lines == [[b], [a, piece]]
+
+
+def test_a_component_a_third_of_the_width_wide_or_half_the_height_tall_may_hold_lines():
+    # 256x192: neither flat (width < 1.5 height) nor upright (height < 2.5 width) enough to
+    # be a line, but 86 wide (at least 256 // 3) or 96 tall (192 // 2): a digit joined to
+    # a long line, or the line itself, may be in it
+    for width, height, holds in ((86, 60, True), (40, 96, True), (84, 60, False),
+                                 (40, 95, False)):
+        mask = np.zeros((192, 256), np.uint8)
+        mask[40:40 + height, 50:50 + width] = 255  # an outline 2 pixels thick
+        mask[42:38 + height, 52:48 + width] = 0
+        _, _, stats, _ = connected(mask)
+        assert stats[1].tolist()[2:4] == [width, height]
+        assert may_hold_lines(stats, mask.shape) is holds, (width, height)

@@ -255,3 +255,21 @@ def test_digits_followed_by_more_marks_are_a_word_going_on():
     number = [mark(30 * k, v, 60) for k, v in enumerate((4, 1, 2, 7))]
     tick = [mark(125, 0, 20, digit=False)]
     assert "".join(d.text for d in digit_groups(number, tick, 0.7, ReadOptions())) == "4127"
+
+
+def test_marks_exactly_the_short_mark_height_are_a_numbers_not_a_words():
+    """A word's x-height letters are under short_mark (0.6) of its capitals' height: a run
+    of five with two marks 30 px tall beside 50 px ones (exactly 0.6) is a number; with
+    two 29 px tall (a third of the marks or more under 0.6) it is a word."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def run(short):
+        heights = (50, short, 50, short, 50)
+        return [Digit(v, 0.99, Box(100 + 30 * k, 60 - h, 20, h), best=v)
+                for k, (v, h) in enumerate(zip((2, 5, 8, 3, 6), heights))]
+
+    assert ReadOptions().short_mark * 50 == 30
+    assert "".join(d.text for d in digit_groups(run(30), [], 0.7, ReadOptions())) == "25836"
+    assert digit_groups(run(29), [], 0.7, ReadOptions()) == []

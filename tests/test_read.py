@@ -227,7 +227,8 @@ def test_a_not_a_digit_mark_inside_a_number_breaks_it():
 
 def test_a_crop_of_one_digit_is_read_like_a_photo(reader, mnist):
     """A frame that is one small digit (MNIST's own 28x28 white-on-black images, a 16x16
-    scanned cell) is read enlarged, its boxes in its own pixels. Measured on the first 300
+    scanned cell) is read enlarged, its boxes in its own pixels (within 2 px of the ink's:
+    measured -2..0 on the left and top, 0..2 on the right and bottom). On the first 300
     MNIST test digits: 295 / 0 and 297 / 1 right / wrong (without enlarging: 25% and none
     of FEMNIST's read right)."""
     import cv2
@@ -246,6 +247,12 @@ def test_a_crop_of_one_digit_is_read_like_a_photo(reader, mnist):
                 box = digit.box
                 assert 0 <= box.x < box.right <= frame.shape[1], box
                 assert 0 <= box.y < box.bottom <= frame.shape[0], box
+            if len(reading.digits) == 1:  # its box is the digit's: within 2 px of its ink's
+                ys, xs = np.nonzero((frame > 100) if frame.mean() < 128 else (frame < 155))
+                box = reading.digits[0].box
+                edges = (box.x - xs.min(), box.y - ys.min(), box.right - xs.max() - 1,
+                         box.bottom - ys.max() - 1)
+                assert all(abs(edge) <= 2 for edge in edges), (box, edges)
             assert reading.frame_size == (frame.shape[1], frame.shape[0])
         assert right >= floor and wrong <= 3, (right, wrong)
     with DigitReader(options=ReadOptions(min_side=0)) as plain:  # not enlarged: not found
@@ -335,3 +342,21 @@ def test_counts_of_marks_are_whole_numbers():
         for bad in (-1, 2.5, True):
             with pytest.raises(ValueError, match=name):
                 ReadOptions(**{name: bad})
+
+
+def test_a_digit_exactly_as_sure_as_the_threshold_is_accepted(reader, mnist):
+    """Accepted means a confidence of the threshold or more: read at its own confidence
+    (an int8 output's multiple of 1/256), a digit stays; a hair above, it is a '?'."""
+    top = reader.classifier.max_probability
+    # the first MNIST test digit read alone, right, with a confidence under the largest
+    image, digit = next((image, reading.digits[0]) for image, label in
+                        zip(mnist["x_test"][:200], mnist["y_test"][:200])
+                        for reading in [reader.read(image)]
+                        if len(reading.digits) == 1 and reading.digits[0].value == label
+                        and 0.7 < reading.digits[0].confidence < top)
+    at = DigitReader(options=ReadOptions(threshold=digit.confidence))
+    above = DigitReader(options=ReadOptions(threshold=float(np.nextafter(
+        np.float32(digit.confidence), np.float32(1)))))
+    with at, above:
+        assert at.read(image).text == str(digit.value)
+        assert above.read(image).text == "?"

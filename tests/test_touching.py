@@ -12,8 +12,9 @@ import numpy as np
 from edge_digits.locate import Candidate
 from edge_digits.read import ReadOptions
 from edge_digits.results import Box
-from edge_digits.touching import (TouchingParams, choose_reading, glyph_counts, shape_prior,
-                                  width_penalty)
+from edge_digits.locate.types import Blob
+from edge_digits.touching import (TouchingParams, choose_reading, fragments, glyph_counts,
+                                  shape_prior, width_penalty)
 
 
 def part(x: int, width: int, height: int = 40) -> Candidate:
@@ -104,3 +105,12 @@ def test_a_glyph_wider_than_one_digit_can_be_is_never_read_as_one():
     assert glyph_counts(_glyphs([20, 36, 34, 12]), {5}) is None
     # exactly 1.6 heights wide may still be one digit (a flat 5)
     assert glyph_counts(_glyphs([20, 36, 32, 12]), {5}) == [1, 2, 1, 1]
+
+
+def test_two_pieces_of_a_digit_taller_than_its_line_are_one_digit_broken():
+    # line height 10: pieces 14 tall together, touching, 12 wide together: narrower than
+    # 0.95 of their own height (13.3), so one digit broken in two; 14 wide they are two
+    line = 10.0
+    left = Blob(0, 0, 6, 14, [1])
+    assert fragments(left, Blob(6, 2, 12, 12, [2]), line)
+    assert not fragments(left, Blob(6, 2, 14, 12, [2]), line)

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from .lines import between_rules
-from .params import BlobParams
+from .params import BlobParams, LineParams
 from .types import Blob
 
 
@@ -45,7 +45,8 @@ def hysteresis(labels: np.ndarray, count: int, dark: np.ndarray, strong: int) ->
 
 def digit_blobs(stats: np.ndarray, keep: np.ndarray, shape: tuple[int, int], min_height: float,
                 max_height: float, rules: np.ndarray | None,
-                params: BlobParams = BlobParams(), rule_reach: int = 3) -> list[Blob]:
+                params: BlobParams = BlobParams(),
+                rule_reach: int = LineParams().rule_reach) -> list[Blob]:
     """One blob per kept component that may be (part of) a digit.
 
     Parameters

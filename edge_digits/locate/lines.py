@@ -182,7 +182,7 @@ def box_sides(thick_v: np.ndarray, mask: np.ndarray, horizontal: np.ndarray,
     return sides
 
 
-def between_rules(rules: np.ndarray, x: int, y: int, w: int, h: int, reach: int = 3) -> bool:
+def between_rules(rules: np.ndarray, x: int, y: int, w: int, h: int, reach: int) -> bool:
     """True when removed horizontal lines (``rules``: (M, N) uint8) touch both the top and
     the bottom of a box (within ``reach`` pixels)."""
     x0, x1 = max(0, x - reach), x + w + reach
