@@ -195,3 +195,12 @@ def test_a_component_a_third_of_the_width_wide_or_half_the_height_tall_may_hold_
         _, _, stats, _ = connected(mask)
         assert stats[1].tolist()[2:4] == [width, height]
         assert may_hold_lines(stats, mask.shape) is holds, (width, height)
+
+
+def test_a_line_rising_exactly_the_tilt_rise_continues_it():
+    # digits 10 tall: the next line's first digit centred 0.5 * 10 = 5 lower than the
+    # other's last continues it (a tilted line cut in two); 6 lower, it is another line
+    assert GroupParams().tilt_rise * 10 == 5
+    left = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
+    assert follows(left, [Blob(26, 25, 34, 35, [3]), Blob(38, 25, 46, 35, [4])], 8.0)
+    assert not follows(left, [Blob(26, 26, 34, 36, [3]), Blob(38, 26, 46, 36, [4])], 8.0)

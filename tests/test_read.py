@@ -225,7 +225,7 @@ def test_a_not_a_digit_mark_inside_a_number_breaks_it():
     assert [d.value for d in kept] == [1, 2, 3]
 
 
-def test_a_crop_of_one_digit_is_read_like_a_photo(reader, mnist):
+def test_a_crop_of_one_digit_is_read_enlarged_with_its_box_in_its_pixels(reader, mnist):
     """A frame that is one small digit (MNIST's own 28x28 white-on-black images, a 16x16
     scanned cell) is read enlarged, its boxes in its own pixels (within 2 px of the ink's:
     measured -2..0 on the left and top, 0..2 on the right and bottom). On the first 300
