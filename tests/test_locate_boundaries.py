@@ -204,3 +204,15 @@ def test_a_line_rising_exactly_the_tilt_rise_continues_it():
     left = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
     assert follows(left, [Blob(26, 25, 34, 35, [3]), Blob(38, 25, 46, 35, [4])], 8.0)
     assert not follows(left, [Blob(26, 26, 34, 36, [3]), Blob(38, 26, 46, 36, [4])], 8.0)
+
+
+def test_a_lone_thin_stroke_beside_one_other_line_is_dropped():
+    # a line holding only a stroke 4 wide and 30 tall (thinner than lone_thin of its
+    # height) beside one line of writing: an edge or a margin, dropped; alone: a '1', kept
+    assert 4 < GroupParams().lone_thin * 30
+    dark, labels = np.zeros((120, 120), np.uint8), np.zeros((120, 120), np.int32)
+    faint = FaintStrokes(dark, 15, labels, 3)
+    stroke = [Blob(5, 10, 9, 40, [1])]
+    writing = [Blob(30, 70, 48, 100, [2]), Blob(55, 70, 73, 100, [3])]
+    assert writing_lines([stroke, writing], [30.0, 30.0], faint) == [(writing, 30.0)]
+    assert writing_lines([stroke], [30.0], faint) == [(stroke, 30.0)]
