@@ -114,6 +114,16 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
                            box_of(digits + not_digits)))
     if not options.unread_line or not numbers:
         return numbers, []  # every number read, whatever the frame holds besides
+    doubts = _doubts(numbers, unread, options)
+    return ([], doubts) if doubts else (numbers, [])
+
+
+def _doubts(numbers: list[list[Digit]], unread: list[tuple[float, float, Box]],
+            options) -> list[Box]:
+    """The boxes of what makes a frame's ``numbers`` doubtful (see :func:`read_frame`):
+    lines of digits not read as numbers (``unread``: (median height, least share of the
+    numbers' height, box)) as tall as the numbers, else two numbers on one row, else the
+    numbers of one digit beside others."""
     height = float(median([digit.box.height for number in numbers for digit in number]))
     doubts = [box for line, ratio, box in unread if line >= ratio * height]
     doubts = doubts or _split_line(numbers, options.group_gap)
@@ -121,7 +131,7 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
     # others were lost (or a mark); strings of one digit among others are rare
     if not doubts and len(numbers) >= 2:
         doubts = [box_of(number) for number in numbers if len(number) == 1]
-    return ([], doubts) if doubts else (numbers, [])
+    return doubts
 
 
 def box_of(digits: list[Digit]) -> Box:
