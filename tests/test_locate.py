@@ -209,6 +209,10 @@ def test_pieces_between_cuts_are_digit_sized_crops_of_the_whole():
     more = Candidate(ink, Box(100, 50, 60, 40), line=0, cuts=(0, 3, 27, 60))
     assert [(i, j) for i, j, _ in pieces(more)] == [(0, 2), (1, 2), (2, 3)]
     assert pieces(Candidate(ink, Box(100, 50, 60, 40), line=0)) == []  # no cuts, no pieces
+    # ink narrow enough to be one wide digit (50 of 40 tall): still never the whole
+    narrow = Candidate(np.ascontiguousarray(ink[:, 5:55]), Box(105, 50, 50, 40), line=0,
+                       cuts=(0, 22, 50))
+    assert [(i, j) for i, j, _ in pieces(narrow)] == [(0, 1), (1, 2)]
 
 
 def test_shrink_by_two_fifths_is_opencvs_area_resize(solid_digits):

@@ -216,3 +216,56 @@ def test_a_lone_thin_stroke_beside_one_other_line_is_dropped():
     writing = [Blob(30, 70, 48, 100, [2]), Blob(55, 70, 73, 100, [3])]
     assert writing_lines([stroke, writing], [30.0, 30.0], faint) == [(writing, 30.0)]
     assert writing_lines([stroke], [30.0], faint) == [(stroke, 30.0)]
+
+
+def test_a_small_piece_closer_than_the_bridge_joins_its_digit():
+    # line height 20: a piece lower than 0.45 * 20 = 9 is too small to be a digit, and
+    # one starting less than 0.2 * 20 = 4 pixels after a digit ends (the union no larger
+    # than a digit) is a piece of it; exactly 4 pixels away it stays apart
+    assert BlobParams().bridge * 20 == 4
+    digit = Blob(10, 10, 22, 30, [1])
+    joined = merge_pieces([digit, Blob(25, 20, 28, 26, [2])], 20.0)
+    assert joined == [Blob(10, 10, 28, 30, [1, 2])]
+    apart = Blob(26, 20, 29, 26, [2])
+    assert merge_pieces([digit, apart], 20.0) == [digit, apart]
+    # below its end (a dot under a stroke): exactly 4 pixels lower joins, 5 does not
+    below = merge_pieces([digit, Blob(23, 34, 26, 38, [2])], 20.0)
+    assert below == [Blob(10, 10, 26, 38, [1, 2])]
+    lower = Blob(23, 35, 26, 39, [2])
+    assert merge_pieces([digit, lower], 20.0) == [digit, lower]
+
+
+def test_dim_paper_with_dark_writing_and_a_bright_spot_is_not_inverted():
+    # paper at 75 (dim light), 1% dark ink at 10, 0.5% glare at 200: the brightest 0.2%
+    # lie 125 above the median, but the darkest 65 below it (2 x 65 > 125): dark writing,
+    # not chalk; without the ink, only the glare stands out: taken for light writing
+    from edge_digits.locate.ink import light_on_dark
+
+    page = np.full((192, 256), 75, np.uint8)
+    flat = page.reshape(-1)
+    flat[:492] = 10  # 1% of 49,152 pixels
+    flat[-246:] = 200  # 0.5%
+    assert not light_on_dark(page)
+    flat[:492] = 75
+    assert light_on_dark(page)
+
+
+def test_a_tall_blob_exactly_the_thin_side_is_writing():
+    # line height 10: a blob over 2.2 line heights tall and narrower than 0.3 of its own
+    # height is a box side; 30 tall and exactly 9 wide it is writing (a tall digit)
+    assert GroupParams().thin_side * 30 == 9
+    dark, labels = np.zeros((60, 80), np.uint8), np.zeros((60, 80), np.int32)
+    digit = Blob(10, 20, 17, 30, [1])
+    for width, kept in ((9, True), (8, False)):
+        tall = Blob(30, 5, 30 + width, 35, [2])
+        (line, _), = writing_lines([[digit, tall]], [10.0], FaintStrokes(dark, 15, labels, 3))
+        assert line == ([digit, tall] if kept else [digit]), width
+
+
+def test_a_line_is_continued_from_its_digits_not_its_specks():
+    # the right line's first tall digit starts 20 pixels after the left line's end (more
+    # than the tilt gap, 12): not a continuation, though a speck of it lies 2 pixels away
+    left = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
+    speck, right = Blob(22, 26, 24, 28, [3]), [Blob(40, 20, 48, 30, [4]), Blob(52, 20, 60, 30, [5])]
+    assert not follows(left, [speck] + right, 8.0)
+    assert follows(left, [Blob(30, 20, 38, 30, [3])] + right, 8.0)

@@ -273,3 +273,54 @@ def test_marks_exactly_the_short_mark_height_are_a_numbers_not_a_words():
     assert ReadOptions().short_mark * 50 == 30
     assert "".join(d.text for d in digit_groups(run(30), [], 0.7, ReadOptions())) == "25836"
     assert digit_groups(run(29), [], 0.7, ReadOptions()) == []
+
+
+def test_a_line_with_any_unread_group_as_tall_as_its_number_is_not_read():
+    """A line holding a number (50 px) and two groups of digit marks that are no number (too
+    unsure): one 20 px tall (a speck's worth of marks) and one 50 px (digits the reader
+    could not read): the tallest decides, so the line reports nothing; without the tall
+    group, the number."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def group(x, values, height, confidence):
+        return [Digit(v if confidence >= 0.7 else None, confidence,
+                      Box(x + 30 * k, 60 - height, 20, height), best=v)
+                for k, v in enumerate(values)]
+
+    number = group(0, (2, 5, 8, 3), 50, 0.99)
+    small, tall = group(400, (6, 9), 20, 0.3), group(800, (4, 7), 50, 0.3)
+    assert "".join(d.text for d in digit_groups(number + small, [], 0.7, ReadOptions())) == "2583"
+    assert digit_groups(number + tall + small, [], 0.7, ReadOptions()) == []
+    assert digit_groups(number + small + tall, [], 0.7, ReadOptions()) == []
+
+
+def test_digits_exactly_as_sure_as_the_judge_count_as_accepted():
+    """A run counts as a number when two thirds of its marks are read at the judging
+    threshold or above: marks exactly at it count."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    run = [Digit(v, c, Box(30 * k, 10, 20, 50), best=v)
+           for k, (v, c) in enumerate(((2, 0.99), (5, 0.75), (8, 0.75)))]
+    assert "".join(d.text for d in digit_groups(run, [], 0.75, ReadOptions())) == "258"
+    assert digit_groups(run, [], 0.76, ReadOptions()) == []
+
+
+def test_a_mark_near_the_frames_edge_is_judged_by_the_strips_that_lie_whole_in_it():
+    """A mark 60 px tall 20 px below the top of a page whose top 25 rows are a table: the
+    strip above it (30 px) is cut by the frame, so only the whole ones (paper all round)
+    judge it: not on a boundary; 40 px down, its strip above is whole and half table. Where
+    two surfaces meet, a tie in brightness (exactly ``ratio``) is not yet a boundary."""
+    from edge_digits.numbers import on_a_boundary
+
+    frame = np.full((200, 300), 230, np.uint8)
+    frame[:25] = 100
+    assert not on_a_boundary(frame, Box(140, 20, 10, 60), 0.9)
+    assert on_a_boundary(frame, Box(140, 40, 10, 60), 0.9)
+    halves = np.full((200, 300), 100, np.uint8)
+    halves[:, 150:] = 50
+    assert not on_a_boundary(halves, Box(140, 70, 20, 60), 0.5)  # 50 is not below 0.5 * 100
+    assert on_a_boundary(halves, Box(140, 70, 20, 60), 0.51)
