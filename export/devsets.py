@@ -24,8 +24,11 @@ any accepted digit is read. Fixed seeds: the same code gives the same figures.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import statistics
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -291,17 +294,35 @@ def break_down(frames, outcomes: Sequence[str]) -> dict:
     return {key: tally(values) for key, values in sorted(groups.items())}
 
 
-def generate(sets: StandardSets) -> dict:
-    """The generated standard sets: {"strangers clean": frames, ..., "digit-free hard": frames}."""
+def _generate_part(name: str, seed: int, level: str, start: int, count: int) -> list:
+    """Frames ``start`` to ``start + count`` of one generated set (a worker's share)."""
     from export.synth.devsources import load_dev_digits
     from export.synth.strangers import make_digit_free_scenes, make_strangers
 
-    digits = load_dev_digits()
-    generated = {}
-    for level in ("clean", "hard"):
-        generated[f"strangers {level}"] = make_strangers(sets.seed, sets.strangers, level, digits)
-    for level in ("clean", "hard"):
-        generated[f"digit-free {level}"] = make_digit_free_scenes(sets.seed, sets.digit_free, level, digits)
+    make = make_strangers if name == "strangers" else make_digit_free_scenes
+    return make(seed, count, level, load_dev_digits(), start=start)
+
+
+def generate(sets: StandardSets, workers: int = 1) -> dict:
+    """The generated standard sets: {"strangers clean": frames, ..., "digit-free hard": frames}.
+
+    Every frame depends on its index only, so with ``workers`` > 1 the sets are made in
+    halves by that many spawned processes (the calling script needs the ``if __name__ ==
+    "__main__"`` guard, as multiprocessing's spawn does); the frames are the same however
+    they are made."""
+    parts = []  # (set name, seed, level, first frame, count): each set in two halves
+    for name, total in (("strangers", sets.strangers), ("digit-free", sets.digit_free)):
+        for level in ("clean", "hard"):
+            half = (total + 1) // 2
+            parts += [(name, sets.seed, level, 0, half), (name, sets.seed, level, half, total - half)]
+    if workers <= 1:
+        made = [_generate_part(*part) for part in parts]
+    else:  # spawned, not forked: the caller may hold threads (LiteRT's, OpenCV's)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            made = list(pool.map(_generate_part, *zip(*parts)))
+    generated: dict = {}
+    for (name, _, level, _, _), frames in zip(parts, made):
+        generated.setdefault(f"{name} {level}", []).extend(frames)
     return generated
 
 
@@ -433,7 +454,7 @@ def main(argv=None) -> int:
     sets = StandardSets(seed=args.seed, strangers=args.strangers, digit_free=args.digit_free)
     data = args.data or default_data_directory()
     start = time.perf_counter()
-    generated = generate(sets)
+    generated = generate(sets, workers=min(2, os.cpu_count() or 1))
     print(f"generated {sum(len(f) for f in generated.values())} frames in "
           f"{time.perf_counter() - start:.1f} s (seed {sets.seed})")
     report = measure(args.model, sets, generated, data)

@@ -305,13 +305,15 @@ def _lay_print(surface, mask: np.ndarray, rng, board: bool) -> None:
 
 
 def make_strangers(seed: int, count: int, level: str = "clean",
-                   digits: DevDigits | None = None) -> list[StrangerFrame]:
+                   digits: DevDigits | None = None, start: int = 0) -> list[StrangerFrame]:
     """``count`` frames from one seed: frame ``i`` is ``make_stranger((seed, k, i), level)``
-    with ``k`` the level's index (the clean and hard sets of one seed differ)."""
+    with ``k`` the level's index (the clean and hard sets of one seed differ), for ``i``
+    from ``start`` (each frame depends on its index only: a set can be made in parts)."""
     _check_level(level)
     digits = digits if digits is not None else load_dev_digits()
     k = LEVELS.index(level)
-    return [make_stranger(np.random.default_rng([seed, k, i]), level, digits) for i in range(count)]
+    return [make_stranger(np.random.default_rng([seed, k, i]), level, digits)
+            for i in range(start, start + count)]
 
 
 def make_digit_free(seed_or_rng=0, level: str = "clean", kind: str | None = None,
@@ -426,11 +428,12 @@ def _empty_form(mask, rng, font, text_h: int, size) -> None:
 
 
 def make_digit_free_scenes(seed: int, count: int, level: str = "clean",
-                           digits: DevDigits | None = None) -> list[StrangerFrame]:
+                           digits: DevDigits | None = None, start: int = 0) -> list[StrangerFrame]:
     """``count`` digit-free scenes cycling through :data:`DIGIT_FREE`: scene ``i`` is
-    ``make_digit_free((seed, k, i), level, DIGIT_FREE[i % 8])`` with ``k`` the level's index."""
+    ``make_digit_free((seed, k, i), level, DIGIT_FREE[i % 8])`` with ``k`` the level's index,
+    for ``i`` from ``start``."""
     _check_level(level)
     k = LEVELS.index(level)
     return [make_digit_free(np.random.default_rng([seed, k, i]), level, DIGIT_FREE[i % len(DIGIT_FREE)],
                             digits=digits)
-            for i in range(count)]
+            for i in range(start, start + count)]
