@@ -24,6 +24,20 @@ from edge_digits.locate.scale import large_writing
 from edge_digits.locate.types import Blob
 
 
+#: a line of two digits 10 tall ending at x = 20, centred at y = 25
+LEFT_LINE = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
+
+
+def _line_from(x: int, y: int) -> list[Blob]:
+    """Two digits 8 wide, 10 tall, 4 apart, the first at (``x``, ``y``)."""
+    return [Blob(x, y, x + 8, y + 10, [3]), Blob(x + 12, y, x + 20, y + 10, [4])]
+
+
+def _no_faint(shape: tuple[int, int]) -> FaintStrokes:
+    """Faint-stroke growing over a blank frame: small pieces stay as they are."""
+    return FaintStrokes(np.zeros(shape, np.uint8), 15, np.zeros(shape, np.int32), 3)
+
+
 def test_a_speck_exactly_the_smallest_size_is_kept():
     # min_height 10: a component whose longer side is below 0.4 * 10 = 4 pixels is a speck
     assert 10 * BlobParams().speck == 4
@@ -57,12 +71,10 @@ def test_a_wide_blob_exactly_the_dash_height_is_writing():
     # dash; 6 pixels tall it is writing (a flat digit), 5 tall (not small enough to be
     # grown as a faint stroke: 0.45 * 10) a dash
     assert GroupParams().dash_height * 10 == 6
-    dark, labels = np.zeros((60, 80), np.uint8), np.zeros((60, 80), np.int32)
     digit = Blob(10, 10, 17, 20, [1])
     for height, kept in ((6, True), (5, False)):
         dash = Blob(30, 12, 50, 12 + height, [2])
-        faint = FaintStrokes(dark, 15, labels, 3)
-        (line, line_height), = writing_lines([[digit, dash]], [10.0], faint)
+        (line, line_height), = writing_lines([[digit, dash]], [10.0], _no_faint((60, 80)))
         assert line_height == 10.0
         assert line == ([digit, dash] if kept else [digit]), height
 
@@ -71,9 +83,8 @@ def test_a_line_exactly_the_tilt_gap_away_continues_it():
     # digits 10 tall: a line whose first digit starts 1.2 * 10 = 12 pixels after the other
     # line's last digit ends (centres 2 pixels apart) continues it; 13 pixels after, not
     assert GroupParams().tilt_gap * 10 == 12
-    left = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
-    assert follows(left, [Blob(32, 22, 40, 32, [3]), Blob(44, 22, 52, 32, [4])], 8.0)
-    assert not follows(left, [Blob(33, 22, 41, 32, [3]), Blob(45, 22, 53, 32, [4])], 8.0)
+    assert follows(LEFT_LINE, _line_from(32, 22), 8.0)
+    assert not follows(LEFT_LINE, _line_from(33, 22), 8.0)
 
 
 def test_the_strong_threshold_follows_the_noise_above_twice_the_weak():
@@ -201,17 +212,15 @@ def test_a_line_rising_exactly_the_tilt_rise_continues_it():
     # digits 10 tall: the next line's first digit centred 0.5 * 10 = 5 lower than the
     # other's last continues it (a tilted line cut in two); 6 lower, it is another line
     assert GroupParams().tilt_rise * 10 == 5
-    left = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
-    assert follows(left, [Blob(26, 25, 34, 35, [3]), Blob(38, 25, 46, 35, [4])], 8.0)
-    assert not follows(left, [Blob(26, 26, 34, 36, [3]), Blob(38, 26, 46, 36, [4])], 8.0)
+    assert follows(LEFT_LINE, _line_from(26, 25), 8.0)
+    assert not follows(LEFT_LINE, _line_from(26, 26), 8.0)
 
 
 def test_a_lone_thin_stroke_beside_one_other_line_is_dropped():
     # a line holding only a stroke 4 wide and 30 tall (thinner than lone_thin of its
     # height) beside one line of writing: an edge or a margin, dropped; alone: a '1', kept
     assert 4 < GroupParams().lone_thin * 30
-    dark, labels = np.zeros((120, 120), np.uint8), np.zeros((120, 120), np.int32)
-    faint = FaintStrokes(dark, 15, labels, 3)
+    faint = _no_faint((120, 120))
     stroke = [Blob(5, 10, 9, 40, [1])]
     writing = [Blob(30, 70, 48, 100, [2]), Blob(55, 70, 73, 100, [3])]
     assert writing_lines([stroke, writing], [30.0, 30.0], faint) == [(writing, 30.0)]
@@ -254,18 +263,17 @@ def test_a_tall_blob_exactly_the_thin_side_is_writing():
     # line height 10: a blob over 2.2 line heights tall and narrower than 0.3 of its own
     # height is a box side; 30 tall and exactly 9 wide it is writing (a tall digit)
     assert GroupParams().thin_side * 30 == 9
-    dark, labels = np.zeros((60, 80), np.uint8), np.zeros((60, 80), np.int32)
     digit = Blob(10, 20, 17, 30, [1])
     for width, kept in ((9, True), (8, False)):
         tall = Blob(30, 5, 30 + width, 35, [2])
-        (line, _), = writing_lines([[digit, tall]], [10.0], FaintStrokes(dark, 15, labels, 3))
+        (line, _), = writing_lines([[digit, tall]], [10.0], _no_faint((60, 80)))
         assert line == ([digit, tall] if kept else [digit]), width
 
 
 def test_a_line_is_continued_from_its_digits_not_its_specks():
     # the right line's first tall digit starts 20 pixels after the left line's end (more
     # than the tilt gap, 12): not a continuation, though a speck of it lies 2 pixels away
-    left = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
+    left = LEFT_LINE
     speck, right = Blob(22, 26, 24, 28, [3]), [Blob(40, 20, 48, 30, [4]), Blob(52, 20, 60, 30, [5])]
     assert not follows(left, [speck] + right, 8.0)
     assert follows(left, [Blob(30, 20, 38, 30, [3])] + right, 8.0)
