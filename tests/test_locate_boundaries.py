@@ -15,8 +15,8 @@ import cv2
 import numpy as np
 
 from edge_digits.locate import LocateOptions
-from edge_digits.locate.blobs import FaintStrokes, digit_blobs, merge_pieces
-from edge_digits.locate.group import follows, group_lines, writing_lines
+from edge_digits.locate.blobs import FaintStrokes, digit_blobs, grow_faint, merge_pieces
+from edge_digits.locate.group import follows, group_lines, line_heights, poles, writing_lines
 from edge_digits.locate.ink import darkness, paper_background, thresholds
 from edge_digits.locate.lines import box_sides, connected, may_hold_lines
 from edge_digits.locate.params import BlobParams, GroupParams, InkParams, LineParams
@@ -277,3 +277,64 @@ def test_a_line_is_continued_from_its_digits_not_its_specks():
     speck, right = Blob(22, 26, 24, 28, [3]), [Blob(40, 20, 48, 30, [4]), Blob(52, 20, 60, 30, [5])]
     assert not follows(left, [speck] + right, 8.0)
     assert follows(left, [Blob(30, 20, 38, 30, [3])] + right, 8.0)
+
+
+def test_pieces_exactly_the_smallest_stacked_gap_apart_are_merged():
+    # line height 5: the stacked gap is the larger of 0.2 * 5 = 1 and 2 pixels; pieces
+    # 12 = 2.4 * 5 tall together (far taller than one digit, 1.3 * 5) merge only as
+    # stacked pieces: 2 pixels apart they are, 3 apart they are not
+    assert BlobParams().stacked_gap * 5 < BlobParams().min_stacked_gap == 2
+    top, bottom = Blob(10, 0, 14, 5, [1]), Blob(10, 7, 14, 12, [2])
+    assert merge_pieces([top, bottom], 5.0) == [Blob(10, 0, 14, 12, [1, 2])]
+    top = Blob(10, 0, 14, 4, [1])  # 3 pixels above the bottom piece, together still 12
+    assert merge_pieces([top, bottom], 5.0) == [top, bottom]
+
+
+def test_large_writing_touching_the_frames_side_does_not_count():
+    # the '7' of _large_seven moved down and right in steps of a thumbnail pixel (4 work
+    # pixels): it ends 1 thumbnail pixel above the bottom (counted), then at the bottom
+    # (cut by the frame: not counted); the same at the right side
+    small, _ = _large_seven(80)
+    for axis, inside, touching in ((0, 13, 14), (1, 31, 32)):
+        assert large_writing(np.roll(small, 4 * inside, axis=axis), LocateOptions()) == 80.0
+        assert large_writing(np.roll(small, 4 * touching, axis=axis), LocateOptions()) == 0.0
+
+
+def test_a_line_starting_at_or_before_the_other_does_not_follow_it():
+    # follows() joins lines side by side: one that starts where the other starts (or
+    # ends where it ends) is not to its right, however close and level its digits are
+    one = [Blob(10, 20, 14, 30, [1])]
+    assert not follows(one, [Blob(10, 22, 18, 32, [2]), Blob(30, 22, 38, 32, [3])], 8.0)
+    assert follows(one, [Blob(11, 22, 18, 32, [2]), Blob(30, 22, 38, 32, [3])], 8.0)
+    assert not follows([Blob(0, 20, 8, 30, [1]), Blob(12, 20, 38, 30, [2])],
+                       [Blob(30, 22, 38, 32, [3])], 8.0)
+
+
+def test_a_faint_digit_grown_against_its_neighbours_box_is_kept():
+    # a faint stroke (darkness 30, above half the weak threshold 40) 10 tall, grown from
+    # its darkest piece: its box starts at x = 30, where its neighbour's ends (boxes are
+    # half-open, so they do not overlap): a digit; a neighbour ending at 31 overlaps it
+    dark = np.zeros((60, 80), np.uint8)
+    dark[20:30, 30:33] = 30
+    piece = Blob(30, 24, 33, 27, [5])
+    for neighbour_end, grown in ((30, Blob(30, 20, 33, 30, [9])), (31, None)):
+        labels = np.zeros((60, 80), np.int32)
+        labels[24:27, 30:33] = 5
+        neighbour = Blob(20, 20, neighbour_end, 30, [7])
+        assert grow_faint(piece, [neighbour, piece], dark, 40, labels, 10.0, 9) == grown
+        assert (labels == 9).sum() == (30 if grown else 0)
+
+
+def test_a_lines_height_counts_blobs_exactly_the_smallest_digit_height():
+    # blobs 10, 10 and 20 tall, the smallest digit height 10: all three count, and the
+    # 0.75 quantile of (10, 10, 20) is 15; smaller blobs (pieces) do not count
+    line = [Blob(0, 0, 5, 10, [1]), Blob(10, 0, 15, 10, [2]), Blob(20, 0, 25, 20, [3])]
+    assert line_heights([line], 10.0) == [15.0]
+    assert line_heights([line + [Blob(30, 0, 32, 4, [4])]], 10.0) == [15.0]
+
+
+def test_a_tall_thin_stroke_beside_one_digit_is_a_pole():
+    # a line of a digit 10 tall and a stroke 30 tall, 2 wide: the stroke is a box's side
+    digit, pole = Blob(0, 10, 8, 20, [1]), Blob(20, 0, 22, 30, [2])
+    assert poles([digit, pole]) == [pole]
+    assert poles([pole]) == []  # alone it has nothing to be taller than

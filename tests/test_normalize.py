@@ -34,6 +34,15 @@ def test_blank_and_bad_inputs():
     assert normalize_digit(digit).any()
 
 
+def test_float_ink_above_255_is_full_ink(mnist):
+    """Floats are taken as 0..255: a digit's float ink scaled by 3 (most of it above 255)
+    normalizes as the same ink clipped at 255."""
+    digit = mnist["x_test"][0]
+    bright = digit.astype(np.float32) * 3
+    clipped = np.minimum(digit.astype(np.int32) * 3, 255).astype(np.uint8)
+    np.testing.assert_array_equal(normalize_digit(bright), normalize_digit(clipped))
+
+
 def _centre_of_mass(patch):
     moments = cv2.moments(patch, binaryImage=False)
     return moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]

@@ -190,6 +190,40 @@ def test_two_numbers_side_by_side_on_one_row_are_one_line_cut_in_two():
                               ReadOptions())) == ["0452", "92"]
 
 
+def test_a_smaller_number_overlapping_more_than_half_its_height_is_on_the_same_row():
+    """'475' 40 px tall and '300' 20 px tall after it, 20 px apart: overlapping by 11 px
+    (more than half the smaller one's height, though not half the larger one's), they
+    stand on one row, one line cut in two: nothing is reported. Overlapping by 10 px,
+    exactly half, they are two lines: both are reported."""
+    from edge_digits.numbers import frame_numbers
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def number(x, y, height, values):
+        return [Digit(v, 0.99, Box(x + 30 * k, y, 20, height), best=v)
+                for k, v in enumerate(values)]
+
+    text = lambda numbers: ["".join(d.text for d in n) for n in numbers]  # noqa: E731
+    large = number(0, 100, 40, (4, 7, 5))  # ends at x = 80, y = 140
+    assert text(frame_numbers([(large, []), (number(100, 129, 20, (3, 0, 0)), [])], 0.7,
+                              ReadOptions())) == []
+    assert text(frame_numbers([(large, []), (number(100, 130, 20, (3, 0, 0)), [])], 0.7,
+                              ReadOptions())) == ["475", "300"]
+
+
+def test_a_mark_sure_to_be_no_digit_apart_from_a_number_is_not_reported():
+    """A line of '2149' and, far to its right (its own group), one mark the model is sure
+    is no digit: the number alone is reported; the mark, a group without digits, reports
+    nothing (not even a '?')."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    number = [Digit(v, 0.99, Box(30 * k, 10, 20, 40), best=v) for k, v in enumerate((2, 1, 4, 9))]
+    mark = Digit(None, 0.99, Box(400, 10, 20, 40), best=3)
+    assert digit_groups(number, [mark], 0.7, ReadOptions()) == number
+
+
 def test_a_lone_digit_beside_other_numbers_makes_the_frame_doubtful():
     """'4127' and, on another line, one '3': most often the one digit found of a line whose
     others were lost (strangers' frames: 10 of 560 wrong so; no development set has a

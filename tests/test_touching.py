@@ -107,6 +107,24 @@ def test_a_glyph_wider_than_one_digit_can_be_is_never_read_as_one():
     assert glyph_counts(_glyphs([20, 36, 32, 12]), {5}) == [1, 2, 1, 1]
 
 
+def test_a_wide_glyph_as_tall_as_it_is_wide_may_be_one_digit():
+    # glyphs 20 px tall but the second, 30 tall and 34 wide (1.7 of the token's height,
+    # 1.13 of its own): a bold digit, not a pair; the widest (36 wide, 20 tall) is split
+    token = [[0, 0, 20, 20], [30, 0, 64, 30], [74, 0, 110, 20], [120, 0, 132, 20]]
+    assert glyph_counts(token, {5}) == [1, 1, 2, 1]
+
+
+def test_a_whole_with_cut_columns_is_weighed_against_its_pieces_however_sure():
+    """Ink with cut columns (where digits may touch; :func:`worth_cutting` already judged it
+    in doubt) read as one digit at 0.9, over the doubt: its halves are still weighed
+    against it, and win when surer (no margin); without cuts a whole that sure is kept."""
+    _, readings, best, log_best = readings_of(0.9, 0.99)
+    whole = Candidate(np.zeros((40, 40), np.uint8), Box(0, 0, 40, 40), 0, cuts=(0, 20, 40))
+    assert choose_reading(readings, whole, best, log_best, ReadOptions().split_doubt, 0.0) == 1
+    assert choose_reading(readings, part(0, 40), best, log_best, ReadOptions().split_doubt,
+                          0.0) == 0
+
+
 def test_two_pieces_of_a_digit_taller_than_its_line_are_one_digit_broken():
     # line height 10: pieces 14 tall together, touching, 12 wide together: narrower than
     # 0.95 of their own height (13.3), so one digit broken in two; 14 wide they are two
