@@ -21,12 +21,22 @@ docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
 
-from statistics import median
 from typing import Callable, NamedTuple
 
 import numpy as np
 
 from .results import Box, Digit
+
+
+def median(values: list) -> float:
+    """``statistics.median`` of a non-empty list of numbers, as a float (the mean of the two
+    middle values of an even count); statistics' import (decimal, fractions, random) is 1.5
+    MB of a read process's memory."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class _Mark(NamedTuple):

@@ -358,3 +358,21 @@ def test_a_mark_near_the_frames_edge_is_judged_by_the_strips_that_lie_whole_in_i
     halves[:, 150:] = 50
     assert not on_a_boundary(halves, Box(140, 70, 20, 60), 0.5)  # 50 is not below 0.5 * 100
     assert on_a_boundary(halves, Box(140, 70, 20, 60), 0.51)
+
+
+def test_median_is_statistics_median():
+    """numbers.median (statistics' import costs memory) gives statistics.median's value, as
+    a float, for odd and even counts of box heights."""
+    import statistics
+
+    from hypothesis import given, strategies as st
+
+    from edge_digits.numbers import median
+
+    @given(st.lists(st.integers(0, 2000), min_size=1, max_size=12))
+    def same(heights):
+        assert median(heights) == float(statistics.median(heights))
+        assert isinstance(median(heights), float)
+
+    same()
+    assert median([10, 40, 20, 30]) == 25.0 and median([3, 1, 2]) == 2.0
