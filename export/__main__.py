@@ -62,7 +62,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--none-class", action="store_true", help="add an 11th class 'none' "
                         "trained on generated non-digits (default out artifacts/none-class, "
                         "not bundled unless --bundle-dir)")
-    parser.add_argument("--builder", choices=("sequential", "functional"))
+    parser.add_argument("--builder", choices=("sequential", "functional", "blocks3"),
+                        help="sequential / functional: the reference network (the same one); "
+                             "blocks3: three batch-normalized convolution blocks")
     parser.add_argument("--width", type=_positive_float, help="filters and hidden units relative "
                         "to the reference design (default 1: exactly the reference)")
     parser.add_argument("--gate", type=_fraction, help="minimum int8 test accuracy (default 0.988)")

@@ -28,7 +28,7 @@ import numpy as np
 from . import artifacts, augment, evaluate, plots, quantize
 from .data import load_mnist, split_validation
 from .extra_data import Extra, ExtraPaths, load_extra
-from .network import BUILDERS, REFERENCE_PARAMS, architecture
+from .network import BUILDERS, REFERENCE_BUILDERS, REFERENCE_PARAMS, architecture
 from .train import TrainSettings, to_input, train
 
 DIGIT_LABELS = [str(digit) for digit in range(10)]
@@ -54,7 +54,8 @@ class ExportConfig:
     none_class: bool = False  #: add an 11th class "none" trained on generated non-digits
     none_fraction: float = 0.1  #: generated non-digits, as a fraction of the training digits
     none_test_marks: int = 2000  #: generated non-digits (from test digits) to score the none class
-    builder: str = "sequential"  #: "sequential" or "functional" (the same network)
+    #: "sequential" or "functional" (the reference network, either way) or "blocks3"
+    builder: str = "sequential"
     width: float = 1  #: filters and hidden units relative to the reference design (1: exactly it)
     gate: float = artifacts.DEFAULT_GATE  #: minimum int8 test accuracy
     max_drop: float = artifacts.MAX_DROP  #: maximum int8 loss against float32
@@ -306,7 +307,8 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
     keras.utils.set_random_seed(config.train.seed)
     model = BUILDERS[config.builder](num_classes=len(labels), width=config.width)
     model.summary(print_fn=lambda line, *args, **kwargs: log(line))
-    if len(labels) == 10 and config.width == 1 and model.count_params() != REFERENCE_PARAMS:
+    if len(labels) == 10 and config.width == 1 and config.builder in REFERENCE_BUILDERS \
+            and model.count_params() != REFERENCE_PARAMS:
         raise RuntimeError(f"reference network has {model.count_params()} parameters, "
                            f"expected {REFERENCE_PARAMS}")
     trained = train(model, pool, y_fit, x_val, y_val, config.train, verbose=config.verbose)
@@ -368,7 +370,9 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         "labels": labels,
         "input": io["input"],
         "output": io["output"],
-        "architecture": {"name": "reference CNN" + ("" if config.width == 1 else f" x{config.width:g} width")
+        "architecture": {"name": ("reference CNN" if config.builder in REFERENCE_BUILDERS
+                                  else f"{config.builder} CNN")
+                         + ("" if config.width == 1 else f" x{config.width:g} width")
                          + (" + none class" if config.none_class else ""),
                          "builder": config.builder, "width": config.width,
                          "params": int(model.count_params()),

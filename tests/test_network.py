@@ -55,3 +55,47 @@ def test_width_scales_filters_and_units_only():
     assert build_sequential(width=1).count_params() == REFERENCE_PARAMS
     with pytest.raises(ValueError):
         build_sequential(width=0)
+
+
+def test_blocks3_is_three_normalized_blocks_that_fold_into_an_int8_model(mnist, tmp_path):
+    """The non-reference builder: three Conv2D ('same') -> batch normalization -> ReLU ->
+    MaxPool blocks, then the reference's dense head. Converted to int8, the batch
+    normalization is folded into the convolutions (no op of its own) and the runtime
+    reads digits as Keras does (the same best class on nearly all)."""
+    from edge_digits.classify import DigitClassifier
+    from export.network import build_blocks3
+    from export.quantize import convert_all
+
+    model = build_blocks3(num_classes=11)
+    shapes = [(layer["type"], layer["output_shape"]) for layer in architecture(model)]
+    assert shapes == [
+        ("Conv2D", [None, 28, 28, 24]), ("BatchNormalization", [None, 28, 28, 24]),
+        ("ReLU", [None, 28, 28, 24]), ("MaxPooling2D", [None, 14, 14, 24]),
+        ("Conv2D", [None, 14, 14, 48]), ("BatchNormalization", [None, 14, 14, 48]),
+        ("ReLU", [None, 14, 14, 48]), ("MaxPooling2D", [None, 7, 7, 48]),
+        ("Conv2D", [None, 7, 7, 64]), ("BatchNormalization", [None, 7, 7, 64]),
+        ("ReLU", [None, 7, 7, 64]), ("MaxPooling2D", [None, 3, 3, 64]),
+        ("Flatten", [None, 576]), ("Dense", [None, 96]), ("Dropout", [None, 96]),
+        ("Dense", [None, 11])]
+    with pytest.raises(ValueError):
+        build_blocks3(width=0)
+    # a few steps of training give the batch normalization statistics other than 0 and 1
+    digits, labels = to_input(mnist["x_train"][:512]), mnist["y_train"][:512]
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(digits, labels, epochs=2, batch_size=64, verbose=0)
+    flatbuffer = convert_all(model, mnist["x_train"][:64], variants=("int8",))["int8"]
+    path = tmp_path / "blocks3.tflite"
+    path.write_bytes(flatbuffer)
+    from edge_digits.backends import load_interpreter_class
+
+    interpreter = load_interpreter_class()[0](model_content=flatbuffer)
+    ops = [detail["op_name"] for detail in interpreter._get_ops_details()]
+    # as the bundled model's: the Flatten's batch-size ops (SHAPE, STRIDED_SLICE, PACK) too
+    assert ops.count("CONV_2D") == 3 and ops.count("FULLY_CONNECTED") == 2, ops
+    assert set(ops) <= {"CONV_2D", "MAX_POOL_2D", "SHAPE", "STRIDED_SLICE", "PACK", "RESHAPE",
+                        "FULLY_CONNECTED", "SOFTMAX"}, ops  # no MUL / ADD of a normalization
+    test = mnist["x_test"][:200]
+    with DigitClassifier(path) as classifier:
+        ours = classifier.classify(test).argmax(axis=1)
+    theirs = model.predict(to_input(test), verbose=0).argmax(axis=1)
+    assert (ours == theirs).mean() >= 0.97
