@@ -8,12 +8,15 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
+import edge_digits
 from edge_digits.frame import as_gray
 from edge_digits.locate import Candidate, LocateOptions, locate_digits, pieces
 from edge_digits.locate.ink import shrink, step_table
 from edge_digits.locate.params import InkParams
 from edge_digits.results import Box
 from export.synth.frames import make_frame
+
+SAMPLES = Path(edge_digits.__file__).parent / "samples"
 
 
 def compose(digits, heights, gap=0.35, origin=(40, 60), size=(640, 480), paper=235, ink=40):
@@ -292,6 +295,49 @@ def test_light_writing_on_a_dark_board_is_inverted(mnist):
     table = np.full((480, 640), 40, np.uint8)
     table[100:400, 150:500] = 220
     assert not light_on_dark(shrink(table, (256, 192)))
+
+
+def test_dim_paper_with_a_lamps_reflection_is_read_as_paper():
+    """A frame of dark writing on paper photographed in dim light (paper at ~85) with a
+    lamp's reflection on it (a disc at 255, hard-edged or soft) is paper, not a board: its
+    bright tail is the spot, and without it nothing bright is left (it was inverted and
+    read nothing). Chalk under the same spot is still chalk."""
+    from edge_digits import DigitReader
+    from edge_digits.locate.ink import light_on_dark
+
+    gray = cv2.imread(str(SAMPLES / "digits_one_line.jpg"), cv2.IMREAD_GRAYSCALE)
+    dim = (gray * 0.35).astype(np.uint8)
+    board = (40 + (255 - gray.astype(np.float32)) * 0.7).astype(np.uint8)
+    with DigitReader() as reader:
+        for radius, soft in ((20, 0), (40, 0), (40, 10)):
+            spot = np.zeros(gray.shape, np.float32)
+            cv2.circle(spot, (550, 80), radius, 1.0, -1)
+            if soft:
+                spot = cv2.GaussianBlur(spot, (0, 0), soft)
+                spot /= spot.max()
+            spot = (spot * 255).astype(np.uint8)
+            assert not light_on_dark(shrink(np.maximum(dim, spot), (256, 192)))
+            assert [s.text for s in reader.read(np.maximum(dim, spot)).strings] == ["7439234"]
+            if radius == 20:
+                assert light_on_dark(shrink(np.maximum(board, spot), (256, 192)))
+                assert [s.text for s in reader.read(np.maximum(board, spot)).strings] == \
+                    ["7439234"]
+
+
+def test_a_bright_spot_is_compact_and_a_written_stroke_is_not():
+    """bright_spots: a '1', a hollow '0' and a thick stroke are writing; a disc is a spot,
+    returned with a margin of 2 pixels."""
+    from edge_digits.locate.ink import bright_spots
+
+    image = np.full((60, 120), 50, np.uint8)
+    image[10:40, 10:13] = 220  # a '1': 3 wide
+    cv2.ellipse(image, (45, 25), (6, 10), 0, 0, 360, 220, 2)  # a '0': hollow
+    image[20:40, 70:76] = 220  # a thick stroke, 3.3 times higher than wide
+    assert bright_spots(image, 150) is None
+    cv2.circle(image, (100, 30), 6, 230, -1)  # a disc 13 across: a spot, with its halo
+    spots = bright_spots(image, 150)
+    assert spots is not None and spots[30, 100] == 255 and spots[30, 108] == 255
+    assert not spots[:, :90].any()
 
 
 def test_light_on_dark_shortcut_agrees_with_the_histogram():

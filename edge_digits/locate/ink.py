@@ -209,7 +209,9 @@ def light_on_dark(small: np.ndarray, params: InkParams = InkParams()) -> bool:
     marker on a dark folder): a dark frame whose brightest pixels stand far above its
     median while its darkest lie close below it (dark ink on paper in dim light is the
     other way round), and whose bright part is small, as strokes are (a sheet of paper on
-    a dark table is a large bright part: not inverted).
+    a dark table is a large bright part: not inverted). A compact bright spot (a lamp's
+    reflection, glare on dim paper) is no writing: the test must hold without such spots
+    too (:func:`bright_spots`).
 
     Parameters
     ----------
@@ -223,11 +225,51 @@ def light_on_dark(small: np.ndarray, params: InkParams = InkParams()) -> bool:
     darker = cv2.countNonZero(cv2.compare(small, params.dark_surface, cv2.CMP_LT))
     if darker < 0.5 * small.size:
         return False
-    cumulative = cv2.calcHist([small], [0], None, [256], [0, 256]).cumsum()
+    level = _light_level(small, None, params)
+    if level is None:
+        return False
+    spots = bright_spots(small, level, params)
+    return spots is None or _light_level(small, cv2.bitwise_not(spots), params) is not None
+
+
+def _light_level(small: np.ndarray, mask: np.ndarray | None, params: InkParams) -> int | None:
+    """The brightness above which light writing lies when the pixels of ``small`` (within
+    ``mask``) look like light writing on a dark surface (:func:`light_on_dark`), or None."""
+    cumulative = cv2.calcHist([small], [0], mask, [256], [0, 256]).cumsum()
     total = cumulative[-1]
     low, median, high = cumulative.searchsorted(
         [params.tail * total, 0.5 * total, (1 - params.tail) * total]).tolist()
     above, below = high - median, median - low
     if median >= params.dark_surface or above < params.min_tail or above < params.tail_ratio * below:
-        return False
-    return total - cumulative[median + above // 2] <= params.light_share * total
+        return None
+    level = median + above // 2
+    return level if total - cumulative[level] <= params.light_share * total else None
+
+
+def bright_spots(small: np.ndarray, level: int, params: InkParams = InkParams()) -> np.ndarray | None:
+    """The compact bright spots of ``small`` with a margin around them, or None.
+
+    Parameters
+    ----------
+    small : (h, w) uint8 ndarray
+    level : int
+        Pixels brighter than this are the bright part.
+
+    Returns
+    -------
+    (h, w) uint8 mask (255: a spot or its halo), or None when the bright part has no spot.
+
+    A spot is a component of the bright part at least ``spot_side`` pixels each way, no
+    more than ``spot_aspect`` times longer one way than the other, filling ``spot_fill`` of
+    its box or more: a lamp's reflection or glare. Written strokes are thin, long or hollow
+    (a '1', a '0'), so a digit is no spot.
+    """
+    _, bright = cv2.threshold(small, level, 255, cv2.THRESH_BINARY)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
+    spots = [label for label, (_, _, w, h, area) in enumerate(stats.tolist()[1:], start=1)
+             if min(w, h) >= params.spot_side and max(w, h) <= params.spot_aspect * min(w, h)
+             and area >= params.spot_fill * w * h]
+    if not spots:
+        return None
+    mask = np.isin(labels, spots).astype(np.uint8) * 255
+    return cv2.dilate(mask, _ellipse(params.spot_halo))
