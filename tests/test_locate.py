@@ -337,6 +337,7 @@ def test_a_bright_spot_is_compact_and_a_written_stroke_is_not():
     cv2.circle(image, (100, 30), 6, 230, -1)  # a disc 13 across: a spot, with its halo
     spots = bright_spots(image, 150)
     assert spots is not None and spots[30, 100] == 255 and spots[30, 108] == 255
+    assert spots[30, 109] == 0  # the disc ends at 106: 2 pixels of halo (a 5x5 ellipse)
     assert not spots[:, :90].any()
 
 

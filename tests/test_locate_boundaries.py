@@ -338,3 +338,30 @@ def test_a_tall_thin_stroke_beside_one_digit_is_a_pole():
     digit, pole = Blob(0, 10, 8, 20, [1]), Blob(20, 0, 22, 30, [2])
     assert poles([digit, pole]) == [pole]
     assert poles([pole]) == []  # alone it has nothing to be taller than
+
+
+def _spots_of(pattern: np.ndarray) -> bool:
+    """Whether bright_spots finds a spot in ``pattern`` (True: 230) laid on a board at 50."""
+    from edge_digits.locate.ink import bright_spots
+
+    image = np.full((40, 40), 50, np.uint8)
+    h, w = pattern.shape
+    image[10:10 + h, 10:10 + w][pattern] = 230
+    return bright_spots(image, 150) is not None
+
+
+def test_a_bright_spot_exactly_the_smallest_side_the_longest_and_the_emptiest():
+    # spot_side 4, spot_aspect 2, spot_fill 0.6: a filled 4x4 square is a spot, 3x4 not;
+    # 4x8 (exactly twice as long) is, 4x9 not; a 5x5 shape filling 15 of its 25 pixels
+    # (exactly 0.6) is, with 14 not
+    params = InkParams()
+    assert (params.spot_side, params.spot_aspect, params.spot_fill) == (4, 2.0, 0.6)
+    assert _spots_of(np.ones((4, 4), bool)) and not _spots_of(np.ones((3, 4), bool))
+    assert _spots_of(np.ones((8, 4), bool)) and not _spots_of(np.ones((9, 4), bool))
+    shape = np.zeros((5, 5), bool)
+    shape[[0, 4]] = True  # top and bottom rows: 10
+    shape[1:4, 2] = True  # the middle column: 13
+    shape[1:3, 0] = True  # 15 pixels, the box still 5x5
+    assert shape.sum() == 15 and _spots_of(shape)
+    shape[2, 0] = False
+    assert shape.sum() == 14 and not _spots_of(shape)
