@@ -230,9 +230,11 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--survivors-of", type=Path,
                         help="run only the mutants that survived in this earlier --json")
+    parser.add_argument("--work", type=Path, default=ROOT / "artifacts" / "mutation",
+                        help="where the copy is made (another folder lets two runs go at once)")
     args = parser.parse_args(argv)
 
-    work = ROOT / "artifacts" / "mutation"
+    work = args.work.resolve()
     repo = make_copy(work)
     check = subprocess.run([sys.executable, "-c", "import edge_digits; print(edge_digits.__file__)"],
                            cwd=repo, env=dict(os.environ, PYTHONPATH=str(repo)), capture_output=True, text=True)
