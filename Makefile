@@ -76,11 +76,14 @@ bench: install-host            ## benchmarks + BENCHMARKS.md (tflite-runtime in 
 	    --benchmark-json=artifacts/benchmarks.json $(BENCH_COMPARE)
 	$(PY) -m tests.benchmarks.report artifacts/benchmarks.json BENCHMARKS.md
 
-# A stored run of this kind of machine (tests/benchmarks/stored/<arch>-<cores>cores/...,
+# A stored run of this kind of machine (tests/benchmarks/stored/<arch>-<cores>cores-<cpu>/...,
 # made by `make bench-baseline`): make bench fails when a benchmark's median is more than
 # twice the baseline's (a large slowdown; the machine is shared, smaller changes are noise).
-# Where no baseline of this kind of machine is stored, nothing is compared.
-BENCH_DIR := tests/benchmarks/stored/$(shell uname -m)-$(shell nproc)cores
+# Where no baseline of this kind of machine is stored, nothing is compared (the CPU's model
+# is in the name: an Intel Xeon of this size ran 2.5-3x slower than an AMD EPYC).
+CPU_NAME := $(shell sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1 | \
+	tr -cs 'A-Za-z0-9' '-' | sed 's/-$$//')
+BENCH_DIR := tests/benchmarks/stored/$(shell uname -m)-$(shell nproc)cores$(if $(CPU_NAME),-$(CPU_NAME))
 BENCH_STORAGE := file://$(CURDIR)/$(BENCH_DIR)
 BENCH_COMPARE = $(if $(wildcard $(BENCH_DIR)/*/0001_*.json),--benchmark-storage=$(BENCH_STORAGE) \
 	--benchmark-compare=0001 --benchmark-compare-fail=median:100%)
