@@ -67,3 +67,15 @@ def test_context_manager_and_labels():
     with DigitClassifier() as loaded:
         assert loaded.labels[:10] == [str(d) for d in range(10)]
         assert loaded.backend in ("ai-edge-litert", "tflite-runtime", "tensorflow")
+
+
+def test_the_bundled_models_input_is_fed_without_arithmetic(classifier, mnist):
+    """The bundled int8 model's input quantization (scale 1/255, zero point -128) maps a
+    pixel p to p - 128: classify writes p ^ 0x80 straight into the input buffer, and that
+    gives what the general quantizing path gives."""
+    assert classifier.input_dtype == np.int8 and classifier.input_zero_point == -128
+    assert classifier._xor_feed
+    pixels = mnist["x_test"][:8]
+    general = np.clip(np.round(pixels.astype(np.float32) / (255.0 * classifier.input_scale))
+                      + classifier.input_zero_point, -128, 127).astype(np.int8)
+    np.testing.assert_array_equal((pixels ^ np.uint8(0x80)).view(np.int8), general)

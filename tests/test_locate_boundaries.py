@@ -13,6 +13,7 @@ import dataclasses
 
 import cv2
 import numpy as np
+import pytest
 
 from edge_digits.locate import LocateOptions
 from edge_digits.locate.blobs import FaintStrokes, digit_blobs, grow_faint, merge_pieces
@@ -21,7 +22,8 @@ from edge_digits.locate.ink import darkness, paper_background, thresholds
 from edge_digits.locate.lines import box_sides, connected, may_hold_lines
 from edge_digits.locate.params import BlobParams, GroupParams, InkParams, LineParams
 from edge_digits.locate.scale import large_writing
-from edge_digits.locate.types import Blob
+from edge_digits.locate.types import Blob, Candidate
+from edge_digits.results import Box
 
 
 #: a line of two digits 10 tall ending at x = 20, centred at y = 25
@@ -365,3 +367,41 @@ def test_a_bright_spot_exactly_the_smallest_side_the_longest_and_the_emptiest():
     assert shape.sum() == 15 and _spots_of(shape)
     shape[2, 0] = False
     assert shape.sum() == 14 and not _spots_of(shape)
+
+
+def test_a_flat_component_exactly_the_shortest_line_in_a_narrow_image_may_hold_a_line():
+    # width 120: a tenth of it is 12 pixels, under the shortest line, 15 pixels
+    assert max(LineParams().min_length, 120 // LineParams().horizontal_fraction) == 15
+    for length, holds in ((15, True), (14, False)):
+        mask = np.zeros((90, 120), np.uint8)
+        mask[40:42, 30:30 + length] = 255
+        _, _, stats, _ = connected(mask)
+        assert may_hold_lines(stats, mask.shape) is holds, length
+
+
+def test_the_strong_threshold_is_at_least_the_peak_contrast_floor():
+    # paper at 10 with no noise: the weak threshold is its floor, 0.06 * 255 = 15, and
+    # twice it 30; a floor of 0.3 * 255 = 76 for the strong one lifts it there
+    dark = np.full((20, 20), 10, np.uint8)
+    dark[:2] = 200
+    assert thresholds(dark, LocateOptions()) == (15, 30)
+    floored = dataclasses.replace(LocateOptions(), min_peak_contrast=0.3)
+    assert thresholds(dark, floored) == (15, 76)
+
+
+def test_a_frame_exactly_as_bright_as_the_dark_surface_limit_is_paper():
+    # dark_surface 96: a frame whose median is 96 with a light stroke is paper (its stroke
+    # is not chalk); at 95 it is a dark board with light writing
+    from edge_digits.locate.ink import light_on_dark
+
+    assert InkParams().dark_surface == 96
+    for median, board in ((96, False), (95, True)):
+        image = np.full((48, 64), median, np.uint8)
+        image[20:23, 10:50] = 250  # a light stroke, 3 px: no spot
+        assert light_on_dark(image) is board, median
+
+
+def test_candidates_are_frozen():
+    candidate = Candidate(np.zeros((4, 4), np.uint8), Box(0, 0, 4, 4), 0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        candidate.line = 1

@@ -410,3 +410,37 @@ def test_envelope_code_lengths_and_hyphens_come_from_the_profiles():
         assert lengths == load_profile(profile).lengths
     assert hyphen_at("jp", 7) == 3 and hyphen_at("us", 9) == 5
     assert hyphen_at("us", 5) is None and hyphen_at("fr", 5) is None
+
+
+def test_result_json_rounds_confidences_to_four_places():
+    """to_dict gives the code's and each digit's confidence to 4 places (what `postcode
+    --json` and the service print)."""
+    from edge_digits.postcode.decide import PostcodeResult
+    from edge_digits.results import Box, Digit
+
+    digits = (Digit(1, 0.987654, Box(0, 0, 10, 20), best=1), Digit(2, 0.5, Box(12, 0, 10, 20), best=2))
+    result = PostcodeResult(code="12", text="12", confidence=0.123456, box=Box(0, 0, 22, 20),
+                            profile="de", frame_size=FRAME, digits=digits)
+    as_dict = result.to_dict()
+    assert as_dict["confidence"] == 0.1235
+    assert [d["confidence"] for d in as_dict["digits"]] == [0.9877, 0.5]
+
+
+def test_a_second_code_exactly_the_margin_below_is_not_close():
+    """_close_second: another code scored within ``margin`` (1.0) of the best makes the read
+    doubtful; one exactly the margin below, or the same code, does not."""
+    from types import SimpleNamespace
+
+    from edge_digits.postcode.decide import PostcodeOptions, _close_second
+    from edge_digits.results import Box, Digit
+
+    def candidate(code, score):
+        return SimpleNamespace(score=score, digits=[Digit(int(c), 0.9, Box(0, 0, 1, 1), best=int(c))
+                                                    for c in code])
+
+    options = PostcodeOptions()
+    assert options.margin == 1.0
+    best = candidate("10115", 5.0)
+    assert _close_second([(best, None), (candidate("10116", 4.0), None)], "10115", options) is None
+    assert _close_second([(best, None), (candidate("10116", 4.5), None)], "10115", options) == "10116"
+    assert _close_second([(best, None), (candidate("10115", 4.9), None)], "10115", options) is None
