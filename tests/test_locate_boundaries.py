@@ -132,14 +132,16 @@ def test_large_writing_lighter_than_large_ink_does_not_count():
     assert large_writing(small, LocateOptions()) == 0.0
 
 
-def test_a_flat_component_exactly_the_line_length_may_hold_a_line():
-    # width 256: a horizontal line is at least max(15, 256 // 10) = 25 pixels long
-    assert max(LineParams().min_length, 256 // LineParams().horizontal_fraction) == 25
-    for length, holds in ((25, True), (24, False)):
-        mask = np.zeros((192, 256), np.uint8)
-        mask[50:52, 100:100 + length] = 255
+@pytest.mark.parametrize("width, shortest", [(256, 25), (120, 15)], ids=["tenth", "min_length"])
+def test_a_flat_component_exactly_the_line_length_may_hold_a_line(width, shortest):
+    # a horizontal line is at least max(15, width // 10) pixels long: 25 at width 256, and
+    # at width 120 (a tenth is 12) the shortest line, 15
+    assert max(LineParams().min_length, width // LineParams().horizontal_fraction) == shortest
+    for length, holds in ((shortest, True), (shortest - 1, False)):
+        mask = np.zeros((width * 3 // 4, width), np.uint8)
+        mask[50:52, 60:60 + length] = 255
         _, _, stats, _ = connected(mask)
-        assert stats[1].tolist() == [100, 50, length, 2, 2 * length]
+        assert stats[1].tolist() == [60, 50, length, 2, 2 * length]
         assert may_hold_lines(stats, mask.shape) is holds, length
 
 
@@ -367,16 +369,6 @@ def test_a_bright_spot_exactly_the_smallest_side_the_longest_and_the_emptiest():
     assert shape.sum() == 15 and _spots_of(shape)
     shape[2, 0] = False
     assert shape.sum() == 14 and not _spots_of(shape)
-
-
-def test_a_flat_component_exactly_the_shortest_line_in_a_narrow_image_may_hold_a_line():
-    # width 120: a tenth of it is 12 pixels, under the shortest line, 15 pixels
-    assert max(LineParams().min_length, 120 // LineParams().horizontal_fraction) == 15
-    for length, holds in ((15, True), (14, False)):
-        mask = np.zeros((90, 120), np.uint8)
-        mask[40:42, 30:30 + length] = 255
-        _, _, stats, _ = connected(mask)
-        assert may_hold_lines(stats, mask.shape) is holds, length
 
 
 def test_the_strong_threshold_is_at_least_the_peak_contrast_floor():
