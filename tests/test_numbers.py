@@ -376,3 +376,18 @@ def test_median_is_statistics_median():
 
     same()
     assert median([10, 40, 20, 30]) == 25.0 and median([3, 1, 2]) == 2.0
+
+
+def test_two_digits_exactly_label_height_taller_than_a_label_are_kept():
+    """A run beside a label ('No' + '42') is kept from two digits up, when its height is
+    ``label_height`` (1.45) times the label's or more: 29 px beside 20 px is, 28 px not."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    label = [Digit(None, 0.0, Box(x, 40 - 20, 15, 20), best=0) for x in (0, 20)]
+    for height, kept in ((29, True), (28, False), (40, True)):
+        number = [Digit(v, 0.99, Box(50 + 25 * k, 40 - height, 20, height), best=v)
+                  for k, v in enumerate((4, 2))]
+        found = digit_groups(number, label, 0.7, ReadOptions())
+        assert ("".join(d.text for d in found) == "42") is kept, height

@@ -360,3 +360,14 @@ def test_a_digit_exactly_as_sure_as_the_threshold_is_accepted(reader, mnist):
     with at, above:
         assert at.read(image).text == str(digit.value)
         assert above.read(image).text == "?"
+
+
+def test_a_one_exactly_thin_one_of_its_height_wide_is_not_thin():
+    """``thin_one`` 0.6: a '1' on the edge between a table and a sheet, 50 px tall (not
+    small in a 120-px frame), is a stroke when narrower than 30 px, writing at 30."""
+    frame = np.full((120, 300), 230, np.uint8)
+    frame[:, :150] = 120  # a table left of the sheet
+    with DigitReader() as reader:
+        assert reader.options.thin_one * 50 == 30
+        assert reader._edge_mark(frame, Digit(1, 0.99, Box(135, 35, 29, 50), best=1))
+        assert not reader._edge_mark(frame, Digit(1, 0.99, Box(135, 35, 30, 50), best=1))
