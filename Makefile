@@ -35,8 +35,12 @@ install-host: $(VENV)/.host    ## + TensorFlow and matplotlib for export/
 run: install                   ## read the bundled sample frames with the bundled model
 	$(VENV)/bin/edge-digits read edge_digits/samples --annotate annotated
 
+# The suite spreads over every core (pytest-xdist), one test file per worker at a time, so a
+# file's fixtures (the development sets, the browser) are made once: TEST_WORKERS=0 runs it
+# in this process, one test after another.
+TEST_WORKERS ?= auto
 test: install-host             ## the test suite (the README's and CI's test command)
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 measure: install-host          ## re-measure every fixed accuracy set: paste the output into tests/expected.py
 	$(PY) -m tests.measure --check
