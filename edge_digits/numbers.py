@@ -8,7 +8,8 @@ A line's marks (digits, and marks the model calls not-a-digit) fall into groups 
 gaps; each group reports at most one number (:func:`_number_in`): its longest run of
 digits, kept beside other marks (a printed label, a word whose letters read as digits)
 only when clearly taller, with two thirds of its digits accepted, of even height and not
-all '1's; a line with unread marks as tall as its number reports nothing; a lone thin '1'
+all '1's; a line with unread marks as tall as its number reports nothing (smaller ones
+between its digits are its '?'s); a lone thin '1'
 on an edge between two surfaces, or any lone mark where two surfaces meet, is not a digit
 (:func:`on_an_edge`, :func:`on_a_boundary`, used by the reader);
 a frame with a line of digit-like marks that is no number reports nothing
@@ -21,6 +22,7 @@ docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -53,7 +55,8 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
     gaps wider than ``options.group_gap`` times the line's height ('Tel: 0123', a word
     beside a string); each group reports at most one number (:func:`_number_in`). A line
     where a group of marks at least ``options.partial_line`` as tall as its numbers (some
-    read as digits) is no number reports nothing: that group may be digits of the number.
+    read as digits) is no number reports nothing: that group may be digits of the number;
+    the digit marks of a smaller such group between the number's digits are its ``?``s.
     """
     if not digits:
         return []
@@ -62,11 +65,13 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
     height = float(median([mark.box.height for mark in marks]))
     kept: list[Digit] = []
     unread: list[float] = []  # median heights of groups with digit marks that are no number
+    unread_marks: list[_Mark] = []  # ... and their digit marks
     for group in _split_at_gaps(marks, options.group_gap * height):
         number = _number_in(group, judge, options)
         kept += number
         if not number and any(mark.is_digit for mark in group):
             unread.append(float(median([mark.box.height for mark in group])))
+            unread_marks += [mark for mark in group if mark.is_digit]
     # marks as tall as the line's number that are not read as one may be its digits: the
     # number with some of them missing would be a wrong answer, so the line is not read
     if kept and unread and max(unread) >= options.partial_line * float(
@@ -75,7 +80,20 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
     # lone strokes far apart on one line (a sheet's two sides) make a number of 1s too
     if _all_ones(kept, options.ones_only):
         return []
-    return kept
+    return _with_unread_inside(kept, unread_marks)
+
+
+def _with_unread_inside(number: list[Digit], unread: list[_Mark]) -> list[Digit]:
+    """``number`` with the ``unread`` digit marks that lie between its first and last digit
+    as rejected digits (``?``), left to right: a digit the reader cannot read between
+    two it can ('1', an unsure '5', '0' far apart) is a '?' of the number, not a gap
+    ('150' read '10' is a wrong answer, '1?0' a question)."""
+    if not number or not unread:
+        return number
+    left, right = number[0].box.x, number[-1].box.right
+    inside = [replace(mark.digit, value=None) for mark in unread
+              if left < mark.box.x and mark.box.right < right]
+    return sorted(number + inside, key=lambda digit: digit.box.x) if inside else number
 
 
 def _all_ones(digits: list[Digit], ones_only: int) -> bool:

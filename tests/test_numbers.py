@@ -391,3 +391,21 @@ def test_two_digits_exactly_label_height_taller_than_a_label_are_kept():
                   for k, v in enumerate((4, 2))]
         found = digit_groups(number, label, 0.7, ReadOptions())
         assert ("".join(d.text for d in found) == "42") is kept, height
+
+
+def test_a_digit_it_cannot_read_between_two_it_can_is_a_question_mark():
+    """'150' written far apart, its '5' unsure (0.57): three groups, the middle one no
+    number; the number's digits around it make '1?0' (a question), not '10' (a wrong
+    answer). An unsure digit beyond the number's ends stays out of it."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    one = Digit(1, 1.0, Box(424, 169, 15, 46), best=1)
+    five = Digit(None, 0.57, Box(500, 179, 31, 37), best=7)
+    zero = Digit(0, 1.0, Box(583, 142, 56, 64), best=0)
+    read = digit_groups([one, five, zero], [], 0.7, ReadOptions())
+    assert "".join(d.text for d in read) == "1?0"
+    assert read[1].box == five.box and read[1].confidence == 0.57
+    after = Digit(None, 0.57, Box(700, 179, 31, 37), best=7)
+    assert "".join(d.text for d in digit_groups([one, zero, after], [], 0.7, ReadOptions())) == "10"
