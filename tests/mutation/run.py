@@ -230,6 +230,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--survivors-of", type=Path,
                         help="run only the mutants that survived in this earlier --json")
+    parser.add_argument("--reverse", action="store_true",
+                        help="run the mutants last to first: a second run (--work elsewhere) "
+                             "meets the first half-way")
     parser.add_argument("--work", type=Path, default=ROOT / "artifacts" / "mutation",
                         help="where the copy is made (another folder lets two runs go at once)")
     args = parser.parse_args(argv)
@@ -260,6 +263,8 @@ def main(argv=None) -> int:
         print(f"mutation: re-running {len(mutants)} survivors of {args.survivors_of}"
               + (f"; gone from the code (their line was rewritten): {', '.join(gone)}"
                  if gone else ""), flush=True)
+    if args.reverse:
+        mutants.reverse()
     baseline, seconds, tail = run_tests(repo, args.tests, args.timeout)
     print(f"mutation: unmutated run {baseline} in {seconds:.0f} s {tail}", flush=True)
     if baseline != "survived":
@@ -282,6 +287,8 @@ def main(argv=None) -> int:
                         "seconds": round(seconds, 1), "tail": tail})
         print(f"  {status:16s} {seconds:5.0f} s  {mutant.name}  {tail if status != 'survived' else ''}",
               flush=True)
+        if args.json:  # after every mutant: a run stopped early keeps what it measured
+            write_json(args.json, results)
 
     def rate(rows):
         counted = [r for r in rows if r["status"] != "not found"]
@@ -298,9 +305,15 @@ def main(argv=None) -> int:
     if survivors:
         print("mutation: survived:\n  " + "\n  ".join(survivors))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1))
+        write_json(args.json, results)
     return 0
+
+
+def write_json(path: Path, results: list) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(json.dumps(results, indent=1))
+    partial.replace(path)
 
 
 if __name__ == "__main__":
