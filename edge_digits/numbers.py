@@ -17,7 +17,7 @@ a frame with a line of digit-like marks that is no number reports nothing
 ``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``partial_line``,
 ``label_height``, ``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``,
 ``ones_only``, ``text_marks``, ``text_share``, ``short_mark``, ``unread_line``,
-``trailing_marks``); measurements in
+``trailing_marks``, ``tall_neighbour``); measurements in
 docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
@@ -211,7 +211,8 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
 
     The number is the group's longest run of digits (a mark the model calls not-a-digit
     ends a run; of two as long, the taller), not followed in the group by
-    ``options.trailing_marks`` marks or more (a word going on), cleared of the marks beside it
+    ``options.trailing_marks`` marks or more (a word going on) nor right beside a mark as
+    tall as its digits (:func:`_tall_neighbour`), cleared of the marks beside it
     (:func:`_beside_label`), of short '1's (:func:`_without_pieces`), and kept when it reads
     as one writer's number (:func:`_reads_as_number`).
     """
@@ -224,10 +225,22 @@ def _number_in(group: list[_Mark], judge: float, options) -> list[Digit]:
         return []
     run, rest = group[start:end], group[:start] + group[end:]
     middle = float(median([mark.box.height for mark in run]))
+    if _tall_neighbour(group, start, end, middle, options.tall_neighbour):
+        return []
     if rest:
         run = _beside_label(run, rest, middle, judge, options)
     run = _without_pieces(run, middle, options)
     return [mark.digit for mark in run] if _reads_as_number(run, middle, judge, options) else []
+
+
+def _tall_neighbour(group: list[_Mark], start: int, end: int, middle: float,
+                    ratio: float) -> bool:
+    """Whether the mark just before ``group[start:end]`` or just after it is at least
+    ``ratio`` (> 0) of the run's median height ``middle``: a mark as tall as the digits
+    beside them with no gap is part of the same writing (a broken digit, an unsure one),
+    so the run is only part of a number; a label is printed smaller."""
+    beside = group[start - 1:start] + group[end:end + 1]
+    return bool(ratio) and any(mark.box.height >= ratio * middle for mark in beside)
 
 
 def _beside_label(run: list[_Mark], rest: list[_Mark], middle: float, judge: float,

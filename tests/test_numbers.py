@@ -409,3 +409,29 @@ def test_a_digit_it_cannot_read_between_two_it_can_is_a_question_mark():
     assert read[1].box == five.box and read[1].confidence == 0.57
     after = Digit(None, 0.57, Box(700, 179, 31, 37), best=7)
     assert "".join(d.text for d in digit_groups([one, zero, after], [], 0.7, ReadOptions())) == "10"
+
+
+def test_digits_right_beside_a_mark_as_tall_are_only_part_of_a_number():
+    """'8547416' whose '8' broke into pieces the model calls no digit, the last one as tall
+    as the digits (45 of 50 px, tall_neighbour 0.9) and touching the run: '547416' is only
+    part of the number, not reported; a mark 44 px tall there is a label's (the run kept);
+    so is any with the rule off (0)."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    run = [Digit(v, 1.0, Box(100 + 30 * k, 10, 20, 50), best=v)
+           for k, v in enumerate((5, 4, 7, 4, 1, 6))]
+    pieces = [Digit(None, 0.0, Box(x, 40, 8, 20), best=1) for x in (40, 55)]
+
+    def read(neighbour_height, **options):
+        neighbour = Digit(None, 0.0, Box(70, 60 - neighbour_height, 20, neighbour_height), best=0)
+        return "".join(d.text for d in digit_groups(run, pieces + [neighbour], 0.7,
+                                                     ReadOptions(**options)))
+
+    assert read(45) == ""
+    assert read(44) == "547416"
+    assert read(45, tall_neighbour=0.0) == "547416"
+    # after the run as well as before it
+    after = Digit(None, 0.0, Box(280, 15, 20, 45), best=0)
+    assert digit_groups(run, pieces + [after], 0.7, ReadOptions()) == []

@@ -92,6 +92,8 @@ LISTED = [Mutant(*m) for m in [
      "unread_small: float = 0.8"),
     ("trailing_marks 2 -> 0", "edge_digits/read_options.py", "trailing_marks: int = 2",
      "trailing_marks: int = 0"),
+    ("tall_neighbour 0.9 -> 0", "edge_digits/read_options.py", "tall_neighbour: float = 0.9",
+     "tall_neighbour: float = 0.0"),
     ("boundary_height 0.25 -> 1.0", "edge_digits/read_options.py", "boundary_height: float = 0.25",
      "boundary_height: float = 1.0"),
     ("sure_label 1.2 -> 1.45", "edge_digits/read.py", "sure_label: float = 1.2", "sure_label: float = 1.45"),
