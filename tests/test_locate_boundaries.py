@@ -397,3 +397,83 @@ def test_candidates_are_frozen():
     candidate = Candidate(np.zeros((4, 4), np.uint8), Box(0, 0, 4, 4), 0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         candidate.line = 1
+
+
+def test_a_component_exactly_line_aspect_times_wider_than_tall_may_hold_a_line():
+    # 256x192 (shortest line 25): an outline 60 wide and 40 tall is exactly 1.5 times wider
+    # than tall: it may hold a line; 59 wide it may not (nor is it a third of the width
+    # wide, or half the height tall, or upright)
+    for width, holds in ((60, True), (59, False)):
+        mask = np.zeros((192, 256), np.uint8)
+        mask[40:80, 50:50 + width] = 255
+        mask[42:78, 52:48 + width] = 0
+        _, _, stats, _ = connected(mask)
+        assert stats[1].tolist()[2:4] == [width, 40]
+        assert may_hold_lines(stats, mask.shape) is holds, width
+
+
+def test_a_component_wider_than_frame_wide_of_the_frame_is_no_digit_blob():
+    # a 200-wide work image: a flat component 180 wide (0.9 of it, not touching its sides)
+    # stays a blob, 181 wide it is an edge or a shadow's border
+    assert 200 * BlobParams().frame_wide == 180
+    for width, kept in ((180, True), (181, False)):
+        stats = np.array([[0, 0, 200, 100, 0], [5, 40, width, 12, 12 * width]], np.int32)
+        blobs = digit_blobs(stats, np.array([False, True]), (100, 200), 10.0, 48.0, None)
+        assert len(blobs) == int(kept), width
+
+
+def test_a_line_whose_end_overlaps_only_the_others_first_digit_follows_it():
+    # LEFT_LINE ends at x = 20; a line whose first digit (14-19) lies under that end and
+    # whose second goes on to 38 is side by side with it: it ends beyond the left line's
+    # end, so it follows (overlap 6 <= 0.8 of 10, centres 2 apart)
+    right = [Blob(14, 22, 19, 32, [3]), Blob(30, 22, 38, 32, [4])]
+    assert follows(LEFT_LINE, right, 8.0)
+
+
+def test_a_speck_ending_a_line_does_not_bring_the_next_line_closer():
+    # min_height 10: the left line's digit is exactly 10 tall, so its end is that digit's
+    # (x = 8), not the speck's after it (x = 24): the next line, 18 columns away (more
+    # than 1.2 of 10), does not follow it
+    left = [Blob(0, 20, 8, 30, [1]), Blob(22, 24, 24, 26, [2])]
+    right = [Blob(26, 20, 34, 30, [3]), Blob(38, 20, 46, 30, [4])]
+    assert not follows(left, right, 10.0)
+    assert follows(left[:1] + [Blob(22, 20, 24, 30, [2])], right, 10.0)
+
+
+def test_the_writings_height_is_its_tallest_line_of_two_blobs_or_more():
+    # a line of two digits 10 tall and a lone mark 30 tall: the handwriting is 10 tall (a
+    # lone mark may be a smudge or a drawing), so the line of digits is not "much smaller
+    # than the handwriting" and stays
+    digits = [Blob(0, 20, 8, 30, [1]), Blob(12, 20, 20, 30, [2])]
+    lone = [Blob(40, 50, 70, 80, [3])]
+    kept = writing_lines([digits, lone], [10.0, 30.0], _no_faint((100, 100)))
+    assert [len(line) for line, _ in kept] == [2, 1]
+
+
+def test_a_frame_no_wider_than_the_work_width_is_its_own_work_image():
+    # nothing to shrink: the frame itself, not a copy (nor enlarged to the smallest side)
+    from edge_digits.locate.scale import work_image
+
+    for shape in ((20, 30), (192, 256)):
+        gray = np.full(shape, 200, np.uint8)
+        assert work_image(gray, LocateOptions()) is gray
+
+
+def test_writing_exactly_large_text_tall_is_not_searched_again():
+    from edge_digits.locate.scale import rescaled
+
+    limit = LocateOptions().scale.large_text
+    assert rescaled(LocateOptions(), float(limit), 256) is None
+    again = rescaled(LocateOptions(), float(limit + 1), 256)
+    assert again is not None and again.work_width < 256
+
+
+def test_a_crop_of_one_ink_pixel_is_stretched_to_full_darkness():
+    from edge_digits.locate.ink import stretch_masked
+
+    dark = np.zeros((5, 5), np.uint8)
+    dark[2, 2] = 100
+    stretched = stretch_masked(dark)
+    assert stretched[2, 2] == 255 and stretched.sum() == 255
+    empty = np.zeros((5, 5), np.uint8)
+    assert stretch_masked(empty) is empty

@@ -435,3 +435,62 @@ def test_digits_right_beside_a_mark_as_tall_are_only_part_of_a_number():
     # after the run as well as before it
     after = Digit(None, 0.0, Box(280, 15, 20, 45), best=0)
     assert digit_groups(run, pieces + [after], 0.7, ReadOptions()) == []
+
+
+def test_the_strips_below_a_mark_judge_it_down_to_the_frames_bottom():
+    """Paper (230) above a table (100): a mark whose strip below is table lies on a
+    boundary, also when that strip ends exactly at the frame's bottom (it lies whole in the
+    frame). A mark 4 px tall looks 2 px below itself (its reach is at least 2): one row of
+    paper and one of table (median 165, not below 0.6 of 230) is not yet a boundary."""
+    from edge_digits.numbers import on_a_boundary
+
+    frame = np.full((200, 300), 230, np.uint8)
+    frame[120:] = 100
+    assert on_a_boundary(frame, Box(140, 60, 10, 60), 0.9)
+    assert not on_a_boundary(frame, Box(140, 20, 10, 60), 0.9)  # its strip below is paper
+    edge = np.full((200, 300), 230, np.uint8)
+    edge[180:] = 100
+    assert on_a_boundary(edge, Box(140, 140, 10, 40), 0.9)  # strip rows 180-199: whole
+    small = np.full((200, 300), 230, np.uint8)
+    small[105:] = 100
+    assert not on_a_boundary(small, Box(140, 100, 4, 4), 0.6)
+    small[104:] = 100
+    assert on_a_boundary(small, Box(140, 100, 4, 4), 0.6)
+
+
+def test_unread_marks_exactly_partial_line_of_the_number_make_it_partial():
+    """A number 50 px tall and, beyond a wide gap, a group of unsure digit marks exactly
+    0.8 of its height (``partial_line``): the line is not read; 39 px tall, the number is."""
+    from edge_digits.numbers import digit_groups
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    number = [Digit(v, 0.99, Box(30 * k, 10, 20, 50), best=v) for k, v in enumerate((2, 5, 8, 3))]
+
+    def unread(height):
+        return [Digit(None, 0.3, Box(400 + 30 * k, 60 - height, 20, height), best=v)
+                for k, v in enumerate((6, 9))]
+
+    assert digit_groups(number + unread(40), [], 0.7, ReadOptions()) == []
+    assert "".join(d.text for d in digit_groups(number + unread(39), [], 0.7,
+                                                ReadOptions())) == "2583"
+
+
+def test_a_line_of_unsure_digits_exactly_partial_line_tall_makes_the_frame_doubtful():
+    """'4127' 40 px tall above five marks read as digits, two surely (no number): at 32 px,
+    exactly 0.8 of the number's height, the frame reports nothing; at 31 px, '4127'."""
+    from edge_digits.numbers import frame_numbers
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    number = [Digit(v, 0.99, Box(30 * k, 10, 20, 40), best=v) for k, v in enumerate((4, 1, 2, 7))]
+
+    def unsure(height):
+        return [Digit(v if c >= 0.7 else None, c, Box(30 * k, 80, 20, height), best=v)
+                for k, (v, c) in enumerate(zip((3, 5, 8, 0, 6), (0.99, 0.5, 0.99, 0.6, 0.4)))]
+
+    def text(numbers):
+        return ["".join(d.text for d in n) for n in numbers]
+
+    assert text(frame_numbers([(number, []), (unsure(32), [])], 0.7, ReadOptions())) == []
+    assert text(frame_numbers([(number, []), (unsure(31), [])], 0.7, ReadOptions())) == ["4127"]

@@ -64,6 +64,39 @@ def test_a_box_knows_its_edges_centre_and_union():
     assert box.union(Box(0, 50, 5, 5)) == Box(0, 20, 40, 40) and box.as_list() == [10, 20, 30, 40]
 
 
+def test_every_dataclass_of_the_runtime_keeps_its_fields_in_slots_and_is_frozen():
+    """Results, options and parameters of every module of ``edge_digits`` are slotted
+    dataclasses that cannot be changed once made (options are shared between readers and
+    threads); the one exception is the locate stage's ``Blob``, grown while grouping."""
+    import dataclasses
+    import importlib
+    import inspect
+    import pkgutil
+
+    import edge_digits
+
+    mutable = {"edge_digits.locate.types.Blob"}
+    optional = {"starlette", "uvicorn", "multipart", "python_multipart", "picamera2"}
+    seen = {}
+    for info in pkgutil.walk_packages(edge_digits.__path__, "edge_digits."):
+        if info.name.endswith("__main__"):  # the CLI: runs on import
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ModuleNotFoundError as exc:  # the web extra, absent on a bare device install
+            if exc.name and exc.name.split(".")[0] in optional:
+                continue
+            raise
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and dataclasses.is_dataclass(cls) and \
+                    cls.__module__ == module.__name__:
+                seen[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    assert len(seen) >= 30 and mutable <= set(seen), sorted(seen)
+    for name, cls in seen.items():
+        assert "__slots__" in cls.__dict__, f"{name} keeps a __dict__"
+        assert cls.__dataclass_params__.frozen is (name not in mutable), name
+
+
 def test_results_are_small_and_frozen():
     """A reading per frame, a box per digit, thousands a minute on a Pi: the result types
     keep their fields in slots (no per-instance dict) and cannot be changed once made."""

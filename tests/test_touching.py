@@ -132,3 +132,28 @@ def test_two_pieces_of_a_digit_taller_than_its_line_are_one_digit_broken():
     left = Blob(0, 0, 6, 14, [1])
     assert fragments(left, Blob(6, 2, 12, 12, [2]), line)
     assert not fragments(left, Blob(6, 2, 14, 12, [2]), line)
+
+
+def test_pieces_are_kept_from_a_thin_ones_width_to_a_wide_digits_exactly():
+    """Ink 40 tall: a piece may be 6 to 52 columns wide (0.15 and 1.3 of its height), both
+    limits included; the whole ink (first cut to last) is no piece."""
+    from edge_digits.touching import pieces
+
+    ink = np.full((40, 110), 255, np.uint8)
+    candidate = Candidate(ink, Box(0, 0, 110, 40), 0, cuts=(0, 5, 6, 58, 110))
+    found = [(i, j, piece.box.width) for i, j, piece in pieces(candidate)]
+    assert found == [(0, 2, 6), (2, 3, 52), (3, 4, 52)]
+
+
+def test_two_pieces_are_a_broken_digit_only_side_by_side_and_close():
+    """Line height 25: pieces 2 columns apart (0.08 of it) may be one digit broken, 3
+    apart may not; one piece wholly below the other, or only touching its bottom row,
+    is not beside it (they must overlap vertically by a row at least)."""
+    line = 25.0
+    left = Blob(0, 0, 6, 20, [1])
+    assert fragments(left, Blob(8, 2, 14, 20, [2]), line)
+    assert not fragments(left, Blob(9, 2, 15, 20, [2]), line)
+    upper = Blob(0, 0, 6, 12, [1])
+    assert fragments(upper, Blob(8, 11, 14, 24, [2]), line)
+    assert not fragments(upper, Blob(8, 12, 14, 24, [2]), line)
+    assert not fragments(upper, Blob(8, 13, 14, 24, [2]), line)
