@@ -157,3 +157,74 @@ def test_two_pieces_are_a_broken_digit_only_side_by_side_and_close():
     assert fragments(upper, Blob(8, 11, 14, 24, [2]), line)
     assert not fragments(upper, Blob(8, 12, 14, 24, [2]), line)
     assert not fragments(upper, Blob(8, 13, 14, 24, [2]), line)
+
+
+def test_a_first_guess_exactly_as_sure_as_the_doubt_is_kept():
+    """A whole read at exactly the doubt (0.7) is not in doubt: its halves, however surer,
+    are not considered; at 0.69 they are."""
+    whole, readings, _, _ = readings_of(0.7, 0.99)
+    best, log_best = [0.7, 0.99, 0.99], [-4.0, -0.0625, -0.0625]
+    assert choose_reading(readings, whole, best, log_best, 0.7, 0.0) == 0
+    assert choose_reading(readings, whole, [0.69] + best[1:], log_best, 0.7, 0.0) == 1
+
+
+def test_another_reading_exactly_the_margin_surer_does_not_win():
+    """Scores as exact binary fractions: the whole -1, the halves -0.75 together, margin
+    0.25: a tie is no win; halves at -0.6875 win."""
+    whole, readings, best, _ = readings_of(0.5, 0.5)
+    assert choose_reading(readings, whole, best, [-1.0, -0.375, -0.375], 0.7, 0.25) == 0
+    assert choose_reading(readings, whole, best, [-1.0, -0.34375, -0.34375], 0.7, 0.25) == 1
+
+
+def test_cutting_is_worth_it_from_exactly_the_limits():
+    """Wide ink (split first) stays one digit when read exactly one_digit_sure (0.9) and
+    less than none_split (0.5) not-a-digit; exactly none_split of not-a-digit makes it
+    worth cutting. Other ink with cuts is cut from exactly none_split of not-a-digit, or,
+    with a model without that class, below the doubt (not at it)."""
+    from edge_digits.touching import worth_cutting
+
+    options = ReadOptions()
+    wide = Candidate(np.zeros((40, 90), np.uint8), Box(0, 0, 90, 40), 0, split_first=True,
+                     cuts=(0, 45, 90))
+    assert not worth_cutting(wide, 0.9, 0.49, 0.7, options)
+    assert worth_cutting(wide, 0.89, 0.49, 0.7, options)
+    assert worth_cutting(wide, 0.9, 0.5, 0.7, options)
+    assert not worth_cutting(wide, 0.9, None, 0.7, options)
+    narrow = Candidate(np.zeros((40, 40), np.uint8), Box(0, 0, 40, 40), 0, cuts=(0, 20, 40))
+    assert worth_cutting(narrow, 0.99, 0.5, 0.7, options)
+    assert not worth_cutting(narrow, 0.1, 0.49, 0.7, options)
+    assert not worth_cutting(narrow, 0.7, None, 0.7, options)
+    assert worth_cutting(narrow, 0.69, None, 0.7, options)
+
+
+def test_a_blob_exactly_ambiguous_or_split_aspect_wide_may_be_more_digits():
+    """Ink 20 tall: 19 wide (0.95, ambiguous_aspect) may be two digits, 18 may not; 30
+    wide (1.5, split_aspect) is first read as two, then three, then one; 29 as one first.
+    A part exactly narrowest_part of the height wide is kept."""
+    from edge_digits.locate import LocateOptions
+    from edge_digits.touching import segmentations
+
+    options = LocateOptions()
+
+    def counts(width, params=TouchingParams()):
+        return segmentations(Blob(0, 0, width, 20, [1]), 10.0, options, params)
+
+    assert counts(19) == [1, 2] and counts(18) == [1]
+    assert counts(30) == [2, 3, 1] and counts(29) == [1, 2]
+    # three parts of 30 x 20 ink are 0.5 of its height wide: kept at narrowest_part 0.5
+    assert counts(30, TouchingParams(narrowest_part=0.5)) == [2, 3, 1]
+    assert counts(30, TouchingParams(narrowest_part=0.51)) == [2, 1]
+
+
+def test_narrow_ink_exactly_narrow_pair_aspect_wide_may_be_two():
+    """Ink 20 work pixels tall, one digit wide by its aspect: 12 wide (0.6 of its height,
+    narrow_pair_aspect) gets three cuts near its middle (a '1' beside a digit), 11 none."""
+    from edge_digits.locate import LocateOptions
+    from edge_digits.touching import ink_cuts
+
+    for width, cut in ((12, True), (11, False)):
+        blob = Blob(0, 0, width, 20, [1])
+        cuts = ink_cuts(blob, Box(0, 0, 4 * width, 80), None, 20.0, [1], 4.0, LocateOptions())
+        assert bool(cuts) is cut, width
+        if cut:
+            assert cuts == (0, 17, 24, 31, 48)
