@@ -477,3 +477,40 @@ def test_a_crop_of_one_ink_pixel_is_stretched_to_full_darkness():
     assert stretched[2, 2] == 255 and stretched.sum() == 255
     empty = np.zeros((5, 5), np.uint8)
     assert stretch_masked(empty) is empty
+
+
+def test_a_faint_stroke_running_out_of_its_window_above_or_below_is_no_digit():
+    # a piece 3 tall (rows 24-26, centre 25.5) grows in rows 16-35 (0.9 of a line height of
+    # 10 above and below its centre): a faint stroke of rows 22-33 stays inside and is a
+    # digit; one running to row 40 (cut by the window's bottom) or up from row 5 (cut by
+    # its top) is part of a line or a larger mark, however tall the part inside
+    piece = Blob(30, 24, 33, 27, [5])
+    for top, bottom, grown in ((22, 33, True), (24, 40, False), (5, 27, False)):
+        dark = np.zeros((60, 80), np.uint8)
+        dark[top:bottom, 30:33] = 30
+        labels = np.zeros((60, 80), np.int32)
+        labels[24:27, 30:33] = 5
+        assert (grow_faint(piece, [piece], dark, 40, labels, 10.0, 9) is not None) is grown, \
+            (top, bottom)
+
+
+def test_faint_strokes_grow_from_pieces_exactly_faint_seed_tall_each_with_its_label():
+    # line height 10: a piece 2 tall (0.2, faint_seed) grows into its faint stroke; a piece
+    # 1 tall is a speck. Each grown digit gets the next free label: 3, then 4
+    dark = np.zeros((60, 120), np.uint8)
+    dark[20:30, 30:33] = 30
+    dark[20:30, 60:63] = 30
+    dark[20:30, 90:93] = 30
+    labels = np.zeros((60, 120), np.int32)
+    labels[24:26, 30:33] = 1
+    labels[24:26, 60:63] = 2
+    labels[24:25, 90:93] = 6
+    faint = FaintStrokes(dark, 40, labels, 3)
+    first, second = Blob(30, 24, 33, 26, [1]), Blob(60, 24, 63, 26, [2])
+    speck = Blob(90, 24, 93, 25, [6])
+    line = [first, second, speck]
+    assert faint.grow(first, line, 10.0) == Blob(30, 20, 33, 30, [3])
+    assert faint.grow(second, line, 10.0) == Blob(60, 20, 63, 30, [4])
+    assert faint.grow(speck, line, 10.0) is None
+    assert faint.next_label == 5
+    assert (labels == 3).sum() == 30 and (labels == 4).sum() == 30
