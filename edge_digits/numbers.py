@@ -63,15 +63,12 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
     marks = sorted([_Mark(d.box, d, True) for d in digits] +
                    [_Mark(d.box, d, False) for d in not_digits], key=lambda mark: mark.box.x)
     height = float(median([mark.box.height for mark in marks]))
-    kept: list[Digit] = []
-    unread: list[float] = []  # median heights of groups with digit marks that are no number
-    unread_marks: list[_Mark] = []  # ... and their digit marks
-    for group in _split_at_gaps(marks, options.group_gap * height):
-        number = _number_in(group, judge, options)
-        kept += number
-        if not number and any(mark.is_digit for mark in group):
-            unread.append(float(median([mark.box.height for mark in group])))
-            unread_marks += [mark for mark in group if mark.is_digit]
+    read = [(group, _number_in(group, judge, options))
+            for group in _split_at_gaps(marks, options.group_gap * height)]
+    kept = [digit for _, number in read for digit in number]
+    # median heights of the groups with digit marks that are no number
+    unread = [float(median([mark.box.height for mark in group])) for group, number in read
+              if not number and any(mark.is_digit for mark in group)]
     # marks as tall as the line's number that are not read as one may be its digits: the
     # number with some of them missing would be a wrong answer, so the line is not read
     if kept and unread and max(unread) >= options.partial_line * float(
@@ -80,20 +77,20 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
     # lone strokes far apart on one line (a sheet's two sides) make a number of 1s too
     if _all_ones(kept, options.ones_only):
         return []
-    return _with_unread_inside(kept, unread_marks)
+    return _with_unread_inside(read)
 
 
-def _with_unread_inside(number: list[Digit], unread: list[_Mark]) -> list[Digit]:
-    """``number`` with the ``unread`` digit marks that lie between its first and last digit
-    as rejected digits (``?``), left to right: a digit the reader cannot read between
-    two it can ('1', an unsure '5', '0' far apart) is a '?' of the number, not a gap
-    ('150' read '10' is a wrong answer, '1?0' a question)."""
-    if not number or not unread:
-        return number
-    left, right = number[0].box.x, number[-1].box.right
-    inside = [replace(mark.digit, value=None) for mark in unread
-              if left < mark.box.x and mark.box.right < right]
-    return sorted(number + inside, key=lambda digit: digit.box.x) if inside else number
+def _with_unread_inside(read: list[tuple[list[_Mark], list[Digit]]]) -> list[Digit]:
+    """The digits of a line's numbers (``read``: each group of marks, left to right, with
+    its number's digits, or none), with the digit marks of the groups between the first
+    and the last group that holds a number as rejected digits (``?``): a digit the reader
+    cannot read between two it can ('1', an unsure '5', '0' far apart) is a '?' of the
+    number, not a gap ('150' read '10' is a wrong answer, '1?0' a question)."""
+    holding = [at for at, (_, number) in enumerate(read) if number]
+    digits: list[Digit] = []
+    for group, number in read[holding[0]:holding[-1] + 1] if holding else ():
+        digits += number or [replace(mark.digit, value=None) for mark in group if mark.is_digit]
+    return digits
 
 
 def _all_ones(digits: list[Digit], ones_only: int) -> bool:
