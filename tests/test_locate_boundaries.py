@@ -514,3 +514,40 @@ def test_faint_strokes_grow_from_pieces_exactly_faint_seed_tall_each_with_its_la
     assert faint.grow(speck, line, 10.0) is None
     assert faint.next_label == 5
     assert (labels == 3).sum() == 30 and (labels == 4).sum() == 30
+
+
+def test_a_piece_exactly_small_piece_tall_is_no_small_piece():
+    # line height 20: a piece 8 tall (under 0.45 * 20 = 9) beside a digit, 2 columns away,
+    # is a small piece near its digit: merged; 9 tall it is a piece of its own
+    digit = Blob(0, 0, 10, 20, [1])
+    assert merge_pieces([digit, Blob(12, 5, 16, 13, [2])], 20.0) == [Blob(0, 0, 16, 20, [1, 2])]
+    assert len(merge_pieces([digit, Blob(12, 5, 16, 14, [2])], 20.0)) == 2
+
+
+def test_a_small_piece_exactly_bridge_above_its_digit_is_bridged():
+    # line height 20 (bridge 4): a small piece over the digit's last column, 4 rows above
+    # it, is bridged (the union, 30 tall, is a digit cut by a removed line: stacked); 5 rows
+    # above, it is not. Beside the digit, a piece exactly 4 columns away is near it too.
+    from edge_digits.locate.blobs import _mergeable
+
+    digit = Blob(0, 10, 10, 30, [1])
+    assert merge_pieces([digit, Blob(9, 0, 19, 6, [2])], 20.0) == [Blob(0, 0, 19, 30, [1, 2])]
+    assert len(merge_pieces([digit, Blob(9, 0, 19, 5, [2])], 20.0)) == 2
+    beside = Blob(0, 0, 10, 20, [1])
+    assert _mergeable(beside, Blob(14, 5, 18, 13, [2]), 20.0, BlobParams())
+    assert not _mergeable(beside, Blob(15, 5, 19, 13, [2]), 20.0, BlobParams())
+
+
+def test_pieces_overlapping_exactly_the_overlap_share_merge():
+    # two pieces of a digit, not small (16 tall at line height 20), overlapping 3 columns
+    # of the narrower's 10 (0.3, overlap): one digit; 2 columns: two
+    digit = Blob(0, 0, 10, 20, [1])
+    assert merge_pieces([digit, Blob(7, 2, 17, 18, [2])], 20.0) == [Blob(0, 0, 17, 20, [1, 2])]
+    assert len(merge_pieces([digit, Blob(8, 2, 18, 18, [2])], 20.0)) == 2
+
+
+def test_a_component_exactly_the_largest_digit_height_is_a_blob():
+    for height, kept in ((48, True), (49, False)):
+        stats = np.array([[0, 0, 200, 100, 0], [20, 20, 30, height, 30 * height]], np.int32)
+        blobs = digit_blobs(stats, np.array([False, True]), (100, 200), 10.0, 48.0, None)
+        assert len(blobs) == int(kept), height

@@ -228,3 +228,28 @@ def test_narrow_ink_exactly_narrow_pair_aspect_wide_may_be_two():
         assert bool(cuts) is cut, width
         if cut:
             assert cuts == (0, 17, 24, 31, 48)
+
+
+def test_a_glyph_exactly_one_glyph_wide_may_hold_two_digits_and_triple_glyph_three():
+    """Widths of a token's glyphs (of its height): the widest glyph holds the missing
+    digits when at least one_glyph (1.05) wide, three digits when triple_glyph (2.0) wide
+    and two are missing."""
+    from edge_digits.touching import _split_widest
+
+    params = TouchingParams()
+    assert _split_widest([0.5, 1.05], 1, params) == [1, 2]
+    assert _split_widest([0.5, 1.04], 1, params) is None
+    assert _split_widest([2.0, 0.5], 2, params) == [3, 1]
+    assert _split_widest([1.99, 0.5], 2, params) is None  # two glyphs as wide are needed
+    assert _split_widest([1.99, 1.5], 2, params) == [2, 2]
+
+
+def test_division_cuts_of_ink_two_columns_wide_cut_at_the_middle():
+    """Ink 2 columns wide, two digits: the search range near the middle is empty, so the
+    cut is the middle column itself."""
+    from edge_digits.touching import division_cuts
+
+    assert division_cuts(np.full((5, 2), 255, np.uint8), 2) == [(0, 1), (1, 2)]
+    ink = np.full((10, 20), 255, np.uint8)
+    ink[:, 11] = 0  # the thinnest column near the middle
+    assert division_cuts(ink, 2) == [(0, 11), (11, 20)]
