@@ -17,7 +17,8 @@ import pytest
 
 from edge_digits.locate import LocateOptions
 from edge_digits.locate.blobs import FaintStrokes, digit_blobs, grow_faint, merge_pieces
-from edge_digits.locate.group import follows, group_lines, line_heights, poles, writing_lines
+from edge_digits.locate.group import (drop_lone_marks, follows, group_lines, line_heights, poles,
+                                      writing_lines)
 from edge_digits.locate.ink import darkness, paper_background, thresholds
 from edge_digits.locate.lines import box_sides, connected, may_hold_lines
 from edge_digits.locate.params import BlobParams, GroupParams, InkParams, LineParams
@@ -551,3 +552,82 @@ def test_a_component_exactly_the_largest_digit_height_is_a_blob():
         stats = np.array([[0, 0, 200, 100, 0], [20, 20, 30, height, 30 * height]], np.int32)
         blobs = digit_blobs(stats, np.array([False, True]), (100, 200), 10.0, 48.0, None)
         assert len(blobs) == int(kept), height
+
+
+def test_a_blob_exactly_min_height_founds_a_line_and_one_centred_on_a_span_joins_it():
+    # min_height 10: a blob 10 tall far below another founds its own line (it is no
+    # piece); one whose centre lies exactly on a line's top or bottom row joins that line
+    top = Blob(0, 20, 8, 40, [1])
+    assert len(group_lines([top, Blob(20, 60, 28, 70, [2])], 10.0)) == 2
+    assert len(group_lines([top, Blob(20, 15, 28, 25, [2])], 10.0)) == 1  # centre 20
+    assert len(group_lines([top, Blob(20, 35, 28, 45, [2])], 10.0)) == 1  # centre 40
+    assert len(group_lines([top, Blob(20, 36, 28, 46, [2])], 10.0)) == 2  # centre 41
+
+
+def test_a_speck_starting_a_line_does_not_bring_it_closer():
+    # min_height 10: the right line's first digit-sized blob starts at x = 40, 20 columns
+    # after LEFT_LINE's end (more than 1.2 of 10): not a continuation, whatever speck
+    # lies before it
+    right = [Blob(22, 24, 24, 26, [3]), Blob(40, 20, 48, 30, [4])]
+    assert not follows(LEFT_LINE, right, 10.0)
+
+
+def test_lines_overlapping_exactly_tilt_overlap_of_a_digit_are_side_by_side():
+    # LEFT_LINE ends at x = 20 (digits 10 tall): a line starting at 12 overlaps it 8
+    # columns (0.8, tilt_overlap): it follows; starting at 11 (9 columns) it does not
+    assert follows(LEFT_LINE, [Blob(12, 22, 19, 32, [3]), Blob(30, 22, 38, 32, [4])], 8.0)
+    assert not follows(LEFT_LINE, [Blob(11, 22, 19, 32, [3]), Blob(30, 22, 38, 32, [4])], 8.0)
+
+
+def test_a_pole_is_more_than_pole_height_tall_and_less_than_pole_width_wide():
+    # digits 20 tall: a stroke 27 tall (1.35 of them, pole_height) is no pole, 28 is (when
+    # thinner than 0.2 of its height); 30 tall, 6 wide (exactly 0.2) is no pole, 5 is
+    digits = [Blob(30 * k, 0, 30 * k + 12, 20, [k + 1]) for k in range(3)]
+
+    def is_pole(height, width):
+        stroke = Blob(100, 0, 100 + width, height, [9])
+        return poles(digits + [stroke]) == [stroke]
+
+    assert not is_pole(27, 5) and is_pole(28, 5)
+    assert not is_pole(30, 6) and is_pole(30, 5)
+
+
+def test_dashes_and_box_sides_start_beyond_their_limits():
+    # line height 20: a blob 6 tall (under 0.6 of it) exactly 3 times wider than tall is
+    # writing, one column wider a dash; a blob exactly 2.2 line heights tall and thin is
+    # writing, one row taller a box's side
+    from edge_digits.locate.group import _is_writing
+    from edge_digits.locate.params import GroupParams
+
+    params = GroupParams()
+    assert _is_writing(Blob(0, 0, 18, 6, [1]), 20.0, params)
+    assert not _is_writing(Blob(0, 0, 19, 6, [1]), 20.0, params)
+    assert _is_writing(Blob(0, 0, 3, 44, [1]), 20.0, params)
+    assert not _is_writing(Blob(0, 0, 3, 45, [1]), 20.0, params)
+
+
+def test_writing_lines_keep_their_limits():
+    # the tallest line 20: a line exactly 0.35 of it (7) is handwriting too; a blob exactly
+    # 0.45 of its line tall is no piece to grow; a lone blob exactly 0.3 of its height wide
+    # beside other writing is a '1', not an edge
+    digits = [Blob(0, 0, 12, 20, [1]), Blob(20, 0, 32, 20, [2])]
+    small = [Blob(0, 50, 4, 57, [3]), Blob(10, 50, 14, 57, [4])]
+    faint = _no_faint((100, 100))
+    kept = writing_lines([digits, small], [20.0, 7.0], faint)
+    assert [line for line, _ in kept] == [digits, small]
+    piece = Blob(40, 5, 44, 14, [5])  # 9 tall: 0.45 of 20
+    kept = writing_lines([digits + [piece]], [20.0], faint)
+    assert kept[0][0] == digits + [piece]
+    lone = [Blob(60, 60, 66, 80, [6])]  # 6 wide, 20 tall
+    assert [line for line, _ in writing_lines([digits, lone], [20.0, 20.0], faint)] == [digits, lone]
+    thinner = [Blob(60, 60, 65, 80, [6])]
+    assert [line for line, _ in writing_lines([digits, thinner], [20.0, 20.0], faint)] == [digits]
+
+
+def test_a_lone_mark_beside_a_string_of_exactly_string_length_is_dropped_unless_wide():
+    three = ([Blob(30 * k, 0, 30 * k + 12, 20, [k + 1]) for k in range(3)], 20.0)
+    mark = ([Blob(0, 60, 12, 80, [9])], 20.0)  # 12 wide, 20 tall
+    assert drop_lone_marks([three, mark]) == [three]
+    assert drop_lone_marks([(three[0][:2], 20.0), mark]) == [(three[0][:2], 20.0), mark]
+    wide = ([Blob(0, 60, 24, 80, [9])], 20.0)  # exactly 1.2 of its height: may be a string
+    assert drop_lone_marks([three, wide]) == [three, wide]
