@@ -66,18 +66,23 @@ def digit_groups(digits: list[Digit], not_digits: list[Digit], judge: float,
     read = [(group, _number_in(group, judge, options))
             for group in _split_at_gaps(marks, options.group_gap * height)]
     kept = [digit for _, number in read for digit in number]
-    # median heights of the groups with digit marks that are no number
-    unread = [float(median([mark.box.height for mark in group])) for group, number in read
-              if not number and any(mark.is_digit for mark in group)]
-    # marks as tall as the line's number that are not read as one may be its digits: the
-    # number with some of them missing would be a wrong answer, so the line is not read
-    if kept and unread and max(unread) >= options.partial_line * float(
-            median([digit.box.height for digit in kept])):
-        return []
     # lone strokes far apart on one line (a sheet's two sides) make a number of 1s too
-    if _all_ones(kept, options.ones_only):
+    if _partial(kept, read, options.partial_line) or _all_ones(kept, options.ones_only):
         return []
     return _with_unread_inside(read)
+
+
+def _partial(kept: list[Digit], read: list[tuple[list[_Mark], list[Digit]]],
+             partial_line: float) -> bool:
+    """Whether the digits ``kept`` of a line's numbers are only part of what it holds: a
+    group of marks (``read``: each group with its number's digits, or none) with digit
+    marks that is no number, its median height at least ``partial_line`` of the kept
+    digits'. Such marks may be digits of the number: the number with some of them missing
+    would be a wrong answer, so the line is not read."""
+    unread = [float(median([mark.box.height for mark in group])) for group, number in read
+              if not number and any(mark.is_digit for mark in group)]
+    return bool(kept and unread) and max(unread) >= partial_line * float(
+        median([digit.box.height for digit in kept]))
 
 
 def _with_unread_inside(read: list[tuple[list[_Mark], list[Digit]]]) -> list[Digit]:
