@@ -63,13 +63,6 @@ class ReadOptions:
     #: only part of which is read (generated hard frames 3 fewer wrong of 600, strangers'
     #: 4 of 560, digit-free scenes 4 fewer reporting of 588; none fewer right); 0: off
     trailing_marks: int = 2
-    #: a run of digits with a mark right before or after it in its group (no wide gap) at
-    #: least this tall (of the run's median height) is only part of a number: a digit
-    #: broken into pieces that are no digit ('8' of '8547416' read '547416'), or the
-    #: start of a line whose other digits are unsure; not reported (strangers' frames 2
-    #: wrong of 560 fewer, generated hard frames 1 of 600; none fewer right on any set;
-    #: 0.8 loses one right); 0: off
-    tall_neighbour: float = 0.9
     #: ... or this many times for a run of at least ``sure_run`` digits, every one
     #: accepted and at most half of them 0s and 1s (a word's letters read as digits are
     #: 'o', 'l', 'i'): a label printed nearly as tall as the number ('Ref 2149472')
@@ -77,6 +70,13 @@ class ReadOptions:
     #: scenes unchanged, 1 more of 300 generated ones)
     sure_run: int = 4
     sure_label: float = 1.2
+    #: a run of digits with a mark right before or after it in its group (no wide gap) at
+    #: least this tall (of the run's median height) is only part of a number: a digit
+    #: broken into pieces that are no digit ('8' of '8547416' read '547416'), or the
+    #: start of a line whose other digits are unsure; not reported (strangers' frames 1
+    #: wrong of 560 fewer, generated hard frames 1 of 600; none fewer right on any set;
+    #: 0.8 loses one right); 0: off
+    tall_neighbour: float = 0.9
     #: a '1' in a number shorter than this fraction of the number's median height is not
     #: reported: a writer's '1' is as tall as the other digits, a piece of a broken digit,
     #: a pen's lift or a speck read as '1' is not (strangers' frames, seed 31: 26 more
