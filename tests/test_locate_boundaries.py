@@ -631,3 +631,51 @@ def test_a_lone_mark_beside_a_string_of_exactly_string_length_is_dropped_unless_
     assert drop_lone_marks([(three[0][:2], 20.0), mark]) == [(three[0][:2], 20.0), mark]
     wide = ([Blob(0, 60, 24, 80, [9])], 20.0)  # exactly 1.2 of its height: may be a string
     assert drop_lone_marks([three, wide]) == [three, wide]
+
+
+def test_merged_pieces_exactly_merged_width_wide_or_merged_height_tall_are_one_digit():
+    # line height 20: pieces overlapping enough, together exactly 22 wide (1.1 of it) are
+    # one digit, 23 wide two; a small piece 5 rows under a digit (not stacked: more than 4
+    # apart) together exactly 26 tall (1.3) is one digit, 27 tall not
+    digit = Blob(0, 0, 14, 20, [1])
+    assert len(merge_pieces([digit, Blob(8, 2, 22, 18, [2])], 20.0)) == 1
+    assert len(merge_pieces([digit, Blob(8, 2, 23, 18, [2])], 20.0)) == 2
+    narrow = Blob(0, 0, 12, 20, [1])
+    assert len(merge_pieces([narrow, Blob(2, 25, 10, 26, [2])], 20.0)) == 1
+    assert len(merge_pieces([narrow, Blob(2, 25, 10, 27, [2])], 20.0)) == 2
+
+
+def test_a_faint_stroke_grows_to_exactly_its_limits():
+    # line height 10: a grown stroke exactly 5 tall (faint_min 0.5), exactly 13 tall
+    # (faint_max 1.3) or exactly 11 wide (faint_width 1.1) is a digit; 4 tall, 14 tall or
+    # 12 wide is not
+    def grows(top, bottom, left, right, piece):
+        dark = np.zeros((60, 80), np.uint8)
+        dark[top:bottom, left:right] = 30
+        labels = np.zeros((60, 80), np.int32)
+        labels[piece.y0:piece.y1, piece.x0:piece.x1] = 5
+        return grow_faint(piece, [piece], dark, 40, labels, 10.0, 9) is not None
+
+    tall_piece = Blob(30, 24, 33, 27, [5])
+    assert grows(23, 28, 30, 33, tall_piece) and not grows(23, 27, 30, 33, tall_piece)
+    assert grows(19, 32, 30, 33, tall_piece) and not grows(19, 33, 30, 33, tall_piece)
+    wide_piece = Blob(30, 24, 36, 27, [5])
+    assert grows(20, 30, 30, 41, wide_piece) and not grows(20, 30, 30, 42, wide_piece)
+
+
+def test_a_faint_stroke_may_touch_another_blobs_box_but_not_overlap_it():
+    # the stroke grows to rows 20-29, columns 30-32 (a box 30-33 x 20-30): another blob of
+    # the line whose box ends where it starts, or starts where it ends, on either axis,
+    # leaves it a digit; one overlapping it by a row or a column does not
+    piece = Blob(30, 24, 33, 27, [5])
+
+    def grows(other):
+        dark = np.zeros((60, 80), np.uint8)
+        dark[20:30, 30:33] = 30
+        labels = np.zeros((60, 80), np.int32)
+        labels[24:27, 30:33] = 5
+        return grow_faint(piece, [piece, other], dark, 40, labels, 10.0, 9) is not None
+
+    assert grows(Blob(33, 20, 40, 30, [7])) and not grows(Blob(32, 20, 40, 30, [7]))
+    assert grows(Blob(30, 30, 33, 36, [7])) and not grows(Blob(30, 29, 33, 36, [7]))
+    assert grows(Blob(30, 14, 33, 20, [7])) and not grows(Blob(30, 14, 33, 21, [7]))

@@ -253,3 +253,22 @@ def test_division_cuts_of_ink_two_columns_wide_cut_at_the_middle():
     ink = np.full((10, 20), 255, np.uint8)
     ink[:, 11] = 0  # the thinnest column near the middle
     assert division_cuts(ink, 2) == [(0, 11), (11, 20)]
+
+
+def test_a_token_may_lack_exactly_max_missing_digits():
+    # glyphs 20 tall, the first 2.0 heights wide (three digits), the others 1.1 (two):
+    # four glyphs for a code of 7 (3 missing, max_missing) are split; for 8 (4 missing)
+    # the token is no code
+    token = _glyphs([40, 22, 22, 20])
+    assert glyph_counts(token, {7}) == [3, 2, 1, 1]
+    assert glyph_counts(token, {8}) is None
+    assert glyph_counts(token, {7, 8}) == [3, 2, 1, 1]
+
+
+def test_two_pieces_together_exactly_fragment_width_wide_may_be_one_digit():
+    # line height 20: pieces 1 column apart, together 19 wide (0.95 of 20) may be one
+    # broken digit; 20 wide they are two digits
+    line = 20.0
+    left = Blob(0, 0, 9, 20, [1])
+    assert fragments(left, Blob(10, 2, 19, 18, [2]), line)
+    assert not fragments(left, Blob(10, 2, 20, 18, [2]), line)
