@@ -272,3 +272,15 @@ def test_two_pieces_together_exactly_fragment_width_wide_may_be_one_digit():
     left = Blob(0, 0, 9, 20, [1])
     assert fragments(left, Blob(10, 2, 19, 18, [2]), line)
     assert not fragments(left, Blob(10, 2, 20, 18, [2]), line)
+
+
+def test_even_divisions_exactly_a_pieces_width_from_the_ends_are_cuts():
+    """Uniform ink 8 columns wide, 10 tall (no thin column: no minimum of its profile),
+    divided in four: the divisions at columns 2 and 6 lie exactly the narrowest piece
+    (2 columns) from its ends, so they are cuts, as is the middle one."""
+    from edge_digits.touching import profile_cuts
+
+    labels = np.zeros((20, 20), np.int32)
+    labels[5:15, 4:12] = 1
+    blob = Blob(4, 5, 12, 15, [1])
+    assert profile_cuts(blob, labels, 10.0, [4]) == [0, 2, 4, 6, 8]
