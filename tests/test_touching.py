@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from edge_digits.locate import Candidate
 from edge_digits.read import ReadOptions
@@ -125,13 +126,16 @@ def test_a_whole_with_cut_columns_is_weighed_against_its_pieces_however_sure():
                           0.0) == 0
 
 
-def test_two_pieces_of_a_digit_taller_than_its_line_are_one_digit_broken():
-    # line height 10: pieces 14 tall together, touching, 12 wide together: narrower than
-    # 0.95 of their own height (13.3), so one digit broken in two; 14 wide they are two
-    line = 10.0
-    left = Blob(0, 0, 6, 14, [1])
-    assert fragments(left, Blob(6, 2, 12, 12, [2]), line)
-    assert not fragments(left, Blob(6, 2, 14, 12, [2]), line)
+@pytest.mark.parametrize("line, left, one, two", [
+    # pieces 14 tall together, touching, 12 wide together: narrower than 0.95 of their own
+    # height (13.3), so one digit broken in two; 14 wide they are two
+    (10.0, Blob(0, 0, 6, 14, [1]), Blob(6, 2, 12, 12, [2]), Blob(6, 2, 14, 12, [2])),
+    # pieces 1 column apart, together exactly 19 wide (0.95 of the line's 20): one digit
+    (20.0, Blob(0, 0, 9, 20, [1]), Blob(10, 2, 19, 18, [2]), Blob(10, 2, 20, 18, [2])),
+], ids=["taller-than-its-line", "exactly-fragment-width"])
+def test_two_pieces_at_most_fragment_width_wide_together_are_one_digit_broken(line, left, one, two):
+    assert fragments(left, one, line)
+    assert not fragments(left, two, line)
 
 
 def test_pieces_are_kept_from_a_thin_ones_width_to_a_wide_digits_exactly():
@@ -263,15 +267,6 @@ def test_a_token_may_lack_exactly_max_missing_digits():
     assert glyph_counts(token, {7}) == [3, 2, 1, 1]
     assert glyph_counts(token, {8}) is None
     assert glyph_counts(token, {7, 8}) == [3, 2, 1, 1]
-
-
-def test_two_pieces_together_exactly_fragment_width_wide_may_be_one_digit():
-    # line height 20: pieces 1 column apart, together 19 wide (0.95 of 20) may be one
-    # broken digit; 20 wide they are two digits
-    line = 20.0
-    left = Blob(0, 0, 9, 20, [1])
-    assert fragments(left, Blob(10, 2, 19, 18, [2]), line)
-    assert not fragments(left, Blob(10, 2, 20, 18, [2]), line)
 
 
 def test_even_divisions_exactly_a_pieces_width_from_the_ends_are_cuts():
