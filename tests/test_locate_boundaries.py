@@ -36,6 +36,23 @@ def _line_from(x: int, y: int) -> list[Blob]:
     return [Blob(x, y, x + 8, y + 10, [3]), Blob(x + 12, y, x + 20, y + 10, [4])]
 
 
+#: the faint stroke of most growing tests: rows 20-29, columns 30-32, and its darkest piece
+STROKE, PIECE = (20, 30, 30, 33), Blob(30, 24, 33, 27, [5])
+
+
+def _grow(stroke=STROKE, piece=PIECE, others=()):
+    """:func:`grow_faint` on a 60x80 frame holding one faint stroke (darkness 30, above half
+    the weak threshold 40) at ``stroke`` (top, bottom, left, right) whose ``piece`` passed
+    the ink threshold (label 5), line height 10, new label 9: ``(grown blob or None,
+    labels after)``."""
+    top, bottom, left, right = stroke
+    dark = np.zeros((60, 80), np.uint8)
+    dark[top:bottom, left:right] = 30
+    labels = np.zeros((60, 80), np.int32)
+    labels[piece.y0:piece.y1, piece.x0:piece.x1] = 5
+    return grow_faint(piece, [*others, piece], dark, 40, labels, 10.0, 9), labels
+
+
 def _no_faint(shape: tuple[int, int]) -> FaintStrokes:
     """Faint-stroke growing over a blank frame: small pieces stay as they are."""
     return FaintStrokes(np.zeros(shape, np.uint8), 15, np.zeros(shape, np.int32), 3)
@@ -319,14 +336,9 @@ def test_a_faint_digit_grown_against_its_neighbours_box_is_kept():
     # a faint stroke (darkness 30, above half the weak threshold 40) 10 tall, grown from
     # its darkest piece: its box starts at x = 30, where its neighbour's ends (boxes are
     # half-open, so they do not overlap): a digit; a neighbour ending at 31 overlaps it
-    dark = np.zeros((60, 80), np.uint8)
-    dark[20:30, 30:33] = 30
-    piece = Blob(30, 24, 33, 27, [5])
     for neighbour_end, grown in ((30, Blob(30, 20, 33, 30, [9])), (31, None)):
-        labels = np.zeros((60, 80), np.int32)
-        labels[24:27, 30:33] = 5
-        neighbour = Blob(20, 20, neighbour_end, 30, [7])
-        assert grow_faint(piece, [neighbour, piece], dark, 40, labels, 10.0, 9) == grown
+        blob, labels = _grow(others=[Blob(20, 20, neighbour_end, 30, [7])])
+        assert blob == grown
         assert (labels == 9).sum() == (30 if grown else 0)
 
 
@@ -485,14 +497,8 @@ def test_a_faint_stroke_running_out_of_its_window_above_or_below_is_no_digit():
     # 10 above and below its centre): a faint stroke of rows 22-33 stays inside and is a
     # digit; one running to row 40 (cut by the window's bottom) or up from row 5 (cut by
     # its top) is part of a line or a larger mark, however tall the part inside
-    piece = Blob(30, 24, 33, 27, [5])
     for top, bottom, grown in ((22, 33, True), (24, 40, False), (5, 27, False)):
-        dark = np.zeros((60, 80), np.uint8)
-        dark[top:bottom, 30:33] = 30
-        labels = np.zeros((60, 80), np.int32)
-        labels[24:27, 30:33] = 5
-        assert (grow_faint(piece, [piece], dark, 40, labels, 10.0, 9) is not None) is grown, \
-            (top, bottom)
+        assert (_grow((top, bottom, 30, 33))[0] is not None) is grown, (top, bottom)
 
 
 def test_faint_strokes_grow_from_pieces_exactly_faint_seed_tall_each_with_its_label():
@@ -649,16 +655,11 @@ def test_a_faint_stroke_grows_to_exactly_its_limits():
     # line height 10: a grown stroke exactly 5 tall (faint_min 0.5), exactly 13 tall
     # (faint_max 1.3) or exactly 11 wide (faint_width 1.1) is a digit; 4 tall, 14 tall or
     # 12 wide is not
-    def grows(top, bottom, left, right, piece):
-        dark = np.zeros((60, 80), np.uint8)
-        dark[top:bottom, left:right] = 30
-        labels = np.zeros((60, 80), np.int32)
-        labels[piece.y0:piece.y1, piece.x0:piece.x1] = 5
-        return grow_faint(piece, [piece], dark, 40, labels, 10.0, 9) is not None
+    def grows(top, bottom, left, right, piece=PIECE):
+        return _grow((top, bottom, left, right), piece)[0] is not None
 
-    tall_piece = Blob(30, 24, 33, 27, [5])
-    assert grows(23, 28, 30, 33, tall_piece) and not grows(23, 27, 30, 33, tall_piece)
-    assert grows(19, 32, 30, 33, tall_piece) and not grows(19, 33, 30, 33, tall_piece)
+    assert grows(23, 28, 30, 33) and not grows(23, 27, 30, 33)
+    assert grows(19, 32, 30, 33) and not grows(19, 33, 30, 33)
     wide_piece = Blob(30, 24, 36, 27, [5])
     assert grows(20, 30, 30, 41, wide_piece) and not grows(20, 30, 30, 42, wide_piece)
 
@@ -667,14 +668,8 @@ def test_a_faint_stroke_may_touch_another_blobs_box_but_not_overlap_it():
     # the stroke grows to rows 20-29, columns 30-32 (a box 30-33 x 20-30): another blob of
     # the line whose box ends where it starts, or starts where it ends, on either axis,
     # leaves it a digit; one overlapping it by a row or a column does not
-    piece = Blob(30, 24, 33, 27, [5])
-
     def grows(other):
-        dark = np.zeros((60, 80), np.uint8)
-        dark[20:30, 30:33] = 30
-        labels = np.zeros((60, 80), np.int32)
-        labels[24:27, 30:33] = 5
-        return grow_faint(piece, [piece, other], dark, 40, labels, 10.0, 9) is not None
+        return _grow(others=[other])[0] is not None
 
     assert grows(Blob(33, 20, 40, 30, [7])) and not grows(Blob(32, 20, 40, 30, [7]))
     assert grows(Blob(30, 30, 33, 36, [7])) and not grows(Blob(30, 29, 33, 36, [7]))
