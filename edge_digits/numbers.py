@@ -146,6 +146,29 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
     return ([], doubts) if doubts else (numbers, [])
 
 
+def missed_lines(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Digit]]],
+                 judge: float, options) -> list[Box]:
+    """The boxes of writing a second search found beside a frame's ``numbers`` (``lines``
+    as :func:`read_frame` takes them, none overlapping a number) that makes them doubtful:
+    a line with a number of two digits or more, or one that reads as digits the reader
+    cannot read (:func:`_unread_ratio`), as tall as :func:`_doubts` asks of the first
+    search's lines."""
+    if not numbers:
+        return []
+    height = float(median([digit.box.height for number in numbers for digit in number]))
+    missed = []
+    for digits, not_digits in lines:
+        if not digits:
+            continue
+        if len(digit_groups(digits, not_digits, judge, options)) >= 2:
+            ratio = options.partial_line
+        else:
+            ratio = _unread_ratio(digits, not_digits, judge, options)
+        if ratio is not None and median([digit.box.height for digit in digits]) >= ratio * height:
+            missed.append(box_of(digits + not_digits))
+    return missed
+
+
 def _doubts(numbers: list[list[Digit]], unread: list[tuple[float, float, Box]],
             options) -> list[Box]:
     """The boxes of what makes a frame's ``numbers`` doubtful (see :func:`read_frame`):

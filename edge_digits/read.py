@@ -63,9 +63,9 @@ import numpy as np
 from . import touching
 from .classify import DigitClassifier
 from .frame import as_gray, enlarge_small
-from .locate import Candidate, locate_digits
+from .locate import Candidate, Ink, WorkView, look_again, measure_ink, search, work_view
 from .normalize import normalize_digit
-from .numbers import box_of, digit_groups, on_a_boundary, on_an_edge, read_frame
+from .numbers import box_of, digit_groups, median, missed_lines, on_a_boundary, on_an_edge, read_frame
 from .read_options import ReadOptions
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 from .results import Box, Digit, DigitString, Reading
@@ -172,7 +172,8 @@ class DigitReader:
 
     def locate(self, gray: np.ndarray) -> list[list[Candidate]]:
         """The locate stage with this reader's options (``gray``: (H, W) uint8)."""
-        return locate_digits(gray, self.options.locate)
+        view = work_view(gray, self.options.locate)
+        return search(view.gray, view.small, view.options, view.text_height)
 
     def classify_inks(self, inks: list[np.ndarray], boxes: list[Box]) -> list[Digit | None]:
         """Classify ink crops (white on black, any size) in one batch.
@@ -299,9 +300,16 @@ class DigitReader:
         # reader's, if lower): a strict threshold shows a line of digits as '?'s instead
         # of hiding it.
         judge = min(self.options.threshold, DEFAULT_THRESHOLD)
-        numbers, unread = read_frame(self._read_lines(self.locate(seen)), judge, self.options,
+        view = work_view(seen, self.options.locate)
+        ink = measure_ink(view.small, view.options)
+        lines = search(view.gray, view.small, view.options, view.text_height, ink)
+        numbers, unread = read_frame(self._read_lines(lines), judge, self.options,
                                      lambda number: not (len(number) == 1 and
                                                          self._edge_mark(seen, number[0])))
+        if numbers and self.options.look_again and self.options.unread_line:
+            unread = self._missed(view, ink, numbers, judge)
+            if unread:
+                numbers = []
         if factor != 1 or border:
             numbers = [[replace(d, box=_shrunk(d.box, factor, border, width, height))
                         for d in found] for found in numbers]
@@ -310,6 +318,15 @@ class DigitReader:
             strings.append(DigitString(tuple(found), box_of(found)))
         return Reading(tuple(strings), (width, height), time.perf_counter() - start,
                        unread=tuple(unread))
+
+    def _missed(self, view: WorkView, ink: Ink, numbers: list[list[Digit]], judge: float) -> list[Box]:
+        """The boxes of writing too faint for the first search beside the frame's
+        ``numbers`` that makes them an incomplete answer (``ReadOptions.look_again``)."""
+        options = self.options
+        height = median([digit.box.height for number in numbers for digit in number])
+        lines = look_again(view, ink, [box_of(number) for number in numbers], options.look_again,
+                           min(options.partial_line, options.unread_small) * height / 2)
+        return missed_lines(numbers, self._read_lines(lines), judge, options) if lines else []
 
     def _edge_mark(self, gray: np.ndarray, digit: Digit) -> bool:
         """Whether a lone digit is more likely a stroke or an edge than writing (see

@@ -74,15 +74,10 @@ def read_plain(frame: np.ndarray, classifier) -> str:
 def _work(gray: np.ndarray, options):
     """:func:`edge_digits.locate.locate_digits` up to the search: (gray, small, options,
     text height) as the search receives them."""
-    from .locate import large_writing, light_on_dark, rescaled, work_image
+    from .locate import work_view
 
-    small = work_image(gray, options)
-    if light_on_dark(small, options.ink):
-        gray, small = cv2.bitwise_not(gray), cv2.bitwise_not(small)
-    again = rescaled(options, large_writing(small, options), small.shape[1])
-    if again is not None:
-        return gray, work_image(gray, again), again, again.scale.text_target
-    return gray, small, options, None
+    view = work_view(gray, options)
+    return view.gray, view.small, view.options, view.text_height
 
 
 def stage_calls(reader, frame: np.ndarray) -> dict[str, Callable[[], object]]:

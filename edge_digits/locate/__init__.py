@@ -32,20 +32,25 @@ Types: :mod:`~edge_digits.locate.types`; options: :mod:`~edge_digits.locate.opti
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import cv2
 import numpy as np
 
+from ..results import Box
 from .blobs import FaintStrokes, digit_blobs, hysteresis
 from .crop import FullDarkness, line_candidates
 from .group import drop_lone_marks, find_lines, line_heights, writing_lines
-import cv2
-
-from .ink import darkness, light_on_dark, paper_background, thresholds
+from .ink import darkness, levels, light_on_dark, paper_background, paper_noise
 from .lines import ink_components
 from .options import LocateOptions
 from .scale import large_writing, rescaled, work_image
-from .types import Blob, Candidate
+from .types import Blob, Candidate, Ink
 
-__all__ = ["Blob", "Candidate", "LocateOptions", "locate_digits", "pieces"]
+__all__ = ["Blob", "Candidate", "Ink", "LocateOptions", "WorkView", "locate_digits", "look_again",
+           "measure_ink", "pieces", "search", "work_view"]
 
 
 def __getattr__(name: str):
@@ -55,6 +60,29 @@ def __getattr__(name: str):
 
         return pieces
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkView:
+    """A frame as the search sees it (see :func:`work_view`)."""
+
+    gray: np.ndarray  #: the frame, dark ink on lighter paper (chalk on a board inverted)
+    small: np.ndarray  #: the frame at the work resolution
+    options: LocateOptions  #: the options that suit its writing (large writing: coarser)
+    text_height: float | None = None  #: the writing's height (work pixels) when known
+
+
+def work_view(gray: np.ndarray, options: LocateOptions) -> WorkView:
+    """The frame at the resolution its writing is searched at: the work image, inverted
+    for light ink on a dark surface, searched again coarser for writing much larger than
+    usual."""
+    small = work_image(gray, options)
+    if light_on_dark(small, options.ink):  # chalk on a board: read as ink on paper
+        gray, small = cv2.bitwise_not(gray), cv2.bitwise_not(small)
+    again = rescaled(options, large_writing(small, options), small.shape[1])
+    if again is not None:  # large writing: searched at the resolution that suits it
+        return WorkView(gray, work_image(gray, again), again, again.scale.text_target)
+    return WorkView(gray, small, options)
 
 
 def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> list[list[Candidate]]:
@@ -70,18 +98,58 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     -------
     list of lines, top to bottom; each a list of :class:`Candidate`, left to right.
     """
-    options = options or LocateOptions()
-    small = work_image(gray, options)
-    if light_on_dark(small, options.ink):  # chalk on a board: read as ink on paper
-        gray, small = cv2.bitwise_not(gray), cv2.bitwise_not(small)
-    again = rescaled(options, large_writing(small, options), small.shape[1])
-    if again is not None:  # large writing: searched at the resolution that suits it
-        return search(gray, work_image(gray, again), again, again.scale.text_target)
-    return search(gray, small, options)
+    view = work_view(gray, options or LocateOptions())
+    return search(view.gray, view.small, view.options, view.text_height)
+
+
+def measure_ink(small: np.ndarray, options: LocateOptions) -> Ink:
+    """The paper's brightness, the relative darkness and its thresholds of a work image."""
+    background = paper_background(small, options.ink)
+    dark = darkness(small, background)
+    paper = paper_noise(dark, options.ink)
+    return Ink(background, dark, *levels(paper, options), paper)
+
+
+def look_again(view: WorkView, ink: Ink, skip: Sequence[Box], fraction: float,
+               min_height: float) -> list[list[Candidate]]:
+    """Search a frame again for writing too faint for the first search: with its contrast
+    floors (``min_contrast``, ``min_peak_contrast``) at ``fraction`` of the options'.
+
+    Parameters
+    ----------
+    view, ink : the first search's (:func:`work_view`, :func:`measure_ink`)
+    skip : boxes (frame pixels)
+        What the first search read: lines that overlap one are left out.
+    min_height : float
+        Lines shorter than this (frame pixels) are left out.
+
+    Only a frame whose thresholds sit on those floors (clean paper, a pale pen or pencil)
+    is searched again (on any other the second search would find what the first found),
+    and only when it holds, away from ``skip`` (by half a box's height), at least twice
+    ``min_height`` of pixels that dark: two strokes of the shortest line worth finding.
+    Returns lines as :func:`locate_digits` does, or none.
+    """
+    options = view.options
+    weak, strong = levels(ink.paper, options, fraction)
+    if (weak, strong) == (ink.weak, ink.strong):
+        return []
+    sy, sx = view.gray.shape[0] / view.small.shape[0], view.gray.shape[1] / view.small.shape[1]
+    _, peaks = cv2.threshold(ink.dark, strong - 1, 255, cv2.THRESH_BINARY)
+    for box in skip:
+        pad = box.height / 2
+        peaks[max(0, int((box.y - pad) / sy)):max(0, math.ceil((box.bottom + pad) / sy)),
+              max(0, int((box.x - pad) / sx)):max(0, math.ceil((box.right + pad) / sx))] = 0
+    if cv2.countNonZero(peaks) < 2 * min_height / sy:
+        return []
+    fainter = replace(options, min_contrast=options.min_contrast * fraction,
+                      min_peak_contrast=options.min_peak_contrast * fraction)
+    return search(view.gray, view.small, fainter, view.text_height,
+                  replace(ink, weak=weak, strong=strong), tuple(skip), min_height)
 
 
 def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
-           text_height: float | None = None) -> list[list[Candidate]]:
+           text_height: float | None = None, ink: Ink | None = None,
+           skip: Sequence[Box] = (), min_height: float = 0.0) -> list[list[Candidate]]:
     """:func:`locate_digits` at one work resolution.
 
     Parameters
@@ -92,28 +160,43 @@ def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
         The frame at the work resolution (:func:`~edge_digits.locate.scale.work_image`).
     text_height : float, optional
         The writing's height (work pixels) when known (a second search); else measured.
+    ink : Ink, optional
+        The work image's ink (:func:`measure_ink`), when already measured.
+    skip, min_height : optional
+        Lines that overlap a box of ``skip`` (frame pixels) or are shorter than
+        ``min_height`` (frame pixels) are left out (:func:`look_again`).
     """
     sy, sx = gray.shape[0] / small.shape[0], gray.shape[1] / small.shape[1]
-    background = paper_background(small, options.ink)
-    dark = darkness(small, background)
-    weak, strong = thresholds(dark, options)
-    min_height = options.min_digit_height / sy
-    count, labels, stats, rules = ink_components(dark, weak, min_height, text_height, options)
-    blobs = digit_blobs(stats, hysteresis(labels, count, dark, strong), small.shape, min_height,
-                        options.max_digit_height * small.shape[0], rules, options.blobs,
-                        options.lines.rule_reach)
-    lines = find_lines(blobs, min_height, options.group) if blobs else []
+    ink = ink or measure_ink(small, options)
+    dark, weak = ink.dark, ink.weak
+    min_digit = options.min_digit_height / sy
+    count, labels, stats, rules = ink_components(dark, weak, min_digit, text_height, options)
+    blobs = digit_blobs(stats, hysteresis(labels, count, dark, ink.strong), small.shape,
+                        min_digit, options.max_digit_height * small.shape[0], rules,
+                        options.blobs, options.lines.rule_reach)
+    lines = find_lines(blobs, min_digit, options.group) if blobs else []
     if not lines:
         return []
     faint = FaintStrokes(dark, weak, labels, count, options.blobs)
-    kept = writing_lines(lines, line_heights(lines, min_height, options.group), faint,
+    kept = writing_lines(lines, line_heights(lines, min_digit, options.group), faint,
                          options.blobs, options.group)
     shown = drop_lone_marks(kept, options.group)
+    if skip or min_height:
+        kept = shown = [(marks, height) for marks, height in shown if height * sy >= min_height
+                        and not _overlaps(marks, skip, sx, sy)]
     if not shown:
         return []
     # relative darkness at full resolution, once per frame, over the part of the frame
     # that holds candidates (all kept lines): every crop is cut from it
-    full_dark = FullDarkness(gray, background, int(weak * options.crop_floor), sx, sy, kept,
-                             options.crop)
+    full_dark = FullDarkness(gray, ink.background, int(weak * options.crop_floor), sx, sy,
+                             kept, options.crop)
     return [line_candidates(blobs, line_height, index, full_dark, labels, sx, sy, options)
             for index, (blobs, line_height) in enumerate(shown)]
+
+
+def _overlaps(blobs: list[Blob], boxes: Sequence[Box], sx: float, sy: float) -> bool:
+    """Whether a line (its blobs, work pixels) overlaps one of ``boxes`` (frame pixels)."""
+    x0, y0 = min(b.x0 for b in blobs) * sx, min(b.y0 for b in blobs) * sy
+    x1, y1 = max(b.x1 for b in blobs) * sx, max(b.y1 for b in blobs) * sy
+    return any(x0 < box.right and box.x < x1 and y0 < box.bottom and box.y < y1
+               for box in boxes)

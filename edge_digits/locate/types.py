@@ -1,4 +1,5 @@
-"""The locate stage's values: :class:`Candidate` (its result) and :class:`Blob` (work)."""
+"""The locate stage's values: :class:`Candidate` (its result), :class:`Blob` and :class:`Ink`
+(work)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,3 +58,14 @@ class Blob:
         """The blob of both (labels of ``self`` first)."""
         return Blob(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1),
                     max(self.y1, other.y1), self.labels + other.labels)
+
+
+@dataclass(frozen=True, slots=True)
+class Ink:
+    """The ink of a work image (:func:`edge_digits.locate.measure_ink`)."""
+
+    background: np.ndarray  #: (h, w) uint8, the paper's brightness
+    dark: np.ndarray  #: (h, w) uint8, relative darkness
+    weak: int  #: the extent threshold on ``dark``
+    strong: int  #: the threshold a component must reach somewhere
+    paper: tuple = (0, 1.0)  #: (median, noise) of ``dark`` the thresholds follow

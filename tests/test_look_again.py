@@ -1,0 +1,154 @@
+"""The second look: writing too faint for the first search makes a frame's numbers doubtful.
+
+A frame whose thresholds sit on the contrast floors (clean paper) is searched again with
+the floors halved (:func:`edge_digits.locate.look_again`); a line of digits found there
+that the first search missed, as tall as the frame's numbers, means the numbers read are
+not the whole answer, and the reader reports nothing (``Reading.unread`` names the line),
+as it does for such a line the first search finds (:func:`edge_digits.numbers.read_frame`).
+The frames are MNIST test digits on a clean sheet: one number in dark ink, one so pale
+that only the second look finds it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge_digits import DigitReader
+from edge_digits.locate import LocateOptions, look_again, measure_ink, work_view
+from edge_digits.numbers import missed_lines
+from edge_digits.read import ReadOptions
+from edge_digits.results import Box, Digit
+
+BOLD = (3, 2, 1, 18)  #: MNIST test indices: 0, 1, 2, 3 (read right by the bundled model)
+PALE = (4, 8, 11, 0, 61)  #: 4, 5, 6, 7, 8
+BOLD_TOP, PALE_TOP = 80, 300
+
+
+def sheet(mnist, pale: float | None, pale_size: int = 80, seed: int = 0) -> np.ndarray:
+    """A 640x480 clean sheet: the BOLD number 80 px tall (darkness 0.7) and, unless
+    ``pale`` is None, the PALE one ``pale_size`` px tall at that darkness (0..1)."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    paper = np.full((480, 640), 215.0) + rng.normal(0, 2.0, (480, 640))
+
+    def write(indices, left, top, size, darkness):
+        for k, index in enumerate(indices):
+            ink = cv2.resize(mnist["x_test"][index], (size, size), interpolation=cv2.INTER_LINEAR)
+            x = left + k * int(size * 0.8)
+            paper[top:top + size, x:x + size] *= 1 - darkness * ink.astype(float) / 255
+
+    write(BOLD, 120, BOLD_TOP, 80, 0.7)
+    if pale is not None:
+        write(PALE, 100, PALE_TOP, pale_size, pale)
+    return np.clip(paper, 0, 255).astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def readers():
+    with DigitReader() as reader, DigitReader(options=ReadOptions(look_again=0.0)) as blind:
+        yield reader, blind
+
+
+def test_the_digits_are_the_ones_named(mnist):
+    assert "".join(str(mnist["y_test"][i]) for i in BOLD) == "0123"
+    assert "".join(str(mnist["y_test"][i]) for i in PALE) == "45678"
+
+
+@pytest.mark.parametrize("pale", [0.08, 0.1])
+def test_a_number_too_pale_for_the_first_search_makes_the_frame_report_nothing(mnist, readers, pale):
+    reader, blind = readers
+    frame = sheet(mnist, pale)
+    # without the second look, the bold number alone: an incomplete, wrong answer
+    assert blind.read(frame).text == "0123"
+    reading = reader.read(frame)
+    assert reading.strings == ()
+    assert len(reading.unread) == 1
+    box = reading.unread[0]
+    assert PALE_TOP <= box.y + box.height / 2 <= PALE_TOP + 80 and box.x < 200 and box.right > 380
+
+
+def test_a_number_dark_enough_for_the_first_search_is_read(mnist, readers):
+    reader, _ = readers
+    assert reader.read(sheet(mnist, 0.3)).text == "0123 45678"
+
+
+def test_a_frame_with_one_number_and_nothing_else_is_read(mnist, readers):
+    reader, _ = readers
+    reading = reader.read(sheet(mnist, None))
+    assert reading.text == "0123" and reading.unread == ()
+
+
+def test_pale_writing_much_smaller_than_the_numbers_is_no_doubt(mnist, readers):
+    # 40 px digits beside 80 px ones: less than partial_line of their height
+    reader, _ = readers
+    assert reader.read(sheet(mnist, 0.1, pale_size=40)).text == "0123"
+
+
+def test_the_second_search_finds_the_pale_line_and_leaves_out_what_was_read(mnist, readers):
+    reader, _ = readers
+    view = work_view(sheet(mnist, 0.1), reader.options.locate)
+    ink = measure_ink(view.small, view.options)
+    bold = Box(120, BOLD_TOP, 330, 80)
+    lines = look_again(view, ink, [bold], 0.5, 20.0)
+    assert len(lines) == 1 and len(lines[0]) == 5  # the pale number's five digits
+    assert all(c.box.y > BOLD_TOP + 80 for c in lines[0])
+    # no second search with the floors as they are, nor for lines shorter than asked
+    assert look_again(view, ink, [bold], 1.0, 20.0) == []
+    assert look_again(view, ink, [bold], 0.5, 200.0) == []
+
+
+def test_no_second_search_where_the_thresholds_follow_the_paper_noise(mnist):
+    # a grainy sheet: the thresholds are above the floors, halving them changes nothing
+    options = LocateOptions()
+    frame = sheet(mnist, 0.1)
+    grainy = np.clip(frame + np.random.default_rng(1).normal(0, 14, frame.shape), 0, 255)
+    view = work_view(grainy.astype(np.uint8), options)
+    ink = measure_ink(view.small, view.options)
+    assert ink.weak > options.min_contrast * 255
+    assert look_again(view, ink, [], 0.5, 1.0) == []
+
+
+def test_no_second_search_without_enough_dark_pixels_beside_the_numbers(mnist, readers):
+    # the only ink is the bold number: with its box skipped, nothing is left to find
+    reader, _ = readers
+    view = work_view(sheet(mnist, None), reader.options.locate)
+    ink = measure_ink(view.small, view.options)
+    assert look_again(view, ink, [], 0.5, 1.0) != []  # without skipping: the bold number
+    assert look_again(view, ink, [Box(100, 60, 360, 120)], 0.5, 1.0) == []
+
+
+# ---------------------------------------------------------------- missed_lines' limits
+OPTIONS = ReadOptions()
+JUDGE = 0.7
+
+
+def digits(values, height: int, left: int = 0, confidence: float = 0.99) -> list[Digit]:
+    return [Digit(v if confidence >= JUDGE else None, confidence,
+                  Box(left + 30 * k, 300 - height, 20, height), best=v) for k, v in enumerate(values)]
+
+
+def test_a_missed_number_exactly_partial_line_as_tall_is_a_doubt():
+    numbers = [digits((1, 2, 3), 50)]
+    tall = digits((4, 5), 40, left=200)  # 40 = 0.8 (partial_line) x 50
+    assert missed_lines(numbers, [(tall, [])], JUDGE, OPTIONS) == [Box(200, 260, 50, 40)]
+    short = digits((4, 5), 39, left=200)
+    assert missed_lines(numbers, [(short, [])], JUDGE, OPTIONS) == []
+
+
+def test_a_missed_line_of_one_digit_is_no_doubt_and_unread_digits_are():
+    numbers = [digits((1, 2, 3), 50)]
+    one = digits((4,), 50, left=200)  # one digit: no number of two, no line of unread digits
+    assert missed_lines(numbers, [(one, [])], JUDGE, OPTIONS) == []
+    # two sure digits and two unsure ones: no number (half accepted, under
+    # min_accepted_fraction), but digits the reader cannot read, partial_line tall
+    marks = digits((4, 7), 40, left=200) + digits((5, 3), 40, left=260, confidence=0.5)
+    assert missed_lines(numbers, [(marks, [])], JUDGE, OPTIONS) == [Box(200, 260, 110, 40)]
+    lower = digits((4, 7), 39, left=200) + digits((5, 3), 39, left=260, confidence=0.5)
+    assert missed_lines(numbers, [(lower, [])], JUDGE, OPTIONS) == []
+
+
+def test_nothing_missed_without_numbers_or_digits():
+    assert missed_lines([], [(digits((4, 5), 50), [])], JUDGE, OPTIONS) == []
+    none = [Digit(None, 0.0, Box(200, 250, 20, 50), best=0)]
+    assert missed_lines([digits((1, 2), 50)], [([], none)], JUDGE, OPTIONS) == []
