@@ -8,11 +8,13 @@ docs/tuning.md; these pin where each one starts.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from edge_digits.numbers import (_Mark, _beside_label, _reads_as_number, _split_at_gaps,
                                  _split_line, _unread_ratio, _without_pieces, digit_groups,
-                                 on_a_boundary)
+                                 left_out, on_a_boundary)
 from edge_digits.read import ReadOptions
 from edge_digits.results import Box, Digit
 
@@ -156,3 +158,50 @@ def test_a_mark_with_exactly_two_strips_in_the_frame_is_judged_by_them():
     top = np.full((100, 100), 230, np.uint8)
     top[:10] = 100
     assert on_a_boundary(top, Box(40, 10, 10, 20), 0.9)
+
+
+# ---------------------------------------------------------------- digits a number left out
+def _row(values, height: int, left: int, step: int = 30) -> list[Digit]:
+    """Marks read as ``values`` standing on y = 100, ``step`` apart from ``left``."""
+    return [digit(left + step * k, v, height) for k, v in enumerate(values)]
+
+
+def test_a_digit_exactly_left_out_tall_beside_a_number_is_left_out():
+    number = _row((4, 1, 6), 40, 100)  # x 100..180, median height 40
+    beside = digit(190, 8, 26)  # 26 = 0.65 (left_out) x 40: beside its right end
+    assert left_out([number], [(number + [beside], [])], OPTIONS) == [beside.box]
+    assert left_out([number], [(number + [digit(190, 8, 25)], [])], OPTIONS) == []
+    assert left_out([number], [(number + [beside], [])], replace(OPTIONS, left_out=0.0)) == []
+
+
+def test_a_digit_exactly_group_gap_heights_from_a_number_is_left_out():
+    number = _row((4, 1, 6), 40, 100)  # ends at x = 180; group_gap x 40 = 40
+    far = digit(220, 8, 40)  # starts exactly 40 px after the end
+    assert left_out([number], [([far], [])], OPTIONS) == [far.box]
+    assert left_out([number], [([digit(221, 8, 40)], [])], OPTIONS) == []
+    before = digit(40, 8, 40)  # ends at x = 60, exactly 40 px before the start
+    assert left_out([number], [([before], [])], OPTIONS) == [before.box]
+    assert left_out([number], [([digit(39, 8, 40)], [])], OPTIONS) == []
+
+
+def test_a_digit_whose_middle_is_exactly_on_a_numbers_top_is_on_its_row():
+    number = _row((4, 1, 6), 40, 100)  # rows 60..100
+    above = Digit(8, 0.99, Box(190, 40, 20, 40), best=8)  # middle at y = 60
+    assert left_out([number], [([above], [])], OPTIONS) == [above.box]
+    higher = Digit(8, 0.99, Box(190, 39, 20, 40), best=8)
+    assert left_out([number], [([higher], [])], OPTIONS) == []
+
+
+def test_a_digit_overlapping_a_numbers_digit_or_next_to_a_letter_is_not_left_out():
+    number = _row((4, 1, 6), 40, 100)
+    # a thin '1' between the '1' (130..150) and the '6' (160..180), touching both
+    between = digit(150, 1, 40, width=10)
+    assert left_out([number], [([between], [])], OPTIONS) == [between.box]
+    overlapping = digit(151, 1, 40, width=10)  # one column into the '6'
+    assert left_out([number], [([overlapping], [])], OPTIONS) == []
+    # the 'g' of a printed 'Page' before a number: its letters are marks that are no digit
+    g = digit(60, 9, 36)  # x 60..80, 20 px before the number
+    letter = digit(80 + 17, None, 28, confidence=0.0)  # 17 px after it: under half its height
+    assert left_out([number], [([g], [letter])], OPTIONS) == []
+    apart = digit(80 + 18, None, 28, confidence=0.0)  # exactly half its height away
+    assert left_out([number], [([g], [apart])], OPTIONS) == [g.box]
