@@ -325,7 +325,7 @@ class DigitReader:
         options = self.options
         height = median([digit.box.height for number in numbers for digit in number])
         lines = look_again(view, ink, [box_of(number) for number in numbers], options.look_again,
-                           min(options.partial_line, options.unread_small) * height / 2)
+                           0.8 * min(options.partial_line, options.unread_small) * height)
         return missed_lines(numbers, self._read_lines(lines), judge, options) if lines else []
 
     def _edge_mark(self, gray: np.ndarray, digit: Digit) -> bool:

@@ -52,14 +52,15 @@ class ReadOptions:
     #: often wrong ('8547416' read '416'; strangers' frames of seeds 12, 31 and 57: 11 of
     #: 1,160 fewer wrong, none fewer right; without the letters' exception 14 and 2); 0: off
     left_out: float = 0.65
-    #: a frame whose thresholds sit on the contrast floors (clean paper) is searched again
-    #: with the floors at this fraction (:func:`edge_digits.locate.look_again`): a line of
-    #: digits the first search missed (a pencil's or a pale pen's, or a smaller string
-    #: beside a bold one), as tall as the frame's numbers (``partial_line``; its marks as
+    #: a frame is searched again with its thresholds (and their floors) at this fraction
+    #: (:func:`edge_digits.locate.look_again`): a line of digits the first search missed
+    #: (a pencil's or a pale pen's, a smaller string beside a bold one, writing on a
+    #: grainy surface), as tall as the frame's numbers (``partial_line``; its marks as
     #: ``unread_line`` asks), makes the frame report nothing, as one the first search
-    #: found would (strangers' frames of seeds 12, 31 and 57: 14 of 1,160 fewer wrong, 2
-    #: fewer right; digit-free scenes reporting a digit: 2 of 488 fewer); 0: no second
-    #: search
+    #: found would (strangers' frames of seeds 12, 31 and 57: 38 of 1,160 fewer wrong, 3
+    #: fewer right; digit-free scenes reporting a digit: 3 of 488 fewer; generated hard
+    #: frames 2 of 600 fewer wrong; a hard frame's read ~25% slower, a clean page's ~3%:
+    #: most are not searched again); 0 or 1: no second search
     look_again: float = 0.5
     #: ... and a line of ``unread_sure`` or more accepted digits, ``unread_sure_share`` of
     #: its marks or more, counts down to ``unread_small`` of the numbers' height (print
@@ -156,7 +157,8 @@ class ReadOptions:
     def __post_init__(self) -> None:
         for name in ("threshold", "min_accepted_fraction", "split_doubt", "none_split",
                      "one_digit_sure", "short_one", "edge_one", "unread_line",
-                     "boundary_height", "unread_sure_share", "unread_small", "tall_neighbour"):
+                     "boundary_height", "unread_sure_share", "unread_small", "tall_neighbour",
+                     "look_again", "left_out"):
             value = getattr(self, name)
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be within 0..1, got {value!r}")

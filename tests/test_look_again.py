@@ -1,12 +1,11 @@
 """The second look: writing too faint for the first search makes a frame's numbers doubtful.
 
-A frame whose thresholds sit on the contrast floors (clean paper) is searched again with
-the floors halved (:func:`edge_digits.locate.look_again`); a line of digits found there
-that the first search missed, as tall as the frame's numbers, means the numbers read are
-not the whole answer, and the reader reports nothing (``Reading.unread`` names the line),
-as it does for such a line the first search finds (:func:`edge_digits.numbers.read_frame`).
-The frames are MNIST test digits on a clean sheet: one number in dark ink, one so pale
-that only the second look finds it.
+A frame is searched again with its thresholds halved (:func:`edge_digits.locate.look_again`);
+a line of digits found there that the first search missed, as tall as the frame's numbers,
+means the numbers read are not the whole answer, and the reader reports nothing
+(``Reading.unread`` names the line), as it does for such a line the first search finds
+(:func:`edge_digits.numbers.read_frame`). The frames are MNIST test digits on a sheet: one
+number in dark ink, one so pale that only the second look finds it.
 """
 from __future__ import annotations
 
@@ -98,15 +97,20 @@ def test_the_second_search_finds_the_pale_line_and_leaves_out_what_was_read(mnis
     assert look_again(view, ink, [bold], 0.5, 200.0) == []
 
 
-def test_no_second_search_where_the_thresholds_follow_the_paper_noise(mnist):
-    # a grainy sheet: the thresholds are above the floors, halving them changes nothing
+def test_on_grainy_paper_the_second_search_halves_the_thresholds_of_its_noise(mnist, readers):
+    # a grainy sheet: thresholds follow the paper's noise, above the floors; the pale
+    # number (0.15) is under them, not under their halves
+    reader, blind = readers
     options = LocateOptions()
-    frame = sheet(mnist, 0.1)
+    frame = sheet(mnist, 0.15)
     grainy = np.clip(frame + np.random.default_rng(1).normal(0, 14, frame.shape), 0, 255)
-    view = work_view(grainy.astype(np.uint8), options)
-    ink = measure_ink(view.small, view.options)
-    assert ink.weak > options.min_contrast * 255
-    assert look_again(view, ink, [], 0.5, 1.0) == []
+    grainy = grainy.astype(np.uint8)
+    ink = measure_ink(work_view(grainy, options).small, options)
+    assert ink.weak > options.min_contrast * 255 and ink.strong > options.min_peak_contrast * 255
+    assert blind.read(grainy).text == "0123"
+    reading = reader.read(grainy)
+    assert reading.strings == () and len(reading.unread) == 1
+    assert PALE_TOP <= reading.unread[0].y + reading.unread[0].height / 2 <= PALE_TOP + 80
 
 
 def test_no_second_search_without_enough_dark_pixels_beside_the_numbers(mnist, readers):

@@ -43,7 +43,7 @@ from ..results import Box
 from .blobs import FaintStrokes, digit_blobs, hysteresis
 from .crop import FullDarkness, line_candidates
 from .group import drop_lone_marks, find_lines, line_heights, writing_lines
-from .ink import darkness, levels, light_on_dark, paper_background, paper_noise
+from .ink import darkness, light_on_dark, paper_background, thresholds
 from .lines import ink_components
 from .options import LocateOptions
 from .scale import large_writing, rescaled, work_image
@@ -106,14 +106,14 @@ def measure_ink(small: np.ndarray, options: LocateOptions) -> Ink:
     """The paper's brightness, the relative darkness and its thresholds of a work image."""
     background = paper_background(small, options.ink)
     dark = darkness(small, background)
-    paper = paper_noise(dark, options.ink)
-    return Ink(background, dark, *levels(paper, options), paper)
+    return Ink(background, dark, *thresholds(dark, options))
 
 
 def look_again(view: WorkView, ink: Ink, skip: Sequence[Box], fraction: float,
                min_height: float) -> list[list[Candidate]]:
-    """Search a frame again for writing too faint for the first search: with its contrast
-    floors (``min_contrast``, ``min_peak_contrast``) at ``fraction`` of the options'.
+    """Search a frame again for writing too faint for the first search: with its
+    thresholds at ``fraction`` of the first search's (and of the options' floors,
+    ``min_contrast`` and ``min_peak_contrast``, at least). 1: no second search.
 
     Parameters
     ----------
@@ -121,16 +121,17 @@ def look_again(view: WorkView, ink: Ink, skip: Sequence[Box], fraction: float,
     skip : boxes (frame pixels)
         What the first search read: lines that overlap one are left out.
     min_height : float
-        Lines shorter than this (frame pixels) are left out.
+        Lines shorter than this (frame pixels) are left out, and lines of one mark.
 
-    Only a frame whose thresholds sit on those floors (clean paper, a pale pen or pencil)
-    is searched again (on any other the second search would find what the first found),
-    and only when it holds, away from ``skip`` (by half a box's height), at least twice
-    ``min_height`` of pixels that dark: two strokes of the shortest line worth finding.
-    Returns lines as :func:`locate_digits` does, or none.
+    The frame is searched again only when it holds, away from ``skip`` (by half a box's
+    height), at least twice ``min_height`` of pixels as dark as the second search's strong
+    threshold: two strokes of the shortest line worth finding (a clean page with its
+    numbers alone is not searched again). Returns lines as :func:`locate_digits` does, or
+    none.
     """
     options = view.options
-    weak, strong = levels(ink.paper, options, fraction)
+    weak = int(fraction * max(ink.weak, options.min_contrast * 255))
+    strong = int(fraction * max(ink.strong, options.min_peak_contrast * 255))
     if (weak, strong) == (ink.weak, ink.strong):
         return []
     sy, sx = view.gray.shape[0] / view.small.shape[0], view.gray.shape[1] / view.small.shape[1]
@@ -144,12 +145,13 @@ def look_again(view: WorkView, ink: Ink, skip: Sequence[Box], fraction: float,
     fainter = replace(options, min_contrast=options.min_contrast * fraction,
                       min_peak_contrast=options.min_peak_contrast * fraction)
     return search(view.gray, view.small, fainter, view.text_height,
-                  replace(ink, weak=weak, strong=strong), tuple(skip), min_height)
+                  replace(ink, weak=weak, strong=strong), tuple(skip), min_height, 2)
 
 
 def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
            text_height: float | None = None, ink: Ink | None = None,
-           skip: Sequence[Box] = (), min_height: float = 0.0) -> list[list[Candidate]]:
+           skip: Sequence[Box] = (), min_height: float = 0.0,
+           min_marks: int = 1) -> list[list[Candidate]]:
     """:func:`locate_digits` at one work resolution.
 
     Parameters
@@ -162,9 +164,10 @@ def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
         The writing's height (work pixels) when known (a second search); else measured.
     ink : Ink, optional
         The work image's ink (:func:`measure_ink`), when already measured.
-    skip, min_height : optional
-        Lines that overlap a box of ``skip`` (frame pixels) or are shorter than
-        ``min_height`` (frame pixels) are left out (:func:`look_again`).
+    skip, min_height, min_marks : optional
+        Lines that overlap a box of ``skip`` (frame pixels), are shorter than
+        ``min_height`` (frame pixels) or have fewer than ``min_marks`` marks are left out
+        (:func:`look_again`).
     """
     sy, sx = gray.shape[0] / small.shape[0], gray.shape[1] / small.shape[1]
     ink = ink or measure_ink(small, options)
@@ -181,9 +184,9 @@ def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
     kept = writing_lines(lines, line_heights(lines, min_digit, options.group), faint,
                          options.blobs, options.group)
     shown = drop_lone_marks(kept, options.group)
-    if skip or min_height:
+    if skip or min_height or min_marks > 1:
         kept = shown = [(marks, height) for marks, height in shown if height * sy >= min_height
-                        and not _overlaps(marks, skip, sx, sy)]
+                        and len(marks) >= min_marks and not _overlaps(marks, skip, sx, sy)]
     if not shown:
         return []
     # relative darkness at full resolution, once per frame, over the part of the frame

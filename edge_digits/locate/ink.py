@@ -166,30 +166,17 @@ def thresholds(dark: np.ndarray, options) -> tuple[int, int]:
     options : LocateOptions
         Its contrast bounds and ``ink`` parameters.
     """
-    return levels(paper_noise(dark, options.ink), options)
-
-
-def paper_noise(dark: np.ndarray, params: InkParams = InkParams()) -> tuple[int, float]:
-    """(median, noise) of a relative darkness image: the paper's level and spread."""
+    params = options.ink
     cumulative = cv2.calcHist([dark], [0], None, [256], [0, 256]).cumsum()
     total = cumulative[-1]
     median, p75 = cumulative.searchsorted([0.5 * total, 0.75 * total]).tolist()
     # Paper pixels are most of the frame: the spread of the lower three quarters is their
     # noise (a table's texture or ink elsewhere does not reach the median and quartile).
-    return median, max(1.0, (p75 - median) / params.quartile_sigma)
-
-
-def levels(paper: tuple[int, float], options, floors: float = 1.0) -> tuple[int, int]:
-    """(weak, strong) thresholds for paper of ``(median, noise)`` (:func:`paper_noise`),
-    within the options' contrast bounds, their floors (``min_contrast``,
-    ``min_peak_contrast``) at ``floors`` of the options'."""
-    params = options.ink
-    median, noise = paper
+    noise = max(1.0, (p75 - median) / params.quartile_sigma)
     weak = median + params.weak_noise * noise
-    weak = min(max(weak, floors * options.min_contrast * 255), options.max_weak_contrast * 255)
+    weak = min(max(weak, options.min_contrast * 255), options.max_weak_contrast * 255)
     strong = max(median + params.strong_noise * noise, params.strong_over_weak * weak)
-    strong = min(max(strong, floors * options.min_peak_contrast * 255),
-                 options.max_peak_contrast * 255)
+    strong = min(max(strong, options.min_peak_contrast * 255), options.max_peak_contrast * 255)
     return int(weak), int(strong)
 
 

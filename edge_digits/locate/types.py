@@ -68,4 +68,3 @@ class Ink:
     dark: np.ndarray  #: (h, w) uint8, relative darkness
     weak: int  #: the extent threshold on ``dark``
     strong: int  #: the threshold a component must reach somewhere
-    paper: tuple = (0, 1.0)  #: (median, noise) of ``dark`` the thresholds follow
