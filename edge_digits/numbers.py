@@ -150,9 +150,10 @@ def missed_lines(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list
                  judge: float, options) -> list[Box]:
     """The boxes of writing a second search found beside a frame's ``numbers`` (``lines``
     as :func:`read_frame` takes them, none overlapping a number) that makes them doubtful:
-    a line with a number of two digits or more, or one that reads as digits the reader
-    cannot read (:func:`_unread_ratio`), as tall as :func:`_doubts` asks of the first
-    search's lines."""
+    a line with a number of two digits or more, as tall as a line of numbers the first
+    search reads (``options.locate.group.small_line`` of the numbers' height), or one that
+    reads as digits the reader cannot read (:func:`_unread_ratio`), as tall as
+    :func:`_doubts` asks of the first search's lines."""
     if not numbers:
         return []
     height = float(median([digit.box.height for number in numbers for digit in number]))
@@ -161,7 +162,7 @@ def missed_lines(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list
         if not digits:
             continue
         if len(digit_groups(digits, not_digits, judge, options)) >= 2:
-            ratio = options.partial_line
+            ratio = options.locate.group.small_line  # a number, as small as the first reads
         else:
             ratio = _unread_ratio(digits, not_digits, judge, options)
         if ratio is not None and median([digit.box.height for digit in digits]) >= ratio * height:

@@ -324,8 +324,11 @@ class DigitReader:
         ``numbers`` that makes them an incomplete answer (``ReadOptions.look_again``)."""
         options = self.options
         height = median([digit.box.height for number in numbers for digit in number])
+        least = min(options.partial_line, options.unread_small, options.locate.group.small_line)
+        # lines shorter than that (with a margin: a line's height is its blobs', not its
+        # digits') cannot make the numbers doubtful: they are not classified
         lines = look_again(view, ink, [box_of(number) for number in numbers], options.look_again,
-                           0.8 * min(options.partial_line, options.unread_small) * height)
+                           0.8 * least * height)
         return missed_lines(numbers, self._read_lines(lines), judge, options) if lines else []
 
     def _edge_mark(self, gray: np.ndarray, digit: Digit) -> bool:

@@ -55,12 +55,13 @@ class ReadOptions:
     #: a frame is searched again with its thresholds (and their floors) at this fraction
     #: (:func:`edge_digits.locate.look_again`): a line of digits the first search missed
     #: (a pencil's or a pale pen's, a smaller string beside a bold one, writing on a
-    #: grainy surface), as tall as the frame's numbers (``partial_line``; its marks as
-    #: ``unread_line`` asks), makes the frame report nothing, as one the first search
-    #: found would (strangers' frames of seeds 12, 31 and 57: 38 of 1,160 fewer wrong, 3
-    #: fewer right; digit-free scenes reporting a digit: 3 of 488 fewer; generated hard
-    #: frames 2 of 600 fewer wrong; a hard frame's read ~25% slower, a clean page's ~3%:
-    #: most are not searched again); 0 or 1: no second search
+    #: grainy surface) makes the frame report nothing, as one the first search found would
+    #: (:func:`edge_digits.numbers.missed_lines`: a number as small as the first search
+    #: reads, or marks as ``unread_line`` asks as tall as ``partial_line``; strangers'
+    #: frames of seeds 12, 31 and 57: 46 of 1,160 fewer wrong, 3 fewer right; digit-free
+    #: scenes reporting a digit: 3 of 488 fewer; generated hard frames 2 of 600 fewer
+    #: wrong; a hard frame's read ~25% slower, a clean page's ~3%: most are not searched
+    #: again); 0 or 1: no second search
     look_again: float = 0.5
     #: ... and a line of ``unread_sure`` or more accepted digits, ``unread_sure_share`` of
     #: its marks or more, counts down to ``unread_small`` of the numbers' height (print

@@ -78,10 +78,13 @@ def test_a_frame_with_one_number_and_nothing_else_is_read(mnist, readers):
     assert reading.text == "0123" and reading.unread == ()
 
 
-def test_pale_writing_much_smaller_than_the_numbers_is_no_doubt(mnist, readers):
-    # 40 px digits beside 80 px ones: less than partial_line of their height
+def test_a_pale_number_half_as_tall_is_a_doubt_pale_marks_a_third_as_tall_are_not(mnist, readers):
+    # 40 px digits (ink ~29 px tall) beside 80 px ones (~62): a number as small as the first
+    # search reads one (small_line 0.35); 24 px digits (~17 px): specks or print
     reader, _ = readers
-    assert reader.read(sheet(mnist, 0.1, pale_size=40)).text == "0123"
+    half = reader.read(sheet(mnist, 0.1, pale_size=40))
+    assert half.strings == () and len(half.unread) == 1
+    assert reader.read(sheet(mnist, 0.1, pale_size=24)).text == "0123"
 
 
 def test_the_second_search_finds_the_pale_line_and_leaves_out_what_was_read(mnist, readers):
@@ -132,12 +135,12 @@ def digits(values, height: int, left: int = 0, confidence: float = 0.99) -> list
                   Box(left + 30 * k, 300 - height, 20, height), best=v) for k, v in enumerate(values)]
 
 
-def test_a_missed_number_exactly_partial_line_as_tall_is_a_doubt():
-    numbers = [digits((1, 2, 3), 50)]
-    tall = digits((4, 5), 40, left=200)  # 40 = 0.8 (partial_line) x 50
-    assert missed_lines(numbers, [(tall, [])], JUDGE, OPTIONS) == [Box(200, 260, 50, 40)]
-    short = digits((4, 5), 39, left=200)
-    assert missed_lines(numbers, [(short, [])], JUDGE, OPTIONS) == []
+def test_a_missed_number_exactly_small_line_as_tall_is_a_doubt():
+    numbers = [digits((1, 2, 3), 40)]
+    small = digits((4, 5), 14, left=200)  # 14 = 0.35 (GroupParams.small_line) x 40
+    assert missed_lines(numbers, [(small, [])], JUDGE, OPTIONS) == [Box(200, 286, 50, 14)]
+    smaller = digits((4, 5), 13, left=200)
+    assert missed_lines(numbers, [(smaller, [])], JUDGE, OPTIONS) == []
 
 
 def test_a_missed_line_of_one_digit_is_no_doubt_and_unread_digits_are():
