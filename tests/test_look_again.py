@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from edge_digits import DigitReader
-from edge_digits.locate import LocateOptions, look_again, measure_ink, work_view
+from edge_digits.locate import (Ink, LocateOptions, dark_beside, fainter_thresholds, look_again,
+                                measure_ink, work_view)
 from edge_digits.numbers import missed_lines
 from edge_digits.read import ReadOptions
 from edge_digits.results import Box, Digit
@@ -159,3 +160,42 @@ def test_nothing_missed_without_numbers_or_digits():
     assert missed_lines([], [(digits((4, 5), 50), [])], JUDGE, OPTIONS) == []
     none = [Digit(None, 0.0, Box(200, 250, 20, 50), best=0)]
     assert missed_lines([digits((1, 2), 50)], [([], none)], JUDGE, OPTIONS) == []
+
+
+# ---------------------------------------------------------------- the second search's limits
+def _ink(weak: int, strong: int) -> Ink:
+    blank = np.zeros((4, 4), np.uint8)
+    return Ink(blank, blank, weak, strong)
+
+
+def test_the_second_thresholds_are_half_the_first_or_half_the_floors():
+    options = LocateOptions()  # floors 0.06 and 0.12 of 255: 15.3 and 30.6
+    assert fainter_thresholds(_ink(40, 90), options, 0.5) == (20, 45)  # above the floors
+    assert fainter_thresholds(_ink(15, 30), options, 0.5) == (7, 15)  # on them: their halves
+    assert fainter_thresholds(_ink(16, 30), options, 0.5) == (8, 15)
+    assert fainter_thresholds(_ink(40, 90), options, 1.0) == (40, 90)  # 1: the first's
+
+
+def test_dark_pixels_beside_boxes_are_counted_away_from_them_by_half_their_height():
+    dark = np.zeros((60, 80), np.uint8)  # work pixels; frame pixels are 2 x 3 of them
+    dark[10, 20] = 30  # frame (x 60, y 20): inside a box's padding
+    dark[50, 70] = 30  # frame (x 210, y 100): far from it
+    dark[0, 0] = 29  # under the level
+    box = Box(70, 24, 30, 8)  # x 70..100, y 24..32; padded by 4: x 66..104, y 20..36
+    assert dark_beside(dark, 30, [], 3.0, 2.0) == 2
+    assert dark_beside(dark, 29, [], 3.0, 2.0) == 3
+    assert dark_beside(dark, 30, [Box(56, 24, 30, 8)], 3.0, 2.0) == 1  # x 52..90 holds 60
+    assert dark_beside(dark, 30, [box], 3.0, 2.0) == 2  # x 66..104 does not (work x 22..35)
+    # the padding reaches row 10 (frame y 20) exactly, and not row 9
+    above = np.zeros((60, 80), np.uint8)
+    above[9, 20] = 30
+    assert dark_beside(above, 30, [Box(56, 24, 30, 8)], 3.0, 2.0) == 1
+    # a box at the frame's edge (its padding starts before row and column 0)
+    corner = np.zeros((60, 80), np.uint8)
+    corner[0, 0] = corner[0, 79] = corner[59, 0] = 30
+    assert dark_beside(corner, 30, [Box(0, 0, 12, 12)], 3.0, 2.0) == 2
+    # sx and sy apart: a box 10 frame pixels tall and 240 wide covers work columns 0..~82
+    wide = np.zeros((60, 80), np.uint8)
+    wide[2, 60] = 30
+    assert dark_beside(wide, 30, [Box(0, 0, 240, 10)], 3.0, 2.0) == 0
+    assert dark_beside(wide, 30, [Box(0, 0, 150, 10)], 3.0, 2.0) == 1

@@ -49,8 +49,9 @@ from .options import LocateOptions
 from .scale import large_writing, rescaled, work_image
 from .types import Blob, Candidate, Ink
 
-__all__ = ["Blob", "Candidate", "Ink", "LocateOptions", "WorkView", "locate_digits", "look_again",
-           "measure_ink", "pieces", "search", "work_view"]
+__all__ = ["Blob", "Candidate", "Ink", "LocateOptions", "WorkView", "dark_beside",
+           "fainter_thresholds", "locate_digits", "look_again", "measure_ink", "pieces", "search",
+           "work_view"]
 
 
 def __getattr__(name: str):
@@ -130,22 +131,34 @@ def look_again(view: WorkView, ink: Ink, skip: Sequence[Box], fraction: float,
     none.
     """
     options = view.options
-    weak = int(fraction * max(ink.weak, options.min_contrast * 255))
-    strong = int(fraction * max(ink.strong, options.min_peak_contrast * 255))
+    weak, strong = fainter_thresholds(ink, options, fraction)
     if (weak, strong) == (ink.weak, ink.strong):
         return []
     sy, sx = view.gray.shape[0] / view.small.shape[0], view.gray.shape[1] / view.small.shape[1]
-    _, peaks = cv2.threshold(ink.dark, strong - 1, 255, cv2.THRESH_BINARY)
-    for box in skip:
-        pad = box.height / 2
-        peaks[max(0, int((box.y - pad) / sy)):max(0, math.ceil((box.bottom + pad) / sy)),
-              max(0, int((box.x - pad) / sx)):max(0, math.ceil((box.right + pad) / sx))] = 0
-    if cv2.countNonZero(peaks) < 2 * min_height / sy:
+    if dark_beside(ink.dark, strong, skip, sx, sy) < 2 * min_height / sy:
         return []
     fainter = replace(options, min_contrast=options.min_contrast * fraction,
                       min_peak_contrast=options.min_peak_contrast * fraction)
     return search(view.gray, view.small, fainter, view.text_height,
                   replace(ink, weak=weak, strong=strong), tuple(skip), min_height, 2)
+
+
+def fainter_thresholds(ink: Ink, options: LocateOptions, fraction: float) -> tuple[int, int]:
+    """The second search's (weak, strong) thresholds (:func:`look_again`): ``fraction`` of
+    the first search's, or of the options' floors where those are higher."""
+    return (int(fraction * max(ink.weak, options.min_contrast * 255)),
+            int(fraction * max(ink.strong, options.min_peak_contrast * 255)))
+
+
+def dark_beside(dark: np.ndarray, level: int, boxes: Sequence[Box], sx: float, sy: float) -> int:
+    """How many pixels of ``dark`` (work pixels, ``sx`` by ``sy`` frame pixels each) reach
+    ``level`` away from ``boxes`` (frame pixels), each widened by half its height."""
+    _, found = cv2.threshold(dark, level - 1, 255, cv2.THRESH_BINARY)
+    for box in boxes:
+        pad = box.height / 2
+        found[max(0, int((box.y - pad) / sy)):max(0, math.ceil((box.bottom + pad) / sy)),
+              max(0, int((box.x - pad) / sx)):max(0, math.ceil((box.right + pad) / sx))] = 0
+    return cv2.countNonZero(found)
 
 
 def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
