@@ -46,8 +46,9 @@ longest run of digits, kept beside a printed label only when clearly taller, and
 two thirds of its digits reach ``min(threshold, DEFAULT_THRESHOLD)`` (else it is taken for
 printed words or drawings); a number read with a stricter threshold stays visible, its
 rejected digits as ``?``. A frame that holds digits the reader cannot read whole (a line
-of them it could not read, a line cut in two, a lone digit beside other numbers) reports
-nothing, and names that writing in ``Reading.unread``
+of them it could not read, a line cut in two, a lone digit beside other numbers, a digit
+beside a number that the number left out, a line of digits that only a second search at
+half the thresholds finds: :func:`edge_digits.locate.look_again`) reports nothing, and names that writing in ``Reading.unread``
 (:func:`edge_digits.numbers.read_frame`): an incomplete answer is a wrong one. A threshold above the model's largest attainable probability
 (0.9961 for the bundled int8 model) is refused with a
 :class:`~edge_digits.errors.ConfigError`.

@@ -27,6 +27,10 @@ Stages, one module each, each a pure function usable on its own:
 6. :mod:`~edge_digits.locate.crop` -- ink crops at full resolution, with the cuts of
    touching digits (:mod:`edge_digits.touching`).
 
+:func:`look_again` searches a frame a second time at half the thresholds, for writing too
+faint for the first search (the reader's doubt, not its digits); :func:`work_view` and
+:func:`measure_ink` give both searches the same work image and ink.
+
 Types: :mod:`~edge_digits.locate.types`; options: :mod:`~edge_digits.locate.options`
 (knobs) and :mod:`~edge_digits.locate.params` (each stage's tunables).
 """
