@@ -142,7 +142,8 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
                            box_of(digits + not_digits)))
     if not options.unread_line or not numbers:
         return numbers, []  # every number read, whatever the frame holds besides
-    doubts = _doubts(numbers, unread, options) or left_out(numbers, lines, options)
+    doubts = (_doubts(numbers, unread, options) or left_out(numbers, lines, options)
+              or far_ones(numbers, options))
     return ([], doubts) if doubts else (numbers, [])
 
 
@@ -219,6 +220,29 @@ def left_out(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Dig
                         and not any(_overlap(other, digit.box) for digit in number)
                         and not any(_near(other, letter.box) for letter in not_digits)):
                     found.append(other)
+    return found
+
+
+def far_ones(numbers: list[list[Digit]], options) -> list[Box]:
+    """The boxes of accepted '1's at a number's ends farther from its next digit than
+    ``options.far_one`` times the median height of its other digits, or none: a stroke
+    (a sheet's edge, a box's wall, a table's edge) read as '1' and joined to the number
+    ('1947' for '947'). ``options.far_one`` 0: none."""
+    ratio = options.far_one
+    if not ratio:
+        return []
+    found = []
+    for number in numbers:
+        if len(number) < 2:
+            continue
+        for one, nearest, others in ((number[0], number[1], number[1:]),
+                                     (number[-1], number[-2], number[:-1])):
+            if one.best != 1 or one.value is None:
+                continue
+            height = float(median([digit.box.height for digit in others]))
+            gap = max(nearest.box.x - one.box.right, one.box.x - nearest.box.right)
+            if gap > ratio * height:
+                found.append(one.box)
     return found
 
 

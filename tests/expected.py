@@ -45,7 +45,7 @@ MEASURED = {
     'frames/wide': (40, 0.8250, 0.0500),
     'frames/large-photos': (30, 0.8333, 0.1000),
     'scenes/closeup': (40, 0.9750, 0.0000),
-    'scenes/grid': (40, 0.7750, 0.1000),
+    'scenes/grid': (40, 0.7750, 0.0750),
     'scenes/large': (40, 0.9500, 0.0000),
     'scenes/marker': (40, 0.8250, 0.0500),
     'scenes/note': (40, 0.9250, 0.0500),
