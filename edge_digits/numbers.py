@@ -143,7 +143,7 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
     if not options.unread_line or not numbers:
         return numbers, []  # every number read, whatever the frame holds besides
     doubts = (_doubts(numbers, unread, options) or left_out(numbers, lines, options)
-              or far_ones(numbers, options))
+              or far_ends(numbers, options))
     return ([], doubts) if doubts else (numbers, [])
 
 
@@ -223,26 +223,27 @@ def left_out(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Dig
     return found
 
 
-def far_ones(numbers: list[list[Digit]], options) -> list[Box]:
-    """The boxes of accepted '1's at a number's ends farther from its next digit than
-    ``options.far_one`` times the median height of its other digits, or none: a stroke
-    (a sheet's edge, a box's wall, a table's edge) read as '1' and joined to the number
-    ('1947' for '947'). ``options.far_one`` 0: none."""
-    ratio = options.far_one
+def far_ends(numbers: list[list[Digit]], options) -> list[Box]:
+    """The boxes of accepted digits at a number's ends farther from its next digit than
+    ``options.far_end`` times the median height of its other digits, or none: a stroke (a
+    sheet's edge, a box's wall) read as '1' and joined to the number ('1947' for '947'),
+    another mark joined ('3025' for '025'), or digits between them lost ('876' for
+    '8346'). ``options.far_end`` 0: none."""
+    ratio = options.far_end
     if not ratio:
         return []
     found = []
     for number in numbers:
         if len(number) < 2:
             continue
-        for one, nearest, others in ((number[0], number[1], number[1:]),
+        for end, nearest, others in ((number[0], number[1], number[1:]),
                                      (number[-1], number[-2], number[:-1])):
-            if one.best != 1 or one.value is None:
+            if end.value is None:
                 continue
             height = float(median([digit.box.height for digit in others]))
-            gap = max(nearest.box.x - one.box.right, one.box.x - nearest.box.right)
+            gap = max(nearest.box.x - end.box.right, end.box.x - nearest.box.right)
             if gap > ratio * height:
-                found.append(one.box)
+                found.append(end.box)
     return found
 
 

@@ -52,14 +52,15 @@ class ReadOptions:
     #: often wrong ('8547416' read '416'; strangers' frames of seeds 12, 31 and 57: 11 of
     #: 1,160 fewer wrong, none fewer right; without the letters' exception 14 and 2); 0: off
     left_out: float = 0.65
-    #: an accepted '1' at a number's end farther from its next digit than this many times
-    #: the median height of the number's other digits makes the frame report nothing
-    #: (:func:`edge_digits.numbers.far_ones`): a stroke (a sheet's edge, a box's wall)
-    #: read as '1' and joined to the number ('1947' for '947'; strangers' frames of seeds
-    #: 12, 31 and 57: 7 of 1,160 fewer wrong, none fewer right; a writer's '1' at a
-    #: number's end on those sets is at most 1.27 heights from its next digit; 2.0: 5
-    #: fewer wrong); 0: off
-    far_one: float = 1.5
+    #: an accepted digit at a number's end farther from its next digit than this many
+    #: times the median height of the number's other digits makes the frame report
+    #: nothing (:func:`edge_digits.numbers.far_ends`): a stroke (a sheet's edge, a box's
+    #: wall) read as '1' and joined to the number ('1947' for '947'), another mark joined
+    #: ('3025' for '025'), or digits between them lost ('876' for '8346'). Strangers'
+    #: frames of seeds 12, 31 and 57: 14 of 1,160 fewer wrong, none fewer right; the 4,747
+    #: end digits of the strings these sets and the generated ones read right stand at
+    #: most 1.27 heights from the next; 2.0: 10 fewer wrong); 0: off
+    far_end: float = 1.5
     #: a frame is searched again with its thresholds (and their floors) at this fraction
     #: (:func:`edge_digits.locate.look_again`): a line of digits the first search missed
     #: (a pencil's or a pale pen's, a smaller string beside a bold one, writing on a
@@ -178,9 +179,9 @@ class ReadOptions:
                                  f"got {value!r}")
         if not float(self.partial_line) >= 0.0:
             raise ValueError(f"partial_line must be 0 or more, got {self.partial_line!r}")
-        if not float(self.far_one) >= 0.0:
-            raise ValueError(f"far_one must be 0 or more (times a digit's height), "
-                             f"got {self.far_one!r}")
+        if not float(self.far_end) >= 0.0:
+            raise ValueError(f"far_end must be 0 or more (times a digit's height), "
+                             f"got {self.far_end!r}")
         if not float(self.group_gap) > 0.0:
             raise ValueError(f"group_gap must be a positive number (of the line's height), "
                              f"got {self.group_gap!r}")

@@ -14,7 +14,7 @@ import numpy as np
 
 from edge_digits.numbers import (_Mark, _beside_label, _reads_as_number, _split_at_gaps,
                                  _split_line, _unread_ratio, _without_pieces, digit_groups,
-                                 far_ones, left_out, on_a_boundary)
+                                 far_ends, left_out, on_a_boundary)
 from edge_digits.read import ReadOptions
 from edge_digits.results import Box, Digit
 
@@ -207,31 +207,29 @@ def test_a_digit_overlapping_a_numbers_digit_or_next_to_a_letter_is_not_left_out
     assert left_out([number], [([g], [apart])], OPTIONS) == [g.box]
 
 
-def test_a_one_exactly_far_one_heights_from_a_numbers_end_is_part_of_it():
+def test_a_digit_exactly_far_end_heights_from_a_numbers_end_is_part_of_it():
     # digits 40 tall, 20 wide, 30 apart from x = 100; a '1' before them, its right side
     # exactly 60 px (1.5 x 40) from the first digit: part of the number; 61: a stroke
     number = _row((9, 4, 7), 40, 100)
     near = digit(100 - 60 - 10, 1, 40, width=10)  # x 30..40, 60 px before x = 100
-    assert far_ones([[near] + number], OPTIONS) == []
+    assert far_ends([[near] + number], OPTIONS) == []
     far = digit(100 - 61 - 10, 1, 40, width=10)
-    assert far_ones([[far] + number], OPTIONS) == [far.box]
-    # at the number's other end alike (its last digit ends at x = 180)
-    after = digit(180 + 61, 1, 40, width=10)
-    assert far_ones([number + [after]], OPTIONS) == [after.box]
-    assert far_ones([number + [digit(180 + 60, 1, 40, width=10)]], OPTIONS) == []
+    assert far_ends([[far] + number], OPTIONS) == [far.box]
+    # at the number's other end alike (its last digit ends at x = 180), any digit
+    after = digit(180 + 61, 3, 40)
+    assert far_ends([number + [after]], OPTIONS) == [after.box]
+    assert far_ends([number + [digit(180 + 60, 3, 40)]], OPTIONS) == []
     # the height is the other digits' median: 30-tall digits make 45 px the limit
     short = _row((9, 4), 30, 100)
-    assert far_ones([[digit(100 - 46 - 10, 1, 30, width=10)] + short], OPTIONS) != []
-    assert far_ones([[digit(100 - 45 - 10, 1, 30, width=10)] + short], OPTIONS) == []
+    assert far_ends([[digit(100 - 46 - 10, 1, 30, width=10)] + short], OPTIONS) != []
+    assert far_ends([[digit(100 - 45 - 10, 1, 30, width=10)] + short], OPTIONS) == []
 
 
-def test_only_an_accepted_one_far_from_a_number_is_a_stroke():
+def test_only_an_accepted_digit_far_from_a_number_is_a_doubt():
     number = _row((9, 4, 7), 40, 100)
-    seven = digit(0, 7, 40)  # not a '1'
     unsure = digit(0, 1, 40, confidence=0.5, width=10)  # shown as '?'
     lone = digit(0, 1, 40, width=10)
-    assert far_ones([[seven] + number], OPTIONS) == []
-    assert far_ones([[unsure] + number], OPTIONS) == []
-    assert far_ones([[lone]], OPTIONS) == []  # a number of one digit: no other digits
-    assert far_ones([[lone] + number], replace(OPTIONS, far_one=0.0)) == []
-    assert far_ones([[lone] + number], OPTIONS) == [lone.box]
+    assert far_ends([[unsure] + number], OPTIONS) == []
+    assert far_ends([[lone]], OPTIONS) == []  # a number of one digit: no other digits
+    assert far_ends([[lone] + number], replace(OPTIONS, far_end=0.0)) == []
+    assert far_ends([[lone] + number], OPTIONS) == [lone.box]

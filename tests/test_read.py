@@ -173,9 +173,9 @@ def test_a_word_beside_a_number_is_judged_on_its_own():
     assert _digit_groups(unsure, [], 0.8, ReadOptions()) == []
     with pytest.raises(ValueError, match="group_gap"):
         ReadOptions(group_gap=0)
-    with pytest.raises(ValueError, match="far_one"):
-        ReadOptions(far_one=-0.1)
-    assert ReadOptions(far_one=0.0).far_one == 0.0
+    with pytest.raises(ValueError, match="far_end"):
+        ReadOptions(far_end=-0.1)
+    assert ReadOptions(far_end=0.0).far_end == 0.0
     with pytest.raises(ValueError, match="label_height"):
         ReadOptions(label_height=0.9)
 
