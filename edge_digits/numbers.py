@@ -200,10 +200,11 @@ def left_out(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Dig
     """The boxes of marks read as digits that a number left out, or none: on its row (the
     mark's middle between the number's top and bottom), within ``options.group_gap`` of its
     median height from its ends, at least ``options.left_out`` as tall, overlapping none of
-    its digits. The grouping and the number rules dropped it (a wider gap, a piece taken
-    for a label's), but a digit beside or inside a number most often belongs to it: the
-    number read without it is a wrong answer ('8547416' read '416'). ``options.left_out``
-    0: none."""
+    its digits and with no mark that is no digit beside it (:func:`_near`: a word's letter,
+    the 'g' of a printed 'Page' read as 9). The grouping and the number rules dropped it (a
+    wider gap, a piece taken for a label's), but a digit beside or inside a number most
+    often belongs to it: the number read without it is a wrong answer ('8547416' read
+    '416'). ``options.left_out`` 0: none."""
     if not options.left_out:
         return []
     found = []

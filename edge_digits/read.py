@@ -47,9 +47,11 @@ two thirds of its digits reach ``min(threshold, DEFAULT_THRESHOLD)`` (else it is
 printed words or drawings); a number read with a stricter threshold stays visible, its
 rejected digits as ``?``. A frame that holds digits the reader cannot read whole (a line
 of them it could not read, a line cut in two, a lone digit beside other numbers, a digit
-beside a number that the number left out, a line of digits that only a second search at
-half the thresholds finds: :func:`edge_digits.locate.look_again`) reports nothing, and names that writing in ``Reading.unread``
-(:func:`edge_digits.numbers.read_frame`): an incomplete answer is a wrong one. A threshold above the model's largest attainable probability
+beside a number that the number left out or one far from its other digits, a line of
+digits that only a second search at half the thresholds finds:
+:func:`edge_digits.locate.look_again`) reports nothing, and names that writing in
+``Reading.unread`` (:func:`edge_digits.numbers.read_frame`): an incomplete answer is a
+wrong one. A threshold above the model's largest attainable probability
 (0.9961 for the bundled int8 model) is refused with a
 :class:`~edge_digits.errors.ConfigError`.
 """
@@ -64,9 +66,11 @@ import numpy as np
 from . import touching
 from .classify import DigitClassifier
 from .frame import as_gray, enlarge_small
-from .locate import Candidate, Ink, WorkView, look_again, measure_ink, search, work_view
+from .locate import (Candidate, Ink, WorkView, locate_digits, look_again, measure_ink, search,
+                     work_view)
 from .normalize import normalize_digit
-from .numbers import box_of, digit_groups, median, missed_lines, on_a_boundary, on_an_edge, read_frame
+from .numbers import (box_of, digit_groups, median, missed_lines, on_a_boundary, on_an_edge,
+                      read_frame)
 from .read_options import ReadOptions
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 from .results import Box, Digit, DigitString, Reading
@@ -173,8 +177,7 @@ class DigitReader:
 
     def locate(self, gray: np.ndarray) -> list[list[Candidate]]:
         """The locate stage with this reader's options (``gray``: (H, W) uint8)."""
-        view = work_view(gray, self.options.locate)
-        return search(view.gray, view.small, view.options, view.text_height)
+        return locate_digits(gray, self.options.locate)
 
     def classify_inks(self, inks: list[np.ndarray], boxes: list[Box]) -> list[Digit | None]:
         """Classify ink crops (white on black, any size) in one batch.
@@ -320,7 +323,8 @@ class DigitReader:
         return Reading(tuple(strings), (width, height), time.perf_counter() - start,
                        unread=tuple(unread))
 
-    def _missed(self, view: WorkView, ink: Ink, numbers: list[list[Digit]], judge: float) -> list[Box]:
+    def _missed(self, view: WorkView, ink: Ink, numbers: list[list[Digit]],
+                judge: float) -> list[Box]:
         """The boxes of writing too faint for the first search beside the frame's
         ``numbers`` that makes them an incomplete answer (``ReadOptions.look_again``)."""
         options = self.options

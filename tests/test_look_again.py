@@ -56,7 +56,8 @@ def test_the_digits_are_the_ones_named(mnist):
 
 
 @pytest.mark.parametrize("pale", [0.08, 0.1])
-def test_a_number_too_pale_for_the_first_search_makes_the_frame_report_nothing(mnist, readers, pale):
+def test_a_number_too_pale_for_the_first_search_makes_the_frame_report_nothing(mnist, readers,
+                                                                               pale):
     reader, blind = readers
     frame = sheet(mnist, pale)
     # without the second look, the bold number alone: an incomplete, wrong answer
@@ -133,7 +134,8 @@ JUDGE = 0.7
 
 def digits(values, height: int, left: int = 0, confidence: float = 0.99) -> list[Digit]:
     return [Digit(v if confidence >= JUDGE else None, confidence,
-                  Box(left + 30 * k, 300 - height, 20, height), best=v) for k, v in enumerate(values)]
+                  Box(left + 30 * k, 300 - height, 20, height), best=v)
+            for k, v in enumerate(values)]
 
 
 def test_a_missed_number_exactly_small_line_as_tall_is_a_doubt():

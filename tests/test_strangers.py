@@ -35,8 +35,9 @@ from export.synth.strangers import (DIGIT_FREE, LEVELS, SIZES, make_digit_free, 
 #: small thin '1's were taken for strokes: digit-free hard 0.021; before an unread digit between
 #: a number's digits was its '?': strangers clean 0.162 wrong; before a mark as tall as a
 #: number's digits right beside them made it part of one: 0.150; before the second look for
-#: writing too faint for the first search and digits a number left out: 0.138 / 0.175 wrong) -- name: {what: measured}; "right" is exact for
-#: frames, "wrong" is reporting a digit for digit-free scenes and photos
+#: writing too faint for the first search and digits a number left out: 0.138 / 0.175
+#: wrong) -- name: {what: measured}; "right" is exact for frames, "wrong" is reporting a
+#: digit for digit-free scenes and photos
 EXPECTED = {
     "FEMNIST test writers, on paper": {"right": 0.969, "wrong": 0.004},
     "hwd1000 test, on paper": {"right": 1.000, "wrong": 0.000},

@@ -187,7 +187,7 @@ def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
         (:func:`look_again`).
     """
     sy, sx = gray.shape[0] / small.shape[0], gray.shape[1] / small.shape[1]
-    ink = ink or measure_ink(small, options)
+    ink = ink if ink is not None else measure_ink(small, options)
     dark, weak = ink.dark, ink.weak
     min_digit = options.min_digit_height / sy
     count, labels, stats, rules = ink_components(dark, weak, min_digit, text_height, options)
