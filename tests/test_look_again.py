@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from edge_digits import DigitReader
-from edge_digits.locate import (Ink, LocateOptions, dark_beside, fainter_thresholds, look_again,
-                                measure_ink, work_view)
+from edge_digits.locate import (Ink, LocateOptions, _overlaps, dark_beside, fainter_thresholds,
+                                look_again, measure_ink, work_view)
+from edge_digits.locate.types import Blob
 from edge_digits.numbers import missed_lines
 from edge_digits.read import ReadOptions
 from edge_digits.results import Box, Digit
@@ -24,9 +25,10 @@ PALE = (4, 8, 11, 0, 61)  #: 4, 5, 6, 7, 8
 BOLD_TOP, PALE_TOP = 80, 300
 
 
-def sheet(mnist, pale: float | None, pale_size: int = 80, seed: int = 0) -> np.ndarray:
+def sheet(mnist, pale: float | None, pale_size: int = 80, seed: int = 0,
+          pale_digits: tuple = PALE) -> np.ndarray:
     """A 640x480 clean sheet: the BOLD number 80 px tall (darkness 0.7) and, unless
-    ``pale`` is None, the PALE one ``pale_size`` px tall at that darkness (0..1)."""
+    ``pale`` is None, the ``pale_digits`` ``pale_size`` px tall at that darkness (0..1)."""
     import cv2
 
     rng = np.random.default_rng(seed)
@@ -40,7 +42,7 @@ def sheet(mnist, pale: float | None, pale_size: int = 80, seed: int = 0) -> np.n
 
     write(BOLD, 120, BOLD_TOP, 80, 0.7)
     if pale is not None:
-        write(PALE, 100, PALE_TOP, pale_size, pale)
+        write(pale_digits, 100, PALE_TOP, pale_size, pale)
     return np.clip(paper, 0, 255).astype(np.uint8)
 
 
@@ -100,6 +102,26 @@ def test_the_second_search_finds_the_pale_line_and_leaves_out_what_was_read(mnis
     # no second search with the floors as they are, nor for lines shorter than asked
     assert look_again(view, ink, [bold], 1.0, 20.0) == []
     assert look_again(view, ink, [bold], 0.5, 200.0) == []
+
+
+def test_the_second_search_leaves_out_a_line_of_one_mark(mnist, readers):
+    reader, _ = readers
+    for digits, found in ((PALE[:1], 0), (PALE[:2], 1)):
+        view = work_view(sheet(mnist, 0.1, pale_digits=digits), reader.options.locate)
+        ink = measure_ink(view.small, view.options)
+        assert len(look_again(view, ink, [Box(120, BOLD_TOP, 330, 80)], 0.5, 20.0)) == found
+
+
+def test_a_line_touching_a_box_does_not_overlap_it():
+    line = [Blob(10, 20, 30, 40, [1]), Blob(32, 18, 50, 40, [2])]  # work x 10..50, y 18..40
+    # frame pixels at 2 x 3 per work pixel: x 20..100, y 54..120
+    assert _overlaps(line, [Box(100, 54, 10, 66)], 2.0, 3.0) is False  # right of it
+    assert _overlaps(line, [Box(99, 54, 10, 66)], 2.0, 3.0) is True
+    assert _overlaps(line, [Box(10, 40, 10, 14)], 2.0, 3.0) is False  # above-left, touching
+    assert _overlaps(line, [Box(10, 40, 11, 15)], 2.0, 3.0) is True
+    assert _overlaps(line, [Box(20, 120, 80, 5)], 2.0, 3.0) is False  # below
+    assert _overlaps(line, [Box(20, 119, 80, 5)], 2.0, 3.0) is True
+    assert _overlaps(line, [], 2.0, 3.0) is False
 
 
 def test_on_grainy_paper_the_second_search_halves_the_thresholds_of_its_noise(mnist, readers):
@@ -170,12 +192,11 @@ def _ink(weak: int, strong: int) -> Ink:
     return Ink(blank, blank, weak, strong)
 
 
-def test_the_second_thresholds_are_half_the_first_or_half_the_floors():
-    options = LocateOptions()  # floors 0.06 and 0.12 of 255: 15.3 and 30.6
-    assert fainter_thresholds(_ink(40, 90), options, 0.5) == (20, 45)  # above the floors
-    assert fainter_thresholds(_ink(15, 30), options, 0.5) == (7, 15)  # on them: their halves
-    assert fainter_thresholds(_ink(16, 30), options, 0.5) == (8, 15)
-    assert fainter_thresholds(_ink(40, 90), options, 1.0) == (40, 90)  # 1: the first's
+def test_the_second_thresholds_are_a_fraction_of_the_first():
+    assert fainter_thresholds(_ink(40, 90), 0.5) == (20, 45)
+    assert fainter_thresholds(_ink(15, 30), 0.5) == (7, 15)  # a clean page: the floors'
+    assert fainter_thresholds(_ink(15, 31), 0.4) == (6, 12)
+    assert fainter_thresholds(_ink(40, 90), 1.0) == (40, 90)  # 1: the first's
 
 
 def test_dark_pixels_beside_boxes_are_counted_away_from_them_by_half_their_height():

@@ -117,8 +117,8 @@ def measure_ink(small: np.ndarray, options: LocateOptions) -> Ink:
 def look_again(view: WorkView, ink: Ink, skip: Sequence[Box], fraction: float,
                min_height: float) -> list[list[Candidate]]:
     """Search a frame again for writing too faint for the first search: with its
-    thresholds at ``fraction`` of the first search's (and of the options' floors,
-    ``min_contrast`` and ``min_peak_contrast``, at least). 1: no second search.
+    thresholds at ``fraction`` of the first search's (:func:`fainter_thresholds`). 1: no
+    second search.
 
     Parameters
     ----------
@@ -135,23 +135,21 @@ def look_again(view: WorkView, ink: Ink, skip: Sequence[Box], fraction: float,
     none.
     """
     options = view.options
-    weak, strong = fainter_thresholds(ink, options, fraction)
+    weak, strong = fainter_thresholds(ink, fraction)
     if (weak, strong) == (ink.weak, ink.strong):
         return []
     sy, sx = view.gray.shape[0] / view.small.shape[0], view.gray.shape[1] / view.small.shape[1]
     if dark_beside(ink.dark, strong, skip, sx, sy) < 2 * min_height / sy:
         return []
-    fainter = replace(options, min_contrast=options.min_contrast * fraction,
-                      min_peak_contrast=options.min_peak_contrast * fraction)
-    return search(view.gray, view.small, fainter, view.text_height,
+    return search(view.gray, view.small, options, view.text_height,
                   replace(ink, weak=weak, strong=strong), tuple(skip), min_height, 2)
 
 
-def fainter_thresholds(ink: Ink, options: LocateOptions, fraction: float) -> tuple[int, int]:
+def fainter_thresholds(ink: Ink, fraction: float) -> tuple[int, int]:
     """The second search's (weak, strong) thresholds (:func:`look_again`): ``fraction`` of
-    the first search's, or of the options' floors where those are higher."""
-    return (int(fraction * max(ink.weak, options.min_contrast * 255)),
-            int(fraction * max(ink.strong, options.min_peak_contrast * 255)))
+    the first search's (which are at least the options' floors, ``min_contrast`` and
+    ``min_peak_contrast``: a clean page's are its floors halved)."""
+    return int(fraction * ink.weak), int(fraction * ink.strong)
 
 
 def dark_beside(dark: np.ndarray, level: int, boxes: Sequence[Box], sx: float, sy: float) -> int:
