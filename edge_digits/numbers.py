@@ -13,11 +13,13 @@ between its digits are its '?'s); a lone thin '1'
 on an edge between two surfaces, or any lone mark where two surfaces meet, is not a digit
 (:func:`on_an_edge`, :func:`on_a_boundary`, used by the reader);
 a frame with a line of digit-like marks that is no number reports nothing
-(:func:`frame_numbers`).
+(:func:`frame_numbers`), as does one with a digit a number left out (:func:`left_out`), a
+digit far from the rest of its number (:func:`far_ends`) or a line that only the reader's
+second search finds (:func:`missed_lines`).
 ``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``partial_line``,
 ``label_height``, ``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``,
 ``ones_only``, ``text_marks``, ``text_share``, ``short_mark``, ``unread_line``,
-``trailing_marks``, ``tall_neighbour``); measurements in
+``trailing_marks``, ``tall_neighbour``, ``left_out``, ``far_end``); measurements in
 docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
