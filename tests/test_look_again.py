@@ -113,14 +113,18 @@ def test_the_second_search_leaves_out_a_line_of_one_mark(mnist, readers):
 
 
 def test_a_line_touching_a_box_does_not_overlap_it():
-    line = [Blob(10, 20, 30, 40, [1]), Blob(32, 18, 50, 40, [2])]  # work x 10..50, y 18..40
-    # frame pixels at 2 x 3 per work pixel: x 20..100, y 54..120
-    assert _overlaps(line, [Box(100, 54, 10, 66)], 2.0, 3.0) is False  # right of it
-    assert _overlaps(line, [Box(99, 54, 10, 66)], 2.0, 3.0) is True
-    assert _overlaps(line, [Box(10, 40, 10, 14)], 2.0, 3.0) is False  # above-left, touching
-    assert _overlaps(line, [Box(10, 40, 11, 15)], 2.0, 3.0) is True
-    assert _overlaps(line, [Box(20, 120, 80, 5)], 2.0, 3.0) is False  # below
-    assert _overlaps(line, [Box(20, 119, 80, 5)], 2.0, 3.0) is True
+    # two blobs, work x 10..50, y 18..44: frame pixels at 2 x 3 per work pixel x 20..100,
+    # y 54..132 (the line's box spans both blobs: its least x0 and y0, its largest x1, y1)
+    line = [Blob(10, 20, 30, 40, [1]), Blob(32, 18, 50, 44, [2])]
+    assert _overlaps(line, [Box(100, 60, 10, 20)], 2.0, 3.0) is False  # touching its right
+    assert _overlaps(line, [Box(99, 60, 10, 20)], 2.0, 3.0) is True
+    assert _overlaps(line, [Box(10, 60, 10, 20)], 2.0, 3.0) is False  # touching its left
+    assert _overlaps(line, [Box(10, 60, 11, 20)], 2.0, 3.0) is True
+    assert _overlaps(line, [Box(0, 60, 15, 20)], 2.0, 3.0) is False  # left of it
+    assert _overlaps(line, [Box(30, 40, 20, 14)], 2.0, 3.0) is False  # touching its top
+    assert _overlaps(line, [Box(30, 40, 20, 15)], 2.0, 3.0) is True
+    assert _overlaps(line, [Box(80, 132, 10, 5)], 2.0, 3.0) is False  # touching its bottom
+    assert _overlaps(line, [Box(80, 125, 10, 5)], 2.0, 3.0) is True  # under blob 1, in blob 2
     assert _overlaps(line, [], 2.0, 3.0) is False
 
 

@@ -233,3 +233,26 @@ def test_only_an_accepted_digit_far_from_a_number_is_a_doubt():
     assert far_ends([[lone]], OPTIONS) == []  # a number of one digit: no other digits
     assert far_ends([[lone] + number], replace(OPTIONS, far_end=0.0)) == []
     assert far_ends([[lone] + number], OPTIONS) == [lone.box]
+
+
+def test_a_digit_whose_middle_is_exactly_on_a_numbers_bottom_is_on_its_row():
+    number = _row((4, 1, 6), 40, 100)  # rows 60..100
+    low = Digit(8, 0.99, Box(190, 80, 20, 40), best=8)  # middle at y = 100
+    assert left_out([number], [([low], [])], OPTIONS) == [low.box]
+    lower = Digit(8, 0.99, Box(190, 81, 20, 40), best=8)
+    assert left_out([number], [([lower], [])], OPTIONS) == []
+
+
+def test_a_digit_touching_a_numbers_digit_from_below_or_above_does_not_overlap_it():
+    # a number whose second digit stands lower (rows 60..120 in all): a mark right under
+    # its first digit, touching it, has its middle on the number's row
+    number = [digit(100, 4, 40), Digit(1, 0.99, Box(130, 80, 20, 40), best=1)]
+    under = Digit(8, 0.99, Box(100, 100, 20, 30), best=8)  # y 100..130, middle 115
+    assert left_out([number], [([under], [])], OPTIONS) == [under.box]
+    into = Digit(8, 0.99, Box(100, 99, 20, 30), best=8)
+    assert left_out([number], [([into], [])], OPTIONS) == []
+    # and one right above the second digit, touching it
+    over = Digit(8, 0.99, Box(130, 50, 20, 30), best=8)  # y 50..80, middle 65
+    assert left_out([number], [([over], [])], OPTIONS) == [over.box]
+    assert left_out([number], [([Digit(8, 0.99, Box(130, 51, 20, 30), best=8)], [])],
+                    OPTIONS) == []

@@ -258,6 +258,7 @@ def test_a_crop_of_one_digit_is_read_enlarged_with_its_box_in_its_pixels(reader,
                          box.bottom - ys.max() - 1)
                 assert all(abs(edge) <= 2 for edge in edges), (box, edges)
             assert reading.frame_size == (frame.shape[1], frame.shape[0])
+            assert 0.0 <= reading.seconds < 5.0  # the time this read took
         assert right >= floor and wrong <= 3, (right, wrong)
     with DigitReader(options=ReadOptions(min_side=0)) as plain:  # not enlarged: not found
         assert sum(plain.read(cv2.resize(255 - image, (16, 16))).text == str(label)

@@ -43,6 +43,7 @@ TESTS = [
     "tests/test_results.py", "tests/test_normalize.py", "tests/test_classify.py",
     "tests/test_classify_models.py",  # float, 3-D and uint8 models (TensorFlow converts them)
     "tests/test_read.py", "tests/test_numbers.py", "tests/test_numbers_limits.py",
+    "tests/test_look_again.py",
     "tests/test_touching.py", "tests/test_postcode.py",
     "tests/test_locate.py", "tests/test_locate_boundaries.py", "tests/test_params.py",
     "tests/test_read_scenes.py", "tests/test_options.py", "tests/test_accuracy.py",
