@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from edge_digits.numbers import (_Mark, _beside_label, _reads_as_number, _split_at_gaps,
                                  _split_line, _unread_ratio, _without_pieces, digit_groups,
@@ -184,12 +185,13 @@ def test_a_digit_exactly_group_gap_heights_from_a_number_is_left_out():
     assert left_out([number], [([digit(39, 8, 40)], [])], OPTIONS) == []
 
 
-def test_a_digit_whose_middle_is_exactly_on_a_numbers_top_is_on_its_row():
+@pytest.mark.parametrize("on_row, beyond", [(40, 39), (80, 81)])  # middle at y 60 / 100
+def test_a_digit_whose_middle_is_exactly_on_a_numbers_top_or_bottom_is_on_its_row(on_row, beyond):
     number = _row((4, 1, 6), 40, 100)  # rows 60..100
-    above = Digit(8, 0.99, Box(190, 40, 20, 40), best=8)  # middle at y = 60
-    assert left_out([number], [([above], [])], OPTIONS) == [above.box]
-    higher = Digit(8, 0.99, Box(190, 39, 20, 40), best=8)
-    assert left_out([number], [([higher], [])], OPTIONS) == []
+    edge = Digit(8, 0.99, Box(190, on_row, 20, 40), best=8)
+    assert left_out([number], [([edge], [])], OPTIONS) == [edge.box]
+    off = Digit(8, 0.99, Box(190, beyond, 20, 40), best=8)
+    assert left_out([number], [([off], [])], OPTIONS) == []
 
 
 def test_a_digit_overlapping_a_numbers_digit_or_next_to_a_letter_is_not_left_out():
@@ -233,14 +235,6 @@ def test_only_an_accepted_digit_far_from_a_number_is_a_doubt():
     assert far_ends([[lone]], OPTIONS) == []  # a number of one digit: no other digits
     assert far_ends([[lone] + number], replace(OPTIONS, far_end=0.0)) == []
     assert far_ends([[lone] + number], OPTIONS) == [lone.box]
-
-
-def test_a_digit_whose_middle_is_exactly_on_a_numbers_bottom_is_on_its_row():
-    number = _row((4, 1, 6), 40, 100)  # rows 60..100
-    low = Digit(8, 0.99, Box(190, 80, 20, 40), best=8)  # middle at y = 100
-    assert left_out([number], [([low], [])], OPTIONS) == [low.box]
-    lower = Digit(8, 0.99, Box(190, 81, 20, 40), best=8)
-    assert left_out([number], [([lower], [])], OPTIONS) == []
 
 
 def test_a_digit_touching_a_numbers_digit_from_below_or_above_does_not_overlap_it():
