@@ -45,6 +45,13 @@ class ReadOptions:
     #: frame with two numbers side by side on one row (one line cut in two) or a number of
     #: one digit beside others; 0 reports every number read, whatever else the frame holds
     unread_line: float = 0.5
+    #: ... and a line of ``unread_sure`` or more accepted digits, ``unread_sure_share`` of
+    #: its marks or more, counts down to ``unread_small`` of the numbers' height (print
+    #: beside a number reads as a few sure digits among its letters at about half its
+    #: height; strangers' frames, four sets: 13 of 560 fewer wrong, none fewer right)
+    unread_sure: int = 3
+    unread_sure_share: float = 0.6
+    unread_small: float = 0.65
     #: a mark read as a digit on a number's row, within ``group_gap`` of its height from
     #: its ends, at least this tall (of its median height), not part of it and not beside
     #: a mark that is no digit (a word's letter) makes the frame report nothing
@@ -59,7 +66,7 @@ class ReadOptions:
     #: ('3025' for '025'), or digits between them lost ('876' for '8346'). Strangers'
     #: frames of seeds 12, 31 and 57: 14 of 1,160 fewer wrong, none fewer right; the 4,747
     #: end digits of the strings these sets and the generated ones read right stand at
-    #: most 1.27 heights from the next; 2.0: 10 fewer wrong); 0: off
+    #: most 1.27 heights from the next; 2.0: 10 fewer wrong; 0: off
     far_end: float = 1.5
     #: a frame is searched again with its thresholds (and their floors) at this fraction
     #: (:func:`edge_digits.locate.look_again`): a line of digits the first search missed
@@ -72,13 +79,6 @@ class ReadOptions:
     #: wrong; a hard frame's read ~25% slower, a clean page's ~3%: most are not searched
     #: again); 0 or 1: no second search
     look_again: float = 0.5
-    #: ... and a line of ``unread_sure`` or more accepted digits, ``unread_sure_share`` of
-    #: its marks or more, counts down to ``unread_small`` of the numbers' height (print
-    #: beside a number reads as a few sure digits among its letters at about half its
-    #: height; strangers' frames, four sets: 13 of 560 fewer wrong, none fewer right)
-    unread_sure: int = 3
-    unread_sure_share: float = 0.6
-    unread_small: float = 0.65
     #: a run of digits beside marks that are not digits ('Order 14261': the word's letters
     #: touch the number) is reported only when its median height is this many times
     #: theirs: a label is printed smaller than the number written after it, while a
