@@ -220,7 +220,7 @@ def left_out(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Dig
                 if (other.height >= options.left_out * height
                         and box.y <= other.y + other.height / 2 <= box.bottom
                         and other.right >= box.x - reach and other.x <= box.right + reach
-                        and not any(_overlap(other, digit.box) for digit in number)
+                        and not any(other.overlaps(digit.box) for digit in number)
                         and not any(_near(other, letter.box) for letter in not_digits)):
                     found.append(other)
     return found
@@ -253,10 +253,6 @@ def far_ends(numbers: list[list[Digit]], options) -> list[Box]:
 def _near(a: Box, b: Box) -> bool:
     """Whether ``b`` is beside ``a``, closer than half its height (a word's next letter)."""
     return max(b.x - a.right, a.x - b.right) < a.height / 2
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
 
 
 def _split_line(numbers: list[list[Digit]], gap: float) -> list[Box]:

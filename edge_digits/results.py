@@ -34,6 +34,11 @@ class Box:
     def area(self) -> int:
         return self.width * self.height
 
+    def overlaps(self, other: "Box") -> bool:
+        """Whether the two share any pixel (boxes that only touch do not)."""
+        return (self.x < other.right and other.x < self.right and self.y < other.bottom
+                and other.y < self.bottom)
+
     def union(self, other: "Box") -> "Box":
         x0, y0 = min(self.x, other.x), min(self.y, other.y)
         x1, y1 = max(self.right, other.right), max(self.bottom, other.bottom)

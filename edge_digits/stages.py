@@ -101,22 +101,18 @@ def _locate_calls(calls: dict, gray: np.ndarray, small: np.ndarray, options,
                   text_height: float | None):
     """Add the stages of :func:`edge_digits.locate.search` (ink to crop) to ``calls``;
     return the located lines, or None when no line of writing is kept (no crop stage)."""
+    from .locate import measure_ink
     from .locate.blobs import FaintStrokes, digit_blobs, hysteresis
     from .locate.crop import FullDarkness, line_candidates
     from .locate.group import drop_lone_marks, find_lines, line_heights, writing_lines
-    from .locate.ink import darkness, paper_background, thresholds
     from .locate.lines import ink_components
 
     sy, sx = gray.shape[0] / small.shape[0], gray.shape[1] / small.shape[1]
     min_height = options.min_digit_height / sy
 
-    def ink():
-        background = paper_background(small, options.ink)
-        dark = darkness(small, background)
-        return background, dark, thresholds(dark, options)
-
-    background, dark, (weak, strong) = ink()
-    calls["ink"] = ink
+    ink = measure_ink(small, options)
+    background, dark, weak, strong = ink.background, ink.dark, ink.weak, ink.strong
+    calls["ink"] = lambda: measure_ink(small, options)
     calls["components"] = lambda: ink_components(dark, weak, min_height, text_height, options)
     count, labels, stats, rules = calls["components"]()
 
