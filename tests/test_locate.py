@@ -297,6 +297,48 @@ def test_light_writing_on_a_dark_board_is_inverted(mnist):
     assert not light_on_dark(shrink(table, (256, 192)))
 
 
+def test_a_light_digit_filling_a_dark_frame_is_light_writing(mnist):
+    """A white-on-black digit that fills its frame (MNIST's own format, a digit drawn on a
+    black canvas) is bright on more than ``light_share`` of it (the first 300 MNIST test
+    digits at 112 px: median 12%, at most 27%), so it was taken for a sheet of paper on a
+    dark table and not inverted (35% of them read right). Its bright part is strokes: half
+    its widest stroke is at most ``stroke_half`` of its height (measured: median 0.09, at
+    most 0.22) and it fills little of its box. A sheet of paper as large, or a strip of it,
+    is solid: not inverted."""
+    from edge_digits.locate.ink import light_on_dark
+
+    digits = mnist["x_test"][:300]
+    inverted = sum(light_on_dark(cv2.resize(digit, (112, 112))) for digit in digits)
+    assert inverted >= 295, inverted
+    for x0, y0, x1, y1 in ((40, 40, 150, 130), (20, 60, 236, 100), (100, 10, 130, 180)):
+        table = np.full((192, 256), 40, np.uint8)  # 20%, 18% and 11% of the frame
+        table[y0:y1, x0:x1] = 220
+        assert not light_on_dark(table), (x0, y0, x1, y1)
+
+
+def test_light_strokes_are_thin_and_fill_little_of_their_box():
+    """_strokes' two limits, at their exact values: an outline 7 px thick (half its widest
+    stroke 5.48 of its 58 rows, 1,750 of its box's 59 x 58 pixels bright) is strokes up to
+    those shares, and not just below them."""
+    from edge_digits.locate.ink import _strokes
+    from edge_digits.locate.params import InkParams
+
+    image = np.full((100, 100), 20, np.uint8)
+    cv2.rectangle(image, (20, 10), (70, 59), 240, 7)
+    bright = (image > 100).astype(np.uint8) * 255
+    widest = float(cv2.distanceTransform(bright, cv2.DIST_L2, 3).max())
+    assert cv2.boundingRect(bright)[2:] == (59, 58) and cv2.countNonZero(bright) == 1750
+    half, fill = widest / 58, 1750 / (59 * 58)
+    assert _strokes(image, 100, None, InkParams(stroke_half=half * 1.0001, stroke_fill=fill * 1.0001))
+    assert not _strokes(image, 100, None, InkParams(stroke_half=half * 0.999, stroke_fill=1.0))
+    assert not _strokes(image, 100, None, InkParams(stroke_half=1.0, stroke_fill=fill * 0.999))
+    mask = np.zeros_like(image)  # within a mask: the outline's left side, filling its box
+    mask[:, :30] = 255
+    assert _strokes(image, 100, None, InkParams(stroke_half=1.0, stroke_fill=0.6))
+    assert not _strokes(image, 100, mask, InkParams(stroke_half=1.0, stroke_fill=0.6))
+    assert not _strokes(image, 250, None, InkParams())  # nothing that bright
+
+
 def test_dim_paper_with_a_lamps_reflection_is_read_as_paper():
     """A frame of dark writing on paper photographed in dim light (paper at ~85) with a
     lamp's reflection on it (a disc at 255, hard-edged or soft) is paper, not a board: its

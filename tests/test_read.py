@@ -265,6 +265,42 @@ def test_a_crop_of_one_digit_is_read_enlarged_with_its_box_in_its_pixels(reader,
                    for image, label in zip(images[:50], labels[:50])) == 0
 
 
+def _right_and_wrong(reader, images, labels, make) -> tuple[int, int]:
+    right = wrong = 0
+    for image, label in zip(images, labels):
+        text = reader.read(make(image)).text
+        right += text == str(label)
+        wrong += any(ch.isdigit() for ch in text) and text != str(label)
+    return right, wrong
+
+
+def test_one_digit_a_file_is_read_in_the_formats_collections_keep(reader, mnist, shared_data):
+    """Collections of single digits store each as its own small image: white on black
+    filling the frame (MNIST's format, digits drawn on a black canvas), or a tight crop of
+    thin strokes. Measured on real digits (right / wrong of 300, hwd1000 of 200), before
+    this release -> now:
+
+    - MNIST test, white on black, 56 / 112 px: 109 / 11 and 105 / 6 -> 295 / 0 and
+      293 / 3 (a light digit filling a dark frame is light writing, see test_locate);
+    - FEMNIST test writers, dark on white, 32 / 40 px: 155 / 0 and 268 / 0 -> 292 / 1
+      and 290 / 1 (frames under 48 px are read enlarged, ``min_side``);
+    - hwd1000 test as drawn, white on black, 128 px: 137 / 3 -> 190 / 0."""
+    femnist = np.load(shared_data("femnist_digits.npz"))
+    hwd = np.load(shared_data("hwd1000_digits.npz"))
+    white_on_black = [(mnist["x_test"][:300], mnist["y_test"][:300], 56, 285, 3),
+                      (mnist["x_test"][:300], mnist["y_test"][:300], 112, 285, 4),
+                      (hwd["x_test_orig"], hwd["y_test"], 128, 185, 2)]
+    for images, labels, side, least, most in white_on_black:
+        right, wrong = _right_and_wrong(reader, images, labels,
+                                        lambda image: cv2.resize(image, (side, side)))
+        assert right >= least and wrong <= most, (side, right, wrong)
+    for side in (32, 40):
+        right, wrong = _right_and_wrong(reader, femnist["x_test_leaf"][:300],
+                                        femnist["y_test"][:300],
+                                        lambda image: 255 - cv2.resize(image, (side, side)))
+        assert right >= 282 and wrong <= 3, (side, right, wrong)
+
+
 def test_enlarge_small_maps_points_back():
     from edge_digits.frame import enlarge_small
 

@@ -243,7 +243,27 @@ def _light_level(small: np.ndarray, mask: np.ndarray | None, params: InkParams) 
     if median >= params.dark_surface or above < params.min_tail or above < params.tail_ratio * below:
         return None
     level = median + above // 2
-    return level if total - cumulative[level] <= params.light_share * total else None
+    share = (total - cumulative[level]) / total
+    if share <= params.light_share:
+        return level
+    return level if share <= params.stroke_share and _strokes(small, level, mask, params) else None
+
+
+def _strokes(small: np.ndarray, level: int, mask: np.ndarray | None, params: InkParams) -> bool:
+    """Whether the part of ``small`` brighter than ``level`` (within ``mask``) is strokes:
+    half its widest stroke (the largest distance to its edge) is at most ``stroke_half`` of
+    its height, and it fills at most ``stroke_fill`` of its bounding box. A light digit
+    filling a dark frame (a white-on-black scan, a digit drawn on a black canvas) is
+    bright on more than ``light_share`` of it; a sheet of paper on a dark table, or a
+    strip of it, is as large a bright part, but solid."""
+    _, bright = cv2.threshold(small, level, 255, cv2.THRESH_BINARY)
+    if mask is not None:
+        bright = cv2.bitwise_and(bright, mask)
+    _, _, width, height = cv2.boundingRect(bright)
+    if height == 0 or cv2.countNonZero(bright) > params.stroke_fill * width * height:
+        return False
+    widest = cv2.distanceTransform(bright, cv2.DIST_L2, 3).max()
+    return bool(widest <= params.stroke_half * height)
 
 
 def bright_spots(small: np.ndarray, level: int, params: InkParams = InkParams()) -> np.ndarray | None:

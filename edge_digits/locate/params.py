@@ -30,6 +30,9 @@ class InkParams:
     tail_ratio: float = 2.0  # 0.2% lies this many times farther above the median than its
     min_tail: int = 40  # darkest 0.2% below it, and at least this far ...
     light_share: float = 0.1  # ... and at most this share is half as far above (strokes, not a sheet)
+    stroke_share: float = 0.3  # ... or up to this share when that part is strokes (a light digit
+    stroke_half: float = 0.2  # filling the frame): half its widest stroke <= this of its height
+    stroke_fill: float = 0.6  # ... and it fills at most this share of its bounding box
     spot_side: int = 4  # a bright spot (glare, a lamp's reflection) is this wide and high or more,
     spot_aspect: float = 2.0  # ... at most this many times longer one way than the other,
     spot_fill: float = 0.6  # ... fills this share of its box or more,
