@@ -70,6 +70,37 @@ def as_gray(frame: object, name: str = "frame") -> np.ndarray:
     return cv2.cvtColor(frame, code)
 
 
+def flatten_decoded(image: np.ndarray) -> np.ndarray:
+    """A decoded image file of any depth and channel count as a uint8 frame: gray stays
+    gray (H, W), colour is BGR (H, W, 3).
+
+    16-bit images keep their top 8 bits, floats (0..1) are scaled to 0..255, and
+    transparent pixels are laid over white: a digit drawn on a transparent canvas is dark
+    ink on paper, not ink on black (its colour channels are black where it is
+    transparent). Only for decoded files, whose fourth channel is alpha: a camera's
+    B,G,R,X frame goes to :func:`as_gray` as it is.
+    """
+    if image.dtype == np.uint16:
+        image = (image >> 8).astype(np.uint8)
+    elif image.dtype != np.uint8:
+        image = np.clip(np.nan_to_num(image.astype(np.float32)) * 255.0, 0, 255).astype(np.uint8)
+    if image.ndim == 2:
+        return image
+    channels = image.shape[2]
+    if channels == 1:
+        return np.ascontiguousarray(image[:, :, 0])
+    if channels == 4:
+        alpha = image[:, :, 3:4].astype(np.float32) * np.float32(1.0 / 255.0)
+        colour = image[:, :, :3].astype(np.float32)
+        over_white = colour * alpha + np.float32(255.0) * (np.float32(1.0) - alpha)
+        return np.clip(over_white + 0.5, 0, 255).astype(np.uint8)
+    if channels == 2:  # gray + alpha
+        gray = image[:, :, 0].astype(np.float32)
+        alpha = image[:, :, 1].astype(np.float32) / 255.0
+        return np.clip(gray * alpha + 255.0 * (1.0 - alpha) + 0.5, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(image[:, :, :3])
+
+
 def enlarge_small(gray: np.ndarray, min_side: int) -> tuple[np.ndarray, int, int]:
     """A frame smaller than ``min_side`` on a side, enlarged to be read like a photo.
 

@@ -78,6 +78,32 @@ def test_gray_image_stays_gray(tmp_path, frames):
     np.testing.assert_array_equal(frame.image, gray)
 
 
+def test_a_drawing_on_a_transparent_canvas_is_ink_on_paper(tmp_path, frames):
+    """A PNG drawn on a transparent canvas (black strokes whose alpha is the ink, black
+    where transparent) is laid over white: its digits are read, as the web page reads
+    it; decoded without its alpha it was black on black and read nothing. A 16-bit PNG
+    of the same frame reads the same."""
+    from edge_digits import DigitReader
+
+    ink = 255 - cv2.cvtColor(frames[0], cv2.COLOR_BGR2GRAY)  # white ink on black
+    drawing = np.zeros((*ink.shape, 4), np.uint8)
+    drawing[:, :, 3] = ink  # black strokes, transparent paper
+    cv2.imwrite(str(tmp_path / "drawn.png"), drawing)
+    (frame,) = open_source(tmp_path / "drawn.png")
+    paper = cv2.cvtColor(frames[0], cv2.COLOR_BGR2GRAY)
+    assert frame.image.shape == frames[0].shape
+    assert np.abs(cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY).astype(int) - paper).max() <= 1
+    deep = (cv2.cvtColor(frames[0], cv2.COLOR_BGR2GRAY).astype(np.uint16) * 257)
+    cv2.imwrite(str(tmp_path / "deep.png"), deep)
+    (frame16,) = open_source(tmp_path / "deep.png")
+    np.testing.assert_array_equal(frame16.image, paper)
+    with DigitReader() as reader:
+        expected = reader.read(frames[0]).text
+        assert expected and reader.read(frame.image).text == expected
+        assert reader.read(frame16.image).text == expected
+        assert reader.read(cv2.imread(str(tmp_path / "drawn.png"))).text == ""  # alpha dropped
+
+
 def test_directory_is_read_in_sorted_order_skipping_other_files(tmp_path, frames):
     for k, frame in zip((3, 1, 4, 0, 2), frames):
         cv2.imwrite(str(tmp_path / f"frame_{k}.png"), frame)

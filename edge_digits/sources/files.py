@@ -9,11 +9,16 @@ import cv2
 import numpy as np
 
 from ..errors import SourceError
+from ..frame import flatten_decoded
 from .base import IMAGE_SUFFIXES, Frame, FrameSource
 
 
 def read_image_file(path: Path) -> np.ndarray:
-    """Read an image file as (H, W) gray or (H, W, 3) BGR uint8, or raise SourceError."""
+    """Read an image file as (H, W) gray or (H, W, 3) BGR uint8, or raise SourceError.
+
+    Transparent pixels are laid over white and 16-bit images keep their top 8 bits
+    (:func:`edge_digits.frame.flatten_decoded`): a drawing saved on a transparent canvas
+    reads as ink on paper."""
     try:
         # imdecode on the bytes, not imread: works for any path (non-ASCII on Windows) and
         # lets us tell "cannot open" from "not an image".
@@ -26,7 +31,11 @@ def read_image_file(path: Path) -> np.ndarray:
         # libpng / libjpeg print their own "libpng error: IDAT: CRC error" on fd 2: our
         # SourceError is the one line that reports a corrupt file
         with native_stderr_silenced():
-            image = cv2.imdecode(data, cv2.IMREAD_ANYCOLOR) if data.size else None
+            # JPEGs as before (turned upright by their EXIF orientation, which UNCHANGED
+            # would ignore); other formats with their alpha and depth, flattened below
+            jpeg = data[:3].tobytes() == b"\xff\xd8\xff"
+            image = cv2.imdecode(data, cv2.IMREAD_ANYCOLOR if jpeg else cv2.IMREAD_UNCHANGED) \
+                if data.size else None
     except cv2.error as exc:  # e.g. a header declaring more pixels than OpenCV allows
         reason = str(exc).strip().splitlines()[-1].split("error: ")[-1][:160]
         raise SourceError(f"cannot decode image {path} ({data.size} bytes): OpenCV refused "
@@ -34,7 +43,7 @@ def read_image_file(path: Path) -> np.ndarray:
     if image is None or image.size == 0:
         raise SourceError(f"cannot decode image {path} ({data.size} bytes): the file is empty, "
                           f"corrupt or not an image format OpenCV reads")
-    return image
+    return flatten_decoded(image)
 
 
 class ImageFileSource(FrameSource):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..frame import flatten_decoded
+
 #: the formats decoded, by the name used in messages
 FORMATS = ("png", "jpeg", "bmp", "webp")
 
@@ -207,30 +209,5 @@ def decode_image(data: bytes, max_pixels: int) -> np.ndarray:
                             "be decoded: it is truncated or corrupt")
     if image.shape[0] * image.shape[1] > max_pixels:  # a decoder that disagreed with the header
         check_size(ImageHeader(header.format, image.shape[1], image.shape[0]), max_pixels)
-    return _as_bgr(image)
-
-
-def _as_bgr(image: np.ndarray) -> np.ndarray:
-    """A decoded image of any depth and channel count as BGR uint8, alpha over white."""
-    import cv2
-
-    if image.dtype == np.uint16:
-        image = (image >> 8).astype(np.uint8)
-    elif image.dtype != np.uint8:
-        image = np.clip(np.nan_to_num(image.astype(np.float32)) * 255.0, 0, 255).astype(np.uint8)
-    if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    channels = image.shape[2]
-    if channels == 1:
-        return cv2.cvtColor(image[:, :, 0], cv2.COLOR_GRAY2BGR)
-    if channels == 4:
-        alpha = image[:, :, 3:4].astype(np.float32) * np.float32(1.0 / 255.0)
-        colour = image[:, :, :3].astype(np.float32)
-        over_white = colour * alpha + np.float32(255.0) * (np.float32(1.0) - alpha)
-        return np.clip(over_white + 0.5, 0, 255).astype(np.uint8)
-    if channels == 2:  # gray + alpha
-        gray = image[:, :, 0].astype(np.float32)
-        alpha = image[:, :, 1].astype(np.float32) / 255.0
-        over_white = np.clip(gray * alpha + 255.0 * (1.0 - alpha) + 0.5, 0, 255).astype(np.uint8)
-        return cv2.cvtColor(over_white, cv2.COLOR_GRAY2BGR)
-    return np.ascontiguousarray(image[:, :, :3])
+    frame = flatten_decoded(image)
+    return frame if frame.ndim == 3 else cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
