@@ -14,6 +14,9 @@ from .errors import FrameError
 MIN_SIDE = 8  #: frames smaller than this on both sides cannot hold a readable digit
 MIN_NARROW = 3  #: ... or narrower than this (a '1' cut tight is a few pixels wide)
 MAX_ENLARGED = 1024  #: :func:`enlarge_small` keeps the enlarged frame's longer side below this
+#: :func:`clean_edges`: a frame's outermost pixels spread over at most this share of its
+#: range when they are all paper
+EDGE_SPREAD = 0.2
 MAX_PIXELS = 120_000_000  #: about 11000 x 11000; larger frames are refused, not processed
 
 
@@ -129,10 +132,32 @@ def enlarge_small(gray: np.ndarray, min_side: int) -> tuple[np.ndarray, int, int
     # a '1' may be 3 pixels wide), bounded so that the longer side stays a frame's size
     factor = max(1, min(-(-min_side // min(height, width)), MAX_ENLARGED // max(height, width)))
     enlarged = cv2.resize(gray, (width * factor, height * factor), interpolation=cv2.INTER_CUBIC)
-    border = max(height, width) * factor // 4
-    # the paper's shade: the median of the frame's outermost pixels (ink that touches the
-    # edge is not smeared into the border, as replicating the edge would)
-    edge = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    paper = int(np.median(edge))
-    return (cv2.copyMakeBorder(enlarged, border, border, border, border, cv2.BORDER_CONSTANT,
-                               value=paper), factor, border)
+    framed, border = with_border(enlarged, int(np.median(_outermost(gray))))
+    return framed, factor, border
+
+
+def _outermost(gray: np.ndarray) -> np.ndarray:
+    """The frame's outermost pixels, all four sides."""
+    return np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+
+
+def with_border(gray: np.ndarray, shade: int | None = None) -> tuple[np.ndarray, int]:
+    """``gray`` framed on each side by a border a quarter of its longer side wide, of
+    ``shade`` (default: the median of its outermost pixels, the paper's shade: ink that
+    touches the edge is not smeared into the border, as replicating the edge would), and
+    the border's width. A point ``(x, y)`` of the result is ``(x - border, y - border)``
+    of ``gray``."""
+    border = max(gray.shape) // 4
+    shade = int(np.median(_outermost(gray))) if shade is None else shade
+    return (cv2.copyMakeBorder(gray, border, border, border, border, cv2.BORDER_CONSTANT,
+                               value=shade), border)
+
+
+def clean_edges(gray: np.ndarray, share: float = EDGE_SPREAD) -> bool:
+    """Whether nothing lies on the frame's outermost pixels: their spread (brightest
+    minus darkest) is at most ``share`` of the whole frame's. A single digit drawn or
+    scanned alone has paper all round it; a cell cut from a grid has the grid's lines
+    at its edges, a crop of a photo whatever was beside it."""
+    ring = _outermost(gray)
+    whole = int(gray.max()) - int(gray.min())
+    return whole > 0 and int(ring.max()) - int(ring.min()) <= share * whole

@@ -65,7 +65,7 @@ import numpy as np
 
 from . import touching
 from .classify import DigitClassifier
-from .frame import as_gray, enlarge_small
+from .frame import as_gray, clean_edges, enlarge_small, with_border
 from .locate import (Candidate, Ink, WorkView, locate_digits, look_again, measure_ink, search,
                      work_view)
 from .normalize import normalize_digit
@@ -304,9 +304,13 @@ class DigitReader:
         # reader's, if lower): a strict threshold shows a line of digits as '?'s instead
         # of hiding it.
         judge = min(self.options.threshold, DEFAULT_THRESHOLD)
-        view = work_view(seen, self.options.locate)
-        ink = measure_ink(view.small, view.options)
-        lines = search(view.gray, view.small, view.options, view.text_height, ink)
+        view, ink, lines = self._search(seen)
+        if not lines and factor == 1 and min(height, width) < self.options.alone_side \
+                and clean_edges(gray):
+            # nothing found in a small frame with paper all round: one digit filling it
+            # (taller than the locate stage takes a digit to be), framed by more paper
+            seen, border = with_border(gray)
+            view, ink, lines = self._search(seen)
         numbers, unread = read_frame(self._read_lines(lines), judge, self.options,
                                      lambda number: not (len(number) == 1 and
                                                          self._edge_mark(seen, number[0])))
@@ -322,6 +326,12 @@ class DigitReader:
             strings.append(DigitString(tuple(found), box_of(found)))
         return Reading(tuple(strings), (width, height), time.perf_counter() - start,
                        unread=tuple(unread))
+
+    def _search(self, seen: np.ndarray) -> tuple[WorkView, Ink, list[list[Candidate]]]:
+        """The work view of ``seen``, its ink and the lines of candidates found in it."""
+        view = work_view(seen, self.options.locate)
+        ink = measure_ink(view.small, view.options)
+        return view, ink, search(view.gray, view.small, view.options, view.text_height, ink)
 
     def _missed(self, view: WorkView, ink: Ink, numbers: list[list[Digit]],
                 judge: float) -> list[Box]:

@@ -164,6 +164,12 @@ class ReadOptions:
     #: writers as 32 / 40 px crops read 41 / 84% right, now 96 / 95%; enlarging frames up
     #: to 64 px read hwd1000's at 48-63 px better but FEMNIST's worse, 98 -> 95%)
     min_side: int = 48
+    #: a frame smaller than this on a side in which nothing is found and whose outermost
+    #: pixels are all paper (:func:`edge_digits.frame.clean_edges`) is searched again
+    #: framed by more paper: one digit filling a small image is taller than the locate
+    #: stage takes a digit to be (hwd1000's test digits as drawn, 64 px: 93 -> 97% read);
+    #: 0: never
+    alone_side: int = 128
     #: options of the locate stage (see :class:`edge_digits.locate.LocateOptions`)
     locate: LocateOptions = field(default_factory=LocateOptions)
 
@@ -180,10 +186,11 @@ class ReadOptions:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a whole number of marks, 0 or more, "
                                  f"got {value!r}")
-        if isinstance(self.min_side, bool) or not isinstance(self.min_side, int) \
-                or self.min_side < 0:
-            raise ValueError(f"min_side must be a whole number of pixels, 0 or more, "
-                             f"got {self.min_side!r}")
+        for name in ("min_side", "alone_side"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a whole number of pixels, 0 or more, "
+                                 f"got {value!r}")
         if not float(self.partial_line) >= 0.0:
             raise ValueError(f"partial_line must be 0 or more, got {self.partial_line!r}")
         if not float(self.far_end) >= 0.0:
