@@ -153,6 +153,32 @@ def with_border(gray: np.ndarray, shade: int | None = None) -> tuple[np.ndarray,
                                value=shade), border)
 
 
+def cut_tight(gray: np.ndarray, reach: float = 0.75, least: float = 0.02) -> bool:
+    """Whether ``gray`` is a crop cut tight around its writing: ink (darker than the
+    paper, or lighter on a dark frame, by half the way to the extreme) other than straight
+    lines reaches the frame's edges, in a mark of at least ``least`` of its pixels. Runs
+    of ink ``reach`` of the frame's width or height long (a grid's or a box's lines, at a
+    cell's edges or across it) are left out first: a cell cut from a grid is no tight
+    crop, and neither is a '1' cut tight (a line to this test).
+    """
+    paper = int(np.median(gray))
+    low, high = int(gray.min()), int(gray.max())
+    if paper - low >= high - paper:
+        ink = (gray < paper - (paper - low) / 2).view(np.uint8)
+    else:
+        ink = (gray > paper + (high - paper) / 2).view(np.uint8)
+    height, width = gray.shape
+    run = max(2, int(reach * max(height, width)))
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
+    lines = cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8))
+    rest = cv2.bitwise_and(ink, cv2.bitwise_not(lines * 255) // 255)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
+    return any(area >= least * height * width
+               and (x <= 0 or y <= 0 or x + w >= width or y + h >= height)
+               for x, y, w, h, area in stats.tolist()[1:])
+
+
 def clean_edges(gray: np.ndarray, share: float = EDGE_SPREAD) -> bool:
     """Whether nothing lies on the frame's outermost pixels: their spread (brightest
     minus darkest) is at most ``share`` of the whole frame's. A single digit drawn or

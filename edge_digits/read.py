@@ -65,7 +65,7 @@ import numpy as np
 
 from . import touching
 from .classify import DigitClassifier
-from .frame import as_gray, clean_edges, enlarge_small, with_border
+from .frame import as_gray, clean_edges, cut_tight, enlarge_small, with_border
 from .locate import (Candidate, Ink, WorkView, locate_digits, look_again, measure_ink, search,
                      work_view)
 from .normalize import normalize_digit
@@ -304,9 +304,13 @@ class DigitReader:
         # reader's, if lower): a strict threshold shows a line of digits as '?'s instead
         # of hiding it.
         judge = min(self.options.threshold, DEFAULT_THRESHOLD)
+        alone = factor == 1 and min(height, width) < self.options.alone_side
+        if alone and cut_tight(gray):
+            # a crop cut tight around its writing: the locate stage leaves out marks the
+            # frame's edge cuts, and would read what is left of them: framed by paper
+            seen, border = with_border(gray)
         view, ink, lines = self._search(seen)
-        if not lines and factor == 1 and min(height, width) < self.options.alone_side \
-                and clean_edges(gray):
+        if not lines and alone and not border and clean_edges(gray):
             # nothing found in a small frame with paper all round: one digit filling it
             # (taller than the locate stage takes a digit to be), framed by more paper
             seen, border = with_border(gray)

@@ -166,22 +166,28 @@ class _Item:
 
 
 def as_files(digits: np.ndarray, labels: np.ndarray, count: int, seed: int, side: int,
-             dark_on_light: bool) -> list:
+             dark_on_light: bool, tight: bool = False) -> list:
     """28x28 white-on-black digits as collections of single digits keep them, one small
-    image each: ``side`` px square, the digit filling it, white on black as stored or
-    dark on light: (gray image, truth) pairs."""
+    image each: ``side`` px square, the digit filling it (``tight``: cut to its ink's box
+    and ``side`` px tall), white on black as stored or dark on light: (gray image, truth)
+    pairs."""
     chosen = np.random.default_rng(seed).choice(len(digits), min(count, len(digits)), replace=False)
     items = []
     for k in chosen:
-        image = cv2.resize(digits[k], (side, side), interpolation=cv2.INTER_LINEAR)
+        digit, size = digits[k], (side, side)
+        if tight:
+            ys, xs = np.nonzero(digit > 30)
+            digit = digit[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+            size = (max(3, round(digit.shape[1] * side / digit.shape[0])), side)
+        image = cv2.resize(digit, size, interpolation=cv2.INTER_LINEAR)
         items.append((255 - image if dark_on_light else image, (str(int(labels[k])),)))
     return items
 
 
 def development_writers(data: Path, sets: StandardSets) -> dict:
     """name -> items (image, truth strings) of the development writers on paper, and as
-    files of one digit each (FEMNIST's thin strokes as sampled from the forms, cut
-    tight; hwd1000's as drawn on screens, white on black)."""
+    files of one digit each (FEMNIST's thin strokes as sampled from the forms, filling the
+    file or cut tight to their ink; hwd1000's as drawn on screens, white on black)."""
     found = {}
     for name, file, count in (("FEMNIST test writers, on paper", "femnist_digits.npz", sets.femnist_on_paper),
                               ("hwd1000 test, on paper", "hwd1000_digits.npz", sets.hwd_on_paper)):
@@ -189,16 +195,19 @@ def development_writers(data: Path, sets: StandardSets) -> dict:
             with np.load(data / file) as arrays:
                 found[name] = [_Item(img, truth) for img, truth in
                                on_paper(arrays["x_test"], arrays["y_test"], count, 0)]
-    for name, file, key, count, side, dark in (
+    for name, file, key, count, side, dark, tight in (
             ("FEMNIST test writers, 40 px files", "femnist_digits.npz", "x_test_leaf",
-             sets.femnist_on_paper, 40, True),
+             sets.femnist_on_paper, 40, True, False),
+            ("FEMNIST test writers, cut tight, 100 px", "femnist_digits.npz", "x_test_leaf",
+             sets.femnist_on_paper, 100, True, True),
             ("hwd1000 test, 64 px white-on-black files", "hwd1000_digits.npz", "x_test_orig",
-             sets.hwd_on_paper, 64, False)):
+             sets.hwd_on_paper, 64, False, False)):
         if (data / file).exists():
             with np.load(data / file) as arrays:
                 if key in arrays.files:
                     found[name] = [_Item(img, truth) for img, truth in
-                                   as_files(arrays[key], arrays["y_test"], count, 0, side, dark)]
+                                   as_files(arrays[key], arrays["y_test"], count, 0, side,
+                                            dark, tight)]
     return found
 
 
