@@ -153,13 +153,16 @@ def with_border(gray: np.ndarray, shade: int | None = None) -> tuple[np.ndarray,
                                value=shade), border)
 
 
-def cut_tight(gray: np.ndarray, reach: float = 0.75, least: float = 0.02) -> bool:
-    """Whether ``gray`` is a crop cut tight around its writing: ink (darker than the
-    paper, or lighter on a dark frame, by half the way to the extreme) other than straight
-    lines reaches the frame's edges, in a mark of at least ``least`` of its pixels. Runs
-    of ink ``reach`` of the frame's width or height long (a grid's or a box's lines, at a
-    cell's edges or across it) are left out first: a cell cut from a grid is no tight
-    crop, and neither is a '1' cut tight (a line to this test).
+def cut_tight(gray: np.ndarray, reach: float = 0.75, least: float = 0.02,
+              tallest: float = 0.8) -> bool:
+    """Whether ``gray`` is a crop cut tight around its writing, too tight for the locate
+    stage (which leaves out marks the frame's edge cuts, and marks taller than
+    ``max_digit_height`` of the frame): a mark of ink (darker than the paper, or lighter
+    on a dark frame, by half the way to the extreme; at least ``least`` of the frame's
+    pixels) reaches the frame's edges or is taller than ``tallest`` of its height.
+    Straight runs of ink ``reach`` of the frame's longer side long are left out first: a
+    grid's or a box's lines, at a cell's edges or across it, make no cell a tight crop
+    (nor does a '1' cut tight: a line to this test).
     """
     paper = int(np.median(gray))
     low, high = int(gray.min()), int(gray.max())
@@ -172,10 +175,11 @@ def cut_tight(gray: np.ndarray, reach: float = 0.75, least: float = 0.02) -> boo
     across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
     down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
     lines = cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8))
-    rest = cv2.bitwise_and(ink, cv2.bitwise_not(lines * 255) // 255)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
+    ink[lines > 0] = 0
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     return any(area >= least * height * width
-               and (x <= 0 or y <= 0 or x + w >= width or y + h >= height)
+               and (x <= 0 or y <= 0 or x + w >= width or y + h >= height
+                    or h > tallest * height)
                for x, y, w, h, area in stats.tolist()[1:])
 
 

@@ -168,7 +168,7 @@ class ReadOptions:
     #: (:func:`edge_digits.frame.with_border`) when it is cut tight around its writing
     #: (:func:`edge_digits.frame.cut_tight`: the locate stage leaves out marks the frame
     #: cuts and reads what is left of them; FEMNIST's test digits cut tight, 100 px tall:
-    #: 4 / 13% right / wrong -> 82 / 3%), or when nothing is found in it and its outermost
+    #: 5 / 12% right / wrong -> 85 / 2%), or when nothing is found in it and its outermost
     #: pixels are all paper (:func:`edge_digits.frame.clean_edges`: one digit filling it is
     #: taller than the locate stage takes a digit to be; hwd1000's test digits as drawn,
     #: 64 px: 93 -> 97% read). Cells cut from a grid are neither; 0: never
