@@ -233,8 +233,9 @@ def test_a_crop_of_one_digit_is_read_enlarged_with_its_box_in_its_pixels(reader,
     """A frame that is one small digit (MNIST's own 28x28 white-on-black images, a 16x16
     scanned cell) is read enlarged, its boxes in its own pixels (within 2 px of the ink's:
     measured -2..0 on the left and top, 0..2 on the right and bottom). On the first 300
-    MNIST test digits: 295 / 0 and 297 / 1 right / wrong (without enlarging: 25% and none
-    of FEMNIST's read right)."""
+    MNIST test digits: 297 / 0 and 299 / 0 right / wrong (295 / 0 and 297 / 1 with frames
+    under 32 px enlarged, before frames under 48; without enlarging: 25% and none of
+    FEMNIST's read right)."""
     import cv2
 
     images, labels = mnist["x_test"][:300], mnist["y_test"][:300]
@@ -280,11 +281,11 @@ def test_one_digit_a_file_is_read_in_the_formats_collections_keep(reader, mnist,
     thin strokes. Measured on real digits (right / wrong of 300, hwd1000 of 200), before
     this release -> now:
 
-    - MNIST test, white on black, 56 / 112 px: 109 / 11 and 105 / 6 -> 292 / 0 and
-      290 / 3 (a light digit filling a dark frame is light writing, see test_locate);
+    - MNIST test, white on black, 56 / 112 px: 109 / 11 and 105 / 6 -> 293 / 0 and
+      291 / 3 (a light digit filling a dark frame is light writing, see test_locate);
     - FEMNIST test writers, dark on white, 32 / 40 px: 155 / 0 and 268 / 0 -> 292 / 1
       and 290 / 1 (frames under 48 px are read enlarged, ``min_side``);
-    - hwd1000 test as drawn, white on black, 128 px: 137 / 3 -> 190 / 0."""
+    - hwd1000 test as drawn, white on black, 128 px: 137 / 3 -> 193 / 0."""
     femnist = np.load(shared_data("femnist_digits.npz"))
     hwd = np.load(shared_data("hwd1000_digits.npz"))
     white_on_black = [(mnist["x_test"][:300], mnist["y_test"][:300], 56, 285, 3),
