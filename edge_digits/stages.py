@@ -113,7 +113,8 @@ def _locate_calls(calls: dict, gray: np.ndarray, small: np.ndarray, options,
     ink = measure_ink(small, options)
     background, dark, weak, strong = ink.background, ink.dark, ink.weak, ink.strong
     calls["ink"] = lambda: measure_ink(small, options)
-    calls["components"] = lambda: ink_components(dark, weak, min_height, text_height, options)
+    calls["components"] = lambda: ink_components(dark, weak, min_height, text_height, options,
+                                                 whole=sy <= 1.0 and sx <= 1.0)
     count, labels, stats, rules = calls["components"]()
 
     def blobs():

@@ -188,7 +188,8 @@ def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
     ink = ink if ink is not None else measure_ink(small, options)
     dark, weak = ink.dark, ink.weak
     min_digit = options.min_digit_height / sy
-    count, labels, stats, rules = ink_components(dark, weak, min_digit, text_height, options)
+    count, labels, stats, rules = ink_components(dark, weak, min_digit, text_height, options,
+                                                 whole=sy <= 1.0 and sx <= 1.0)
     blobs = digit_blobs(stats, hysteresis(labels, count, dark, ink.strong), small.shape,
                         min_digit, options.max_digit_height * small.shape[0], rules,
                         options.blobs, options.lines.rule_reach)

@@ -12,6 +12,8 @@ touching one is freed.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -192,7 +194,7 @@ def between_rules(rules: np.ndarray, x: int, y: int, w: int, h: int, reach: int)
 
 
 def ink_components(dark: np.ndarray, weak: int, min_height: float, text_height: float | None,
-                   options):
+                   options, whole: bool = False):
     """The components of the ink above ``weak``, ruled lines removed if there may be any.
 
     Parameters
@@ -204,6 +206,9 @@ def ink_components(dark: np.ndarray, weak: int, min_height: float, text_height: 
     text_height : float or None
         The writing's height (work pixels) if known.
     options : LocateOptions
+    whole : bool
+        The work image is the frame at its own resolution or finer (a small frame: a cell
+        cut from a grid, a crop), whose long lines are a grid's or a box's.
 
     Returns
     -------
@@ -216,8 +221,17 @@ def ink_components(dark: np.ndarray, weak: int, min_height: float, text_height: 
         return count, labels, stats, None
     # something long enough to be a line: remove lines, then take components again
     height = mask.shape[0]
-    text_height = text_height or writing_height(stats, min_height,
-                                                options.max_digit_height * height, options.lines)
+    tallest = options.max_digit_height * height
+    text_height = text_height or writing_height(stats, min_height, tallest, options.lines)
+    if not text_height and whole:
+        # no component is shaped like writing: in a small frame, all of it is joined to
+        # its grid's or box's lines (a digit touching them). Measured once the lines
+        # across half the frame are removed: else any stroke longer than the shortest line
+        # (a '7''s bar) would go. (In a photo such a frame is more often a sheet on a
+        # table, all edges, whose corner would then be read as a '7'.)
+        spanning = replace(options.lines, horizontal_fraction=2, vertical_fraction=2)
+        _, _, freed, _ = connected(remove_lines(mask, 0.0, spanning)[0])
+        text_height = writing_height(freed, min_height, tallest, options.lines)
     mask, rules = remove_lines(mask, text_height, options.lines)
     count, labels, stats, _ = connected(mask)
     return count, labels, stats, rules
