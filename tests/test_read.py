@@ -353,6 +353,11 @@ def test_a_digit_cut_tight_is_read_framed_by_paper(reader, mnist, shared_data):
             reader, images, labels,
             lambda image: _cut_tight(image, 100) if light else 255 - _cut_tight(image, 100))
         assert right >= least and wrong <= most, (right, wrong)
+    frame = 255 - _cut_tight(femnist["x_test_leaf"][0], 100)
+    (digit,) = reader.read(frame).digits  # its box in the crop's own pixels
+    assert 0 <= digit.box.x < digit.box.right <= frame.shape[1]
+    assert 0 <= digit.box.y < digit.box.bottom <= frame.shape[0]
+    assert digit.box.height >= 90
 
 
 def test_cut_tight_tells_a_tight_crop_from_a_cell_of_a_grid(mnist):
