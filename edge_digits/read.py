@@ -158,6 +158,9 @@ class DigitReader:
                         for label in self.classifier.labels]
         self._digit_columns = [i for i, value in enumerate(self._values) if value is not None]
         self._none_columns = [i for i, value in enumerate(self._values) if value is None]
+        # the columns of '0' and '8' (ReadOptions.zero_eight), when the model has both
+        self._zero_eight = (self._values.index(0), self._values.index(8)) \
+            if 0 in self._values and 8 in self._values else None
 
     @classmethod
     def from_config(cls, config: ReaderConfig, **option_overrides) -> "DigitReader":
@@ -189,8 +192,9 @@ class DigitReader:
             raise ValueError(f"classify_inks: {len(inks)} inks but {len(boxes)} boxes")
         probabilities = self._probabilities(inks)
         labels, confidences = _best_labels(probabilities)
-        return [self._digit(label, confidence, box)
-                for label, confidence, box in zip(labels, confidences, boxes)]
+        doubted = self._doubted(probabilities, labels)
+        return [self._digit(label, confidence, box, doubt)
+                for label, confidence, box, doubt in zip(labels, confidences, boxes, doubted)]
 
     def read_candidates(self, lines: list[list[Candidate]]) -> list[list[Digit]]:
         """Classify located candidates, choosing how to split touching digits.
@@ -224,6 +228,7 @@ class DigitReader:
         params = self.options.locate.touching
         log_best = np.log(np.maximum(best, params.min_probability)).tolist()
         labels, confidences = _best_labels(probabilities)
+        doubted = self._doubted(probabilities, labels)
         position = 0
         result = []
         for line in lines:
@@ -236,7 +241,7 @@ class DigitReader:
                                                  self.options.split_margin, params)
                 indices, parts = readings[choice]
                 for i, part in zip(indices, parts):
-                    digit = self._digit(labels[i], confidences[i], part.box)
+                    digit = self._digit(labels[i], confidences[i], part.box, doubted[i])
                     if digit is not None:
                         digits.append(digit)
                     else:  # kept as an unknown mark, with the likeliest digit it could be
@@ -283,12 +288,25 @@ class DigitReader:
         patches = np.stack([normalize_digit(ink) for ink in inks])
         return self.classifier.classify(patches)
 
-    def _digit(self, label: int, confidence: float, box: Box) -> Digit | None:
+    def _doubted(self, probabilities: np.ndarray, labels: list[int]) -> list[bool]:
+        """Per crop: a '0' in which the model also sees an '8' (``ReadOptions.zero_eight``
+        of probability or more), not to be trusted at any threshold."""
+        least = self.options.zero_eight
+        if not least or self._zero_eight is None or not len(labels):
+            return [False] * len(labels)
+        zero, eight = self._zero_eight
+        return ((np.asarray(labels) == zero) & (probabilities[:, eight] >= least)).tolist()
+
+    def _digit(self, label: int, confidence: float, box: Box,
+               doubted: bool = False) -> Digit | None:
         """The digit of a crop whose likeliest class is ``label`` (see :func:`_best_labels`),
-        or None for the model's not-a-digit class."""
+        or None for the model's not-a-digit class; ``doubted`` (:meth:`_doubted`): rejected,
+        its confidence 0."""
         value = self._values[label] if label < len(self._values) else None
         if value is None:
             return None  # the model's not-a-digit class
+        if doubted:
+            return Digit(None, 0.0, box, best=value)
         accepted = confidence >= self.options.threshold
         return Digit(value if accepted else None, confidence, box, best=value)
 
