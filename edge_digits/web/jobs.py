@@ -70,7 +70,8 @@ def classify_drawing(reader, data: bytes, *, threshold: float, max_pixels: int) 
     """``/v1/classify``: a drawn digit as the model sees it, and every class's probability.
 
     The decision follows the reader's rule: the likeliest class; ``not a digit`` when that is
-    the model's not-a-digit class, ``not sure`` when its probability is below ``threshold``,
+    the model's not-a-digit class, ``not sure`` when its probability is below ``threshold``
+    (or it is a '0' in which the model also sees an '8': ``ReadOptions.zero_eight``),
     ``empty`` when nothing is drawn.
     """
     start = time.perf_counter()
@@ -87,7 +88,7 @@ def classify_drawing(reader, data: bytes, *, threshold: float, max_pixels: int) 
         decision, value = EMPTY, None
     elif not is_digit:
         decision, value = NOT_A_DIGIT, None
-    elif confidence < threshold:
+    elif confidence < threshold or reader._doubted(probabilities[None], [best])[0]:
         decision, value = NOT_SURE, None
     else:
         decision, value = DIGIT, int(label)
