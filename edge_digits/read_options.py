@@ -178,7 +178,7 @@ class ReadOptions:
     #: 5 / 12% right / wrong -> 85 / 2%), or when nothing is found in it and its outermost
     #: pixels are all paper (:func:`edge_digits.frame.clean_edges`: one digit filling it is
     #: taller than the locate stage takes a digit to be; hwd1000's test digits as drawn,
-    #: 64 px: 93 -> 97% read). Cells cut from a grid are neither; 0: never
+    #: 64 px: 93 -> 97.5% read). Cells cut from a grid are neither; 0: never
     alone_side: int = 256
     #: options of the locate stage (see :class:`edge_digits.locate.LocateOptions`)
     locate: LocateOptions = field(default_factory=LocateOptions)
