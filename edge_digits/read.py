@@ -297,8 +297,7 @@ class DigitReader:
         zero, eight = self._zero_eight
         return ((np.asarray(labels) == zero) & (probabilities[:, eight] >= least)).tolist()
 
-    def _digit(self, label: int, confidence: float, box: Box,
-               doubted: bool = False) -> Digit | None:
+    def _digit(self, label: int, confidence: float, box: Box, doubted: bool) -> Digit | None:
         """The digit of a crop whose likeliest class is ``label`` (see :func:`_best_labels`),
         or None for the model's not-a-digit class; ``doubted`` (:meth:`_doubted`): rejected,
         its confidence 0."""

@@ -444,6 +444,58 @@ def test_a_zero_the_model_also_sees_an_eight_in_is_doubted(reader, mnist, shared
     assert 0 < sum(read) - sum(kept) <= 3, (sum(read), sum(kept))
 
 
+def test_cut_tight_and_clean_edges_at_their_limits(mnist):
+    """cut_tight's limits: a mark exactly 0.8 of the frame's height (80 of 100) is not cut
+    tight, 81 is; a mark touching the left or top edge (column or row 0) is, one a pixel
+    in is not; a speck under 2% of the frame touching an edge is not; a stroke as long as
+    0.8 of the frame's longer side, along one edge, is a line. clean_edges: a blank frame
+    has nothing to frame. alone_side: a frame 255 px on its shorter side cut tight around
+    a digit is framed and read; at 256 it is not."""
+    from edge_digits.frame import clean_edges, cut_tight
+
+    for height, tight in ((80, False), (81, True)):
+        frame = np.full((100, 120), 230, np.uint8)  # runs of 90 (0.75 of 120) are lines
+        frame[10:10 + height, 40:43] = frame[10:10 + height, 77:80] = 30  # an outline
+        frame[10:13, 40:80] = frame[7 + height:10 + height, 40:80] = 30
+        assert cut_tight(frame) == tight, height
+    ring = np.full((100, 120), 230, np.uint8)
+    cv2.ellipse(ring, (50, 50), (15, 30), 0, 0, 360, 30, 3)  # columns 33-67, rows 18-82
+    for shift, tight in ((-33, True), (-32, False)):
+        assert cut_tight(np.roll(ring, shift, axis=1)) == tight, shift
+    for shift, tight in ((-18, True), (-17, False)):
+        assert cut_tight(np.roll(ring, shift, axis=0)) == tight, shift
+    speck = np.full((100, 120), 230, np.uint8)
+    speck[40:55, 0:15] = 30  # 225 pixels, under 2% of 12,000
+    assert not cut_tight(speck)
+    speck[40:56, 0:15] = 30  # 240: 2%
+    assert cut_tight(speck)
+    side = np.full((100, 120), 230, np.uint8)
+    side[2:98, 0:3] = 30  # 96 long: 0.8 of 120, along the left edge
+    assert not cut_tight(side)
+    assert not clean_edges(np.full((64, 64), 230, np.uint8))
+    digit = mnist["x_test"][0]  # a '7'
+    ys, xs = np.nonzero(digit > 30)
+    ink = digit[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    with DigitReader() as reader:
+        for side_px, text in ((255, "7"), (256, "")):
+            width = round(ink.shape[1] * side_px / ink.shape[0])
+            frame = np.full((side_px, side_px), 255, np.uint8)
+            left = (side_px - width) // 2
+            frame[:, left:left + width] = 255 - cv2.resize(ink, (width, side_px))
+            assert reader.read(frame).text == text, side_px
+
+
+def test_zero_eight_at_its_limit(reader):
+    """_doubted: a '0' with exactly ``zero_eight`` (0.01) of '8' is doubted, just under it
+    is not; an '8' with a '0' of any probability is not (the pair one way only)."""
+    probabilities = np.zeros((3, 11), np.float32)
+    probabilities[0, 0], probabilities[0, 8] = 0.97, 0.01
+    probabilities[1, 0], probabilities[1, 8] = 0.97, 0.0099
+    probabilities[2, 8], probabilities[2, 0] = 0.97, 0.03
+    assert reader._doubted(probabilities, [0, 0, 8]) == [True, False, False]
+    assert reader._doubted(probabilities[:0], []) == []
+
+
 def test_enlarge_small_maps_points_back():
     from edge_digits.frame import enlarge_small
 
