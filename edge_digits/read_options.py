@@ -191,15 +191,12 @@ class ReadOptions:
             value = getattr(self, name)
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be within 0..1, got {value!r}")
-        for name in ("sure_run", "ones_only", "text_marks", "trailing_marks", "unread_sure"):
+        for name, unit in (("sure_run", "marks"), ("ones_only", "marks"), ("text_marks", "marks"),
+                           ("trailing_marks", "marks"), ("unread_sure", "marks"),
+                           ("min_side", "pixels"), ("alone_side", "pixels")):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a whole number of marks, 0 or more, "
-                                 f"got {value!r}")
-        for name in ("min_side", "alone_side"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a whole number of pixels, 0 or more, "
+                raise ValueError(f"{name} must be a whole number of {unit}, 0 or more, "
                                  f"got {value!r}")
         if not float(self.partial_line) >= 0.0:
             raise ValueError(f"partial_line must be 0 or more, got {self.partial_line!r}")

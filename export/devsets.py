@@ -165,6 +165,15 @@ class _Item:
     strings: tuple
 
 
+def cut_to_ink(digit: np.ndarray, height: int) -> np.ndarray:
+    """A white-on-black digit cut to its ink's box (above 30) and scaled ``height`` pixels
+    tall, keeping its aspect (at least 3 pixels wide): a crop cut tight."""
+    ys, xs = np.nonzero(digit > 30)
+    ink = digit[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    width = max(3, round(ink.shape[1] * height / ink.shape[0]))
+    return cv2.resize(ink, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
 def as_files(digits: np.ndarray, labels: np.ndarray, count: int, seed: int, side: int,
              dark_on_light: bool, tight: bool = False) -> list:
     """28x28 white-on-black digits as collections of single digits keep them, one small
@@ -174,12 +183,8 @@ def as_files(digits: np.ndarray, labels: np.ndarray, count: int, seed: int, side
     chosen = np.random.default_rng(seed).choice(len(digits), min(count, len(digits)), replace=False)
     items = []
     for k in chosen:
-        digit, size = digits[k], (side, side)
-        if tight:
-            ys, xs = np.nonzero(digit > 30)
-            digit = digit[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-            size = (max(3, round(digit.shape[1] * side / digit.shape[0])), side)
-        image = cv2.resize(digit, size, interpolation=cv2.INTER_LINEAR)
+        image = cut_to_ink(digits[k], side) if tight else \
+            cv2.resize(digits[k], (side, side), interpolation=cv2.INTER_LINEAR)
         items.append((255 - image if dark_on_light else image, (str(int(labels[k])),)))
     return items
 

@@ -14,6 +14,7 @@ from edge_digits.errors import FrameError
 from edge_digits.locate import Candidate
 from edge_digits.read import DigitReader, ReadOptions, _best_path
 from edge_digits.results import Box, Digit, Reading
+from export.devsets import cut_to_ink
 from export.synth.frames import make_frames
 from tests.scoring import score
 
@@ -332,14 +333,6 @@ def test_one_digit_filling_a_small_image_with_paper_all_round_is_framed(reader, 
     assert not clean_edges(edge)
 
 
-def _cut_tight(image: np.ndarray, height: int) -> np.ndarray:
-    """A white-on-black digit cut to its ink's box and scaled ``height`` pixels tall."""
-    ys, xs = np.nonzero(image > 30)
-    ink = image[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-    width = max(3, round(ink.shape[1] * height / ink.shape[0]))
-    return cv2.resize(ink, (width, height), interpolation=cv2.INTER_LINEAR)
-
-
 def test_a_digit_cut_tight_is_read_framed_by_paper(reader, mnist, shared_data):
     """A digit cut tight (its ink touching the crop's sides, 100 px tall) lost the marks
     the frame's edge cuts and was read from what was left of them: FEMNIST's test writers
@@ -351,9 +344,9 @@ def test_a_digit_cut_tight_is_read_framed_by_paper(reader, mnist, shared_data):
             (mnist["x_test"][:300], mnist["y_test"][:300], True, 254, 4)):
         right, wrong = _right_and_wrong(
             reader, images, labels,
-            lambda image: _cut_tight(image, 100) if light else 255 - _cut_tight(image, 100))
+            lambda image: cut_to_ink(image, 100) if light else 255 - cut_to_ink(image, 100))
         assert right >= least and wrong <= most, (right, wrong)
-    frame = 255 - _cut_tight(femnist["x_test_leaf"][0], 100)
+    frame = 255 - cut_to_ink(femnist["x_test_leaf"][0], 100)
     (digit,) = reader.read(frame).digits  # its box in the crop's own pixels
     assert 0 <= digit.box.x < digit.box.right <= frame.shape[1]
     assert 0 <= digit.box.y < digit.box.bottom <= frame.shape[0]
@@ -368,7 +361,7 @@ def test_cut_tight_tells_a_tight_crop_from_a_cell_of_a_grid(mnist):
     (a '1', or a line)."""
     from edge_digits.frame import cut_tight
 
-    digit = 255 - _cut_tight(mnist["x_test"][0], 100)  # a '7', dark on light
+    digit = 255 - cut_to_ink(mnist["x_test"][0], 100)  # a '7', dark on light
     assert cut_tight(digit) and cut_tight(255 - digit)
     for pad, tight in ((10, True), (30, False)):
         padded = cv2.copyMakeBorder(digit, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
@@ -474,14 +467,13 @@ def test_cut_tight_and_clean_edges_at_their_limits(mnist):
     assert not cut_tight(side)
     assert not clean_edges(np.full((64, 64), 230, np.uint8))
     digit = mnist["x_test"][0]  # a '7'
-    ys, xs = np.nonzero(digit > 30)
-    ink = digit[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
     with DigitReader() as reader:
         for side_px, text in ((255, "7"), (256, "")):
-            width = round(ink.shape[1] * side_px / ink.shape[0])
+            ink = cut_to_ink(digit, side_px)
+            width = ink.shape[1]
             frame = np.full((side_px, side_px), 255, np.uint8)
             left = (side_px - width) // 2
-            frame[:, left:left + width] = 255 - cv2.resize(ink, (width, side_px))
+            frame[:, left:left + width] = 255 - ink
             assert reader.read(frame).text == text, side_px
 
 
