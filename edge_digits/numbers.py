@@ -19,11 +19,13 @@ second search finds (:func:`missed_lines`).
 ``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``partial_line``,
 ``label_height``, ``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``,
 ``ones_only``, ``text_marks``, ``text_share``, ``short_mark``, ``unread_line``,
-``trailing_marks``, ``tall_neighbour``, ``left_out``, ``far_end``); measurements in
+``trailing_marks``, ``tall_neighbour``, ``left_out``, ``left_out_tall``, ``far_end``);
+measurements in
 docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Callable, NamedTuple
 
@@ -202,11 +204,13 @@ def left_out(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Dig
     """The boxes of marks read as digits that a number left out, or none: on its row (the
     mark's middle between the number's top and bottom), within ``options.group_gap`` of its
     median height from its ends, at least ``options.left_out`` as tall, overlapping none of
-    its digits and with no mark that is no digit beside it (:func:`_near`: a word's letter,
-    the 'g' of a printed 'Page' read as 9). The grouping and the number rules dropped it (a
-    wider gap, a piece taken for a label's), but a digit beside or inside a number most
-    often belongs to it: the number read without it is a wrong answer ('8547416' read
-    '416'). ``options.left_out`` 0: none."""
+    its digits and, unless it is ``options.left_out_tall`` as tall or more, with no mark
+    that is no digit beside it (:func:`_near`: a word's letter, the 'g' of a printed
+    'Page' read as 9; a printed label is smaller than the number written after it). The
+    grouping and the number rules dropped it (a wider gap, a piece taken for a label's),
+    but a digit beside or inside a number most often belongs to it: the number read
+    without it is a wrong answer ('8547416' read '416', '31822' read '1822' when the
+    slanted '1's lead stroke reads as no digit). ``options.left_out`` 0: none."""
     if not options.left_out:
         return []
     found = []
@@ -214,6 +218,7 @@ def left_out(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Dig
         box = box_of(number)
         height = float(median([digit.box.height for digit in number]))
         reach = options.group_gap * height
+        tall = options.left_out_tall * height if options.left_out_tall else math.inf
         for digits, not_digits in lines:
             for mark in digits:
                 other = mark.box
@@ -221,7 +226,8 @@ def left_out(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Dig
                         and box.y <= other.y + other.height / 2 <= box.bottom
                         and other.right >= box.x - reach and other.x <= box.right + reach
                         and not any(other.overlaps(digit.box) for digit in number)
-                        and not any(_near(other, letter.box) for letter in not_digits)):
+                        and (other.height >= tall
+                             or not any(_near(other, letter.box) for letter in not_digits))):
                     found.append(other)
     return found
 

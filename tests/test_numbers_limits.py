@@ -202,11 +202,24 @@ def test_a_digit_overlapping_a_numbers_digit_or_next_to_a_letter_is_not_left_out
     overlapping = digit(151, 1, 40, width=10)  # one column into the '6'
     assert left_out([number], [([overlapping], [])], OPTIONS) == []
     # the 'g' of a printed 'Page' before a number: its letters are marks that are no digit
-    g = digit(60, 9, 36)  # x 60..80, 20 px before the number
-    letter = digit(80 + 17, None, 28, confidence=0.0)  # 17 px after it: under half its height
+    g = digit(60, 9, 30)  # x 60..80, 20 px before the number, 0.75 of its height
+    letter = digit(80 + 14, None, 28, confidence=0.0)  # 14 px after it: under half its height
     assert left_out([number], [([g], [letter])], OPTIONS) == []
-    apart = digit(80 + 18, None, 28, confidence=0.0)  # exactly half its height away
+    apart = digit(80 + 15, None, 28, confidence=0.0)  # exactly half its height away
     assert left_out([number], [([g], [apart])], OPTIONS) == [g.box]
+
+
+def test_a_digit_left_out_tall_beside_a_mark_that_is_no_digit_is_left_out():
+    # '31822' whose slanted '1' lost its lead stroke to the not-a-digit class: the '3'
+    # beside that stroke is as tall as a digit of the number, no printed label's letter
+    number = _row((1, 8, 2, 2), 40, 100)
+    stroke = digit(85, None, 20, confidence=0.0, width=15)  # between the '3' and the '1'
+    three = digit(60, 3, 32)  # 32 = 0.8 (left_out_tall) x 40
+    assert left_out([number], [([three], [stroke])], OPTIONS) == [three.box]
+    assert left_out([number], [([digit(60, 3, 31)], [stroke])], OPTIONS) == []
+    assert left_out([number], [([three], [stroke])],
+                    replace(OPTIONS, left_out_tall=0.0)) == []
+    assert left_out([number], [([three], [])], replace(OPTIONS, left_out_tall=0.0)) == [three.box]
 
 
 def test_a_digit_exactly_far_end_heights_from_a_numbers_end_is_part_of_it():

@@ -126,7 +126,7 @@ def test_options_are_validated():
         options.threshold = 0.0
     names = ("threshold", "min_accepted_fraction", "split_doubt", "none_split",
              "one_digit_sure", "short_one", "edge_one", "unread_line", "boundary_height",
-             "look_again", "left_out")
+             "look_again", "left_out", "left_out_tall")
     for name in names:  # both ends of 0..1 are valid
         assert ReadOptions(**{name: 0.0}) and ReadOptions(**{name: 1.0})
         for bad in (-0.01, 1.01):
