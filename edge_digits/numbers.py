@@ -346,7 +346,10 @@ def _beside_label(run: list[_Mark], rest: list[_Mark], middle: float, judge: flo
     ``options.label_height`` times the other marks' (a label is printed smaller than the
     number written after it; letters of a word are as tall as its other letters), or
     ``options.sure_label`` times for a run of ``options.sure_run`` digits or more, all read
-    surely, at most half of them 0s and 1s (what a word's letters read as).
+    surely, at most half of them 0s and 1s (what a word's letters read as). Marks at the
+    run's ends shorter than the label's share of it are the label's letters, cut off; when
+    one of them reads surely as a digit and none lies beside a mark of the label that is no
+    digit (:func:`_near`), it is a digit of the number written smaller: no number.
     """
     sure = (len(run) >= options.sure_run and sum(mark.digit.best in (0, 1) for mark in run)
             <= len(run) / 2 and all(mark.digit.confidence >= judge for mark in run))
@@ -355,10 +358,16 @@ def _beside_label(run: list[_Mark], rest: list[_Mark], middle: float, judge: flo
         return []
     # a letter of the label that reads as a digit ('Tel' + '0123': its 'l') is as short as
     # the label beside the number: off the run's ends
+    cut = []
     while run and run[0].box.height * options.label_height < middle:
-        run = run[1:]
+        cut, run = cut + [run[0]], run[1:]
     while run and run[-1].box.height * options.label_height < middle:
-        run = run[:-1]
+        cut, run = cut + [run[-1]], run[:-1]
+    # ... and beside the label's other marks: a sure digit cut off with no mark that is no
+    # digit beside it is a smaller digit of the number ('00194' after 'Tel:' read '0194')
+    if any(mark.digit.confidence >= judge for mark in cut) and not any(
+            _near(mark.box, other.box) for mark in cut for other in rest if not other.is_digit):
+        return []
     return run
 
 

@@ -99,8 +99,9 @@ def test_a_sure_run_of_exactly_sure_run_digits_half_of_them_0s_and_1s_passes_a_t
 
 def test_a_label_letter_is_trimmed_off_a_run_only_when_clearly_shorter():
     # the run's median is 58; a mark at its end 40 tall (58 / 1.45, label_height) is one
-    # of its digits, 39 tall it is the label's letter that reads as a digit
-    rest = [mark(digit(-100 + 25 * k, None, 30, confidence=0.0), False) for k in range(3)]
+    # of its digits, 39 tall it is the label's letter that reads as a digit (the label's
+    # last mark ends 5 px before the run: beside it)
+    rest = [mark(digit(-75 + 25 * k, None, 30, confidence=0.0), False) for k in range(3)]
 
     def run(first: int, last: int) -> list[_Mark]:
         heights = (first, 58, 58, 58, last)
@@ -110,6 +111,25 @@ def test_a_label_letter_is_trimmed_off_a_run_only_when_clearly_shorter():
     assert [m.digit.best for m in kept] == [4, 5, 6, 7, 8]
     kept = _beside_label(run(39, 39), rest, 58.0, JUDGE, OPTIONS)
     assert [m.digit.best for m in kept] == [5, 6, 7]
+
+
+def test_a_sure_digit_cut_off_a_run_away_from_the_labels_marks_is_no_number():
+    # '00194' after 'Tel:': the first '0' is written smaller than the rest, as short as a
+    # label's letter, but the label (its marks no digit) ends 20 px before it, farther than
+    # half its height (19.5): a digit of the number, which read without it is wrong
+    def run(confidence: float) -> list[_Mark]:
+        return [mark(digit(30 * k, v, h, confidence=confidence if k == 0 else 0.99))
+                for k, (v, h) in enumerate(zip((0, 0, 1, 9, 4), (39, 58, 58, 58, 58)))]
+
+    apart = [mark(digit(-90 + 25 * k, None, 30, confidence=0.0), False) for k in range(3)]
+    assert _beside_label(run(0.99), apart, 58.0, JUDGE, OPTIONS) == []
+    # an unsure mark cut off is the label's letter whatever its place
+    kept = _beside_label(run(0.69), apart, 58.0, JUDGE, OPTIONS)
+    assert [m.digit.best for m in kept] == [0, 1, 9, 4]
+    # the label's last mark 19 px before it: beside it, a letter of the label
+    beside = [mark(digit(-89 + 25 * k, None, 30, confidence=0.0), False) for k in range(3)]
+    kept = _beside_label(run(0.99), beside, 58.0, JUDGE, OPTIONS)
+    assert [m.digit.best for m in kept] == [0, 1, 9, 4]
 
 
 def test_a_one_exactly_short_one_of_the_number_tall_stays():
