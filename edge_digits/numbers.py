@@ -20,8 +20,7 @@ second search finds (:func:`missed_lines`).
 ``label_height``, ``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``,
 ``ones_only``, ``text_marks``, ``text_share``, ``short_mark``, ``unread_line``,
 ``trailing_marks``, ``tall_neighbour``, ``left_out``, ``left_out_tall``, ``far_end``);
-measurements in
-docs/tuning.md ("Read stage: which marks are a number").
+measurements in docs/tuning.md ("Read stage: which marks are a number").
 """
 from __future__ import annotations
 
