@@ -67,6 +67,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                              "blocks3: three batch-normalized convolution blocks")
     parser.add_argument("--width", type=_positive_float, help="filters and hidden units relative "
                         "to the reference design (default 1: exactly the reference)")
+    parser.add_argument("--members", type=_positive_int, help="networks trained apart (seeds "
+                        "seed, seed + 1, ...) and averaged in one int8 model (default 1)")
     parser.add_argument("--gate", type=_fraction, help="minimum int8 test accuracy (default 0.988)")
     parser.add_argument("--threads", type=_positive_int, default=1, help="CPU threads for training and "
                         "evaluation")
@@ -94,7 +96,8 @@ def config_from(args: argparse.Namespace):
             train = replace(train, **{name: getattr(args, name)})
     changes = {"train": train, "threads": args.threads,
                "mnist": args.mnist or os.environ.get("EDGE_DIGITS_MNIST") or None}
-    for name in ("out", "augment", "augment_copies", "builder", "width", "gate", "train_limit"):
+    for name in ("out", "augment", "augment_copies", "builder", "width", "members", "gate",
+                 "train_limit"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
     from .extra_data import ExtraPaths

@@ -6,6 +6,7 @@
     >>> model = build_sequential()          # or build_functional(); num_classes=11 adds 'none'
     >>> wide = build_sequential(width=2)    # the same design with twice the filters and units
     >>> deeper = build_blocks3(num_classes=11)  # not the reference: three batch-normalized blocks
+    >>> pair = average([first, second])         # trained apart, averaged in one graph
 
 Both builders give the same layers with the same names and shapes (tests/test_network.py
 checks that they compute the same function for the same weights). Input: (28, 28, 1)
@@ -81,6 +82,24 @@ def build_blocks3(num_classes: int = 10, dropout_rate: float = DROPOUT_RATE,
     return keras.Model(inputs, outputs, name="digits_cnn_blocks3")
 
 
+def average(members: list[keras.Model]) -> keras.Model:
+    """One model whose output is the mean of ``members``' probabilities (an ensemble in one
+    graph: the runtime makes one interpreter call a batch). Networks trained apart (their
+    own seeds and batch orders) agree on what they read right more than on what they read
+    wrong, so averaged they read fewer crops surely wrong. Each member is renamed
+    ``member1``, ``member2``, ... (layer names are unique in a model)."""
+    if not members:
+        raise ValueError("average needs at least one member")
+    inputs = keras.Input(INPUT_SHAPE, name="pixels")
+    renamed = [keras.Model(member.inputs[0], member.outputs[0], name=f"member{k}")
+               for k, member in enumerate(members, start=1)]
+    outputs = [member(inputs) for member in renamed]
+    if len(outputs) == 1:
+        return keras.Model(inputs, outputs[0], name=f"{members[0].name}_x1")
+    return keras.Model(inputs, layers.Average(name="probabilities")(outputs),
+                       name=f"{members[0].name}_x{len(members)}")
+
+
 #: builder name -> function; "sequential" and "functional" build the reference network
 BUILDERS = {"sequential": build_sequential, "functional": build_functional,
             "blocks3": build_blocks3}
@@ -88,8 +107,17 @@ REFERENCE_BUILDERS = ("sequential", "functional")
 
 
 def architecture(model: keras.Model) -> list[dict]:
-    """The layers as plain data for the manifest: name, type, output shape, parameters."""
-    return [{"name": layer.name, "type": type(layer).__name__,
-             "output_shape": [None if d is None else int(d) for d in layer.output.shape],
-             "params": int(layer.count_params())}
-            for layer in model.layers if not isinstance(layer, layers.InputLayer)]
+    """The layers as plain data for the manifest: name, type, output shape, parameters;
+    the layers of an averaged model's members as ``member1/conv1``, ..."""
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, layers.InputLayer):
+            continue
+        if isinstance(layer, keras.Model):
+            found += [{**entry, "name": f"{layer.name}/{entry['name']}"}
+                      for entry in architecture(layer)]
+            continue
+        found.append({"name": layer.name, "type": type(layer).__name__,
+                      "output_shape": [None if d is None else int(d) for d in layer.output.shape],
+                      "params": int(layer.count_params())})
+    return found

@@ -18,7 +18,7 @@ import platform
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -28,8 +28,8 @@ import numpy as np
 from . import artifacts, augment, evaluate, plots, quantize
 from .data import load_mnist, split_validation
 from .extra_data import Extra, ExtraPaths, load_extra
-from .network import BUILDERS, REFERENCE_BUILDERS, REFERENCE_PARAMS, architecture
-from .train import TrainSettings, to_input, train
+from .network import BUILDERS, REFERENCE_BUILDERS, REFERENCE_PARAMS, architecture, average
+from .train import TrainResult, TrainSettings, to_input, train
 
 DIGIT_LABELS = [str(digit) for digit in range(10)]
 CACHE_ENTRIES = 3  #: augmented pools kept in the cache folder
@@ -57,6 +57,9 @@ class ExportConfig:
     #: "sequential" or "functional" (the reference network, either way) or "blocks3"
     builder: str = "sequential"
     width: float = 1  #: filters and hidden units relative to the reference design (1: exactly it)
+    #: networks trained apart (seeds seed, seed + 1, ...) and averaged in one int8 graph
+    #: (:func:`export.network.average`); 1: one network
+    members: int = 1
     gate: float = artifacts.DEFAULT_GATE  #: minimum int8 test accuracy
     max_drop: float = artifacts.MAX_DROP  #: maximum int8 loss against float32
     threads: int = 1  #: interpreter threads for evaluation
@@ -304,18 +307,31 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         f"(augmentation: {config.augment}, none class: {config.none_class}) "
         f"in {seconds['augment']:.1f} s")
 
-    keras.utils.set_random_seed(config.train.seed)
-    model = BUILDERS[config.builder](num_classes=len(labels), width=config.width)
-    model.summary(print_fn=lambda line, *args, **kwargs: log(line))
-    if len(labels) == 10 and config.width == 1 and config.builder in REFERENCE_BUILDERS \
-            and model.count_params() != REFERENCE_PARAMS:
-        raise RuntimeError(f"reference network has {model.count_params()} parameters, "
-                           f"expected {REFERENCE_PARAMS}")
-    trained = train(model, pool, y_fit, x_val, y_val, config.train, verbose=config.verbose)
+    if config.members < 1:
+        raise ValueError(f"members must be 1 or more, got {config.members}")
+    members, trainings = [], []
+    for index in range(config.members):
+        # each member its own seed: its initial weights, dropout and batch order
+        settings = replace(config.train, seed=config.train.seed + index)
+        keras.utils.set_random_seed(settings.seed)
+        member = BUILDERS[config.builder](num_classes=len(labels), width=config.width)
+        if not index:
+            member.summary(print_fn=lambda line, *args, **kwargs: log(line))
+        if len(labels) == 10 and config.width == 1 and config.builder in REFERENCE_BUILDERS \
+                and member.count_params() != REFERENCE_PARAMS:
+            raise RuntimeError(f"reference network has {member.count_params()} parameters, "
+                               f"expected {REFERENCE_PARAMS}")
+        trainings.append(train(member, pool, y_fit, x_val, y_val, settings,
+                               verbose=config.verbose))
+        members.append(member)
+        log(f"member {index + 1} of {config.members}: training time "
+            f"{trainings[-1].seconds:.1f} s ({config.train.epochs} epochs); final validation "
+            f"accuracy {trainings[-1].history['val_accuracy'][-1]:.4f}")
+    model = members[0] if config.members == 1 else average(members)
+    # the first member's curves; the time of them all
+    trained = TrainResult(history=trainings[0].history,
+                          seconds=sum(result.seconds for result in trainings))
     seconds["train"] = trained.seconds
-    log(f"training time: {trained.seconds:.1f} s ({config.train.epochs} epochs, "
-        f"{trained.seconds / config.train.epochs:.1f} s/epoch); final validation accuracy "
-        f"{trained.history['val_accuracy'][-1]:.4f}")
 
     stage = time.perf_counter()
     keras_predictions = model.predict(to_input(mnist.x_test), batch_size=1000,
@@ -373,8 +389,10 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         "architecture": {"name": ("reference CNN" if config.builder in REFERENCE_BUILDERS
                                   else f"{config.builder} CNN")
                          + ("" if config.width == 1 else f" x{config.width:g} width")
-                         + (" + none class" if config.none_class else ""),
+                         + (" + none class" if config.none_class else "")
+                         + ("" if config.members == 1 else f", {config.members} averaged"),
                          "builder": config.builder, "width": config.width,
+                         "members": config.members,
                          "params": int(model.count_params()),
                          "layers": architecture(model)},
         "training": {**config.train.as_dict(), "optimizer": "Adam",
@@ -388,7 +406,9 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
                      "none_class": config.none_class,
                      "none_class_details": augment.NON_DIGITS if config.none_class else None,
                      "seconds": round(trained.seconds, 1),
-                     "final_val_accuracy": round(trained.history["val_accuracy"][-1], 5)},
+                     "final_val_accuracy": [round(result.history["val_accuracy"][-1], 5)
+                                            for result in trainings] if config.members > 1
+                     else round(trained.history["val_accuracy"][-1], 5)},
         "data": {"source": mnist.source, "sha256": mnist.sha256,
                  "test_digits": int(len(mnist.y_test)),
                  "sources": [{"name": "MNIST training digits", "path": mnist.source,

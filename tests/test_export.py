@@ -175,7 +175,8 @@ def test_cli_bad_mnist_is_one_line_and_exit_2(tmp_path, capsys):
     assert err.startswith("export: MNIST file not found") and "\n" not in err
 
 
-@pytest.mark.parametrize("argv", [["--gate", "98.8"], ["--epochs", "0"], ["--threads", "-1"]])
+@pytest.mark.parametrize("argv", [["--gate", "98.8"], ["--epochs", "0"], ["--threads", "-1"],
+                                  ["--members", "0"]])
 def test_cli_rejects_bad_options(argv, capsys):
     with pytest.raises(SystemExit) as caught:
         main(argv)

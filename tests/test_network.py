@@ -115,3 +115,37 @@ def test_blocks3_is_three_normalized_blocks_that_fold_into_an_int8_model(mnist, 
     without = identity.predict(to_input(test), verbose=0)
     error, effect = np.abs(ours - with_norm).mean(), np.abs(without - with_norm).mean()
     assert error < 0.2 * effect, (error, effect)
+
+
+def test_averaged_members_are_one_graph_computing_the_mean_of_their_probabilities(mnist,
+                                                                                   tmp_path):
+    """``average``: networks trained apart, averaged in one model. Keras and the int8 model
+    the runtime loads compute the mean of the members' probabilities, not either member's."""
+    import keras
+
+    from edge_digits.classify import DigitClassifier
+    from export.network import average
+    from export.quantize import convert_all
+
+    members = []
+    for seed in (1, 2):
+        keras.utils.set_random_seed(seed)
+        members.append(build_sequential(num_classes=11))
+    pair = average(members)
+    assert pair.count_params() == 2 * (REFERENCE_PARAMS + 65)
+    names = [layer["name"] for layer in architecture(pair)]
+    assert names[:2] == ["member1/conv1", "member1/pool1"] and "member2/dense1" in names
+    assert names[-1] == "probabilities" and len(names) == 2 * len(DESIGN) + 1
+    digits = mnist["x_test"][:200]
+    first, second = (member.predict(to_input(digits), verbose=0) for member in members)
+    both = pair.predict(to_input(digits), verbose=0)
+    np.testing.assert_allclose(both, (first + second) / 2, atol=1e-6)
+    assert np.abs(first - second).mean() > 1e-3  # the members differ: the mean is neither
+    path = tmp_path / "pair.tflite"
+    path.write_bytes(convert_all(pair, mnist["x_train"][:64], variants=("int8",))["int8"])
+    with DigitClassifier(path) as classifier:
+        ours = classifier.classify(digits)
+    assert ours.shape == (200, 11)
+    assert np.abs(ours - both).mean() < 0.2 * np.abs(first - second).mean()
+    with pytest.raises(ValueError):
+        average([])
