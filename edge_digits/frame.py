@@ -132,13 +132,19 @@ def enlarge_small(gray: np.ndarray, min_side: int) -> tuple[np.ndarray, int, int
     # a '1' may be 3 pixels wide), bounded so that the longer side stays a frame's size
     factor = max(1, min(-(-min_side // min(height, width)), MAX_ENLARGED // max(height, width)))
     enlarged = cv2.resize(gray, (width * factor, height * factor), interpolation=cv2.INTER_CUBIC)
-    framed, border = with_border(enlarged, int(np.median(_outermost(gray))))
+    framed, border = with_border(enlarged, paper_shade(gray))
     return framed, factor, border
 
 
 def _outermost(gray: np.ndarray) -> np.ndarray:
     """The frame's outermost pixels, all four sides."""
     return np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+
+
+def paper_shade(gray: np.ndarray) -> int:
+    """The median of the frame's outermost pixels: the paper's shade of a crop or a scan
+    with paper all round its writing."""
+    return int(np.median(_outermost(gray)))
 
 
 def with_border(gray: np.ndarray, shade: int | None = None) -> tuple[np.ndarray, int]:
@@ -148,7 +154,7 @@ def with_border(gray: np.ndarray, shade: int | None = None) -> tuple[np.ndarray,
     the border's width. A point ``(x, y)`` of the result is ``(x - border, y - border)``
     of ``gray``."""
     border = max(gray.shape) // 4
-    shade = int(np.median(_outermost(gray))) if shade is None else shade
+    shade = paper_shade(gray) if shade is None else shade
     return (cv2.copyMakeBorder(gray, border, border, border, border, cv2.BORDER_CONSTANT,
                                value=shade), border)
 

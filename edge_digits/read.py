@@ -326,7 +326,10 @@ class DigitReader:
             # a crop cut tight around its writing: the locate stage leaves out marks the
             # frame's edge cuts, and would read what is left of them: framed by paper
             seen, border = with_border(gray)
-        view, ink, lines = self._search(seen)
+        # a small scan (both sides under min_side), enlarged and framed by enlarge_small:
+        # its paper is one shade (a tight crop of a '1' is small on one side only)
+        scan = factor > 1 and max(height, width) < self.options.min_side
+        view, ink, lines = self._search(seen, flat=scan)
         if not lines and alone and not border and clean_edges(gray):
             # nothing found in a small frame with paper all round: one digit filling it
             # (taller than the locate stage takes a digit to be), framed by more paper
@@ -348,10 +351,12 @@ class DigitReader:
         return Reading(tuple(strings), (width, height), time.perf_counter() - start,
                        unread=tuple(unread))
 
-    def _search(self, seen: np.ndarray) -> tuple[WorkView, Ink, list[list[Candidate]]]:
-        """The work view of ``seen``, its ink and the lines of candidates found in it."""
+    def _search(self, seen: np.ndarray, flat: bool = False
+                ) -> tuple[WorkView, Ink, list[list[Candidate]]]:
+        """The work view of ``seen``, its ink (``flat``: its paper of one shade, see
+        :func:`~edge_digits.locate.measure_ink`) and the lines of candidates found in it."""
         view = work_view(seen, self.options.locate)
-        ink = measure_ink(view.small, view.options)
+        ink = measure_ink(view.small, view.options, flat)
         return view, ink, search(view.gray, view.small, view.options, view.text_height, ink)
 
     def _missed(self, view: WorkView, ink: Ink, numbers: list[list[Digit]],

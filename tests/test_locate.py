@@ -452,3 +452,20 @@ def test_connected_labels_the_inked_part_as_opencv_labels_the_whole():
     finally:
         cv2.setNumThreads(threads)
     assert parts > 40  # the part-only path was taken (76 of these 600 masks)
+
+
+def test_a_flat_papers_ink_is_a_slabs_whole_not_its_outline():
+    """``measure_ink(flat=True)``: the paper of an enlarged scan is the shade of its
+    outermost pixels, so a solid slab of ink (a '1' stretched to fill its box) is dark all
+    through. A photo's paper, measured by a closing sized for pen strokes, takes the
+    slab's inside for paper and leaves its outline."""
+    from edge_digits.locate import measure_ink
+
+    small = np.full((72, 72), 230, np.uint8)
+    small[12:60, 18:54] = 20  # a slab 48 x 36 px in a frame of paper
+    options = LocateOptions()
+    flat, photo = measure_ink(small, options, flat=True), measure_ink(small, options)
+    assert (flat.background == 230).all()
+    assert (flat.dark[12:60, 18:54] >= flat.strong).all()
+    assert (flat.dark[:12] == 0).all() and (flat.dark[60:] == 0).all()
+    assert (photo.dark[30:42, 30:42] < photo.weak).all()  # the photo's: a hollow outline

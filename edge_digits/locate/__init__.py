@@ -47,6 +47,7 @@ from ..results import Box
 from .blobs import FaintStrokes, digit_blobs, hysteresis
 from .crop import FullDarkness, line_candidates
 from .group import drop_lone_marks, find_lines, line_heights, writing_lines
+from ..frame import paper_shade
 from .ink import darkness, light_on_dark, paper_background, thresholds
 from .lines import ink_components
 from .options import LocateOptions
@@ -107,9 +108,18 @@ def locate_digits(gray: np.ndarray, options: LocateOptions | None = None) -> lis
     return search(view.gray, view.small, view.options, view.text_height)
 
 
-def measure_ink(small: np.ndarray, options: LocateOptions) -> Ink:
-    """The paper's brightness, the relative darkness and its thresholds of a work image."""
-    background = paper_background(small, options.ink)
+def measure_ink(small: np.ndarray, options: LocateOptions, flat: bool = False) -> Ink:
+    """The paper's brightness, the relative darkness and its thresholds of a work image.
+
+    ``flat``: the paper is one shade, that of the image's outermost pixels (a small scan
+    enlarged and framed by :func:`edge_digits.frame.enlarge_small`). The paper of a photo
+    is measured by a closing sized for pen strokes (:func:`paper_background`), which takes
+    strokes wider than its kernel for paper: an enlarged scan's strokes are that wide,
+    and a '1' stretched to fill its box (as some collections store digits) came out as
+    the outline of a slab, read as a sure '3' or '8'.
+    """
+    background = (np.full_like(small, paper_shade(small)) if flat
+                  else paper_background(small, options.ink))
     dark = darkness(small, background)
     return Ink(background, dark, *thresholds(dark, options))
 
