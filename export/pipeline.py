@@ -324,9 +324,11 @@ def build(config: ExportConfig, log: Callable[[str], None] = lambda line: None) 
         trainings.append(train(member, pool, y_fit, x_val, y_val, settings,
                                verbose=config.verbose))
         members.append(member)
-        log(f"member {index + 1} of {config.members}: training time "
-            f"{trainings[-1].seconds:.1f} s ({config.train.epochs} epochs); final validation "
-            f"accuracy {trainings[-1].history['val_accuracy'][-1]:.4f}")
+        done = trainings[-1]
+        log(("" if config.members == 1 else f"member {index + 1} of {config.members}: ")
+            + f"training time: {done.seconds:.1f} s ({config.train.epochs} epochs, "
+            f"{done.seconds / config.train.epochs:.1f} s/epoch); final validation accuracy "
+            f"{done.history['val_accuracy'][-1]:.4f}")
     model = members[0] if config.members == 1 else average(members)
     # the first member's curves; the time of them all
     trained = TrainResult(history=trainings[0].history,
