@@ -193,6 +193,7 @@ def test_cli_quick_export_does_not_bundle(tmp_path, monkeypatch):
     assert default.bundle_dir is None and default.train.epochs == 20  # make bundle does it
     none_class = config_from(parse_args(["--none-class"]))
     assert none_class.bundle_dir is None and str(none_class.out) == "artifacts/none-class"
+    assert config_from(parse_args(["--members", "2"])).members == 2 and default.members == 1
     with pytest.raises(DataError):
         pipeline.load_mnist(str(tmp_path / "missing.npz"))
 
