@@ -130,6 +130,14 @@ def test_a_sure_digit_cut_off_a_run_away_from_the_labels_marks_is_no_number():
     beside = [mark(digit(-89 + 25 * k, None, 30, confidence=0.0), False) for k in range(3)]
     kept = _beside_label(run(0.99), beside, 58.0, JUDGE, OPTIONS)
     assert [m.digit.best for m in kept] == [0, 1, 9, 4]
+    # a cut mark exactly at the judge is sure
+    assert _beside_label(run(JUDGE), apart, 58.0, JUDGE, OPTIONS) == []
+    # the run's last mark cut off, unsure, the others sure: a label's letter, trimmed
+    tail = run(0.99)[1:] + [mark(digit(150, 7, 39, confidence=0.69))]
+    kept = _beside_label(tail, apart, 58.0, JUDGE, OPTIONS)
+    assert [m.digit.best for m in kept] == [0, 1, 9, 4]
+    tail[-1] = mark(digit(150, 7, 39, confidence=0.99))  # sure: a digit of the number
+    assert _beside_label(tail, apart, 58.0, JUDGE, OPTIONS) == []
 
 
 def test_a_one_exactly_short_one_of_the_number_tall_stays():
