@@ -93,15 +93,17 @@ def flatten_decoded(image: np.ndarray) -> np.ndarray:
     if channels == 1:
         return np.ascontiguousarray(image[:, :, 0])
     if channels == 4:
-        alpha = image[:, :, 3:4].astype(np.float32) * np.float32(1.0 / 255.0)
-        colour = image[:, :, :3].astype(np.float32)
-        over_white = colour * alpha + np.float32(255.0) * (np.float32(1.0) - alpha)
-        return np.clip(over_white + 0.5, 0, 255).astype(np.uint8)
+        return _over_white(image[:, :, :3], image[:, :, 3:4])
     if channels == 2:  # gray + alpha
-        gray = image[:, :, 0].astype(np.float32)
-        alpha = image[:, :, 1].astype(np.float32) / 255.0
-        return np.clip(gray * alpha + 255.0 * (1.0 - alpha) + 0.5, 0, 255).astype(np.uint8)
+        return _over_white(image[:, :, 0], image[:, :, 1])
     return np.ascontiguousarray(image[:, :, :3])
+
+
+def _over_white(colour: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """``colour`` (uint8) laid by its ``alpha`` (uint8, 255: opaque) over white."""
+    alpha = alpha.astype(np.float32) * np.float32(1.0 / 255.0)
+    over_white = colour.astype(np.float32) * alpha + np.float32(255.0) * (np.float32(1.0) - alpha)
+    return np.clip(over_white + 0.5, 0, 255).astype(np.uint8)
 
 
 def enlarge_small(gray: np.ndarray, min_side: int) -> tuple[np.ndarray, int, int]:

@@ -88,14 +88,12 @@ def average(members: list[keras.Model]) -> keras.Model:
     own seeds and batch orders) agree on what they read right more than on what they read
     wrong, so averaged they read fewer crops surely wrong. Each member is renamed
     ``member1``, ``member2``, ... (layer names are unique in a model)."""
-    if not members:
-        raise ValueError("average needs at least one member")
+    if len(members) < 2:
+        raise ValueError(f"average needs two members or more, got {len(members)}")
     inputs = keras.Input(INPUT_SHAPE, name="pixels")
     renamed = [keras.Model(member.inputs[0], member.outputs[0], name=f"member{k}")
                for k, member in enumerate(members, start=1)]
     outputs = [member(inputs) for member in renamed]
-    if len(outputs) == 1:
-        return keras.Model(inputs, outputs[0], name=f"{members[0].name}_x1")
     return keras.Model(inputs, layers.Average(name="probabilities")(outputs),
                        name=f"{members[0].name}_x{len(members)}")
 

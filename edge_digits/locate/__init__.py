@@ -43,11 +43,11 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from ..frame import paper_shade
 from ..results import Box
 from .blobs import FaintStrokes, digit_blobs, hysteresis
 from .crop import FullDarkness, line_candidates
 from .group import drop_lone_marks, find_lines, line_heights, writing_lines
-from ..frame import paper_shade
 from .ink import darkness, light_on_dark, paper_background, thresholds
 from .lines import ink_components
 from .options import LocateOptions
