@@ -74,6 +74,7 @@ from .numbers import (box_of, digit_groups, median, missed_lines, on_a_boundary,
 from .read_options import ReadOptions
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 from .results import Box, Digit, DigitString, Reading
+from .upright import averaged
 
 __all__ = ["DEFAULT_THRESHOLD", "DigitReader", "ReadOptions"]
 
@@ -286,7 +287,8 @@ class DigitReader:
         if not inks:
             return np.zeros((0, len(self._values)), np.float32)
         patches = np.stack([normalize_digit(ink) for ink in inks])
-        return self.classifier.classify(patches)
+        return averaged(self.classifier.classify, patches, self.options.upright_view,
+                        self.options.upright_below)
 
     def _doubted(self, probabilities: np.ndarray, labels: list[int]) -> list[bool]:
         """Per crop: a '0' in which the model also sees an '8' (``ReadOptions.zero_eight``
