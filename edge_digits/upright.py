@@ -1,12 +1,12 @@
-"""A second view of each normalized digit, turned towards upright: the classifier reads
-both and its two answers are averaged.
+"""A second view of a normalized digit the model is unsure of, turned towards upright: the
+classifier reads both and its two answers are averaged.
 
 Most people's handwriting leans to the right. The model reads a crop it is not sure of a
 second time, turned a few degrees counter-clockwise, and the reader averages the two
 probability rows: where the two views agree the answer keeps its confidence, where they
 disagree it drops below the threshold and the digit becomes a ``?`` instead of a wrong
 digit; a crop the second view reads surely may reach the threshold (measured in
-docs/tuning.md, "A second view of a digit"). Pure functions of the patches.
+docs/tuning.md, "A second view of unsure digits"). Pure functions of the patches.
 
     >>> views = turned(patches, 8.0)          # (N, 28, 28) uint8 -> (N, 28, 28) uint8
     >>> rows = averaged(classifier.classify, patches, 8.0, sure=0.95)
@@ -41,9 +41,9 @@ def turned(patches: np.ndarray, degrees: float) -> np.ndarray:
 def averaged(classify, patches: np.ndarray, degrees: float, sure: float = 1.0) -> np.ndarray:
     """``classify``'s probabilities (N, classes) for ``patches``; for each patch whose
     likeliest class (any class) is below ``sure``, the mean of its row and of the row of
-    the patch turned ``degrees`` (:func:`turned`), those classified in a second call.
-    ``degrees`` 0: the patches' own probabilities."""
-    probabilities = classify(patches)
+    the patch turned ``degrees`` (:func:`turned`), those classified in a second call
+    (``sure`` above 1: every patch). ``degrees`` 0: the patches' own probabilities."""
+    probabilities = classify(patches)  # a new array: its unsure rows are replaced in place
     if not degrees or not len(patches):
         return probabilities
     unsure = probabilities.max(axis=1) < sure

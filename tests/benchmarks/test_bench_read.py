@@ -69,18 +69,25 @@ def test_normalize(benchmark, reader, timing_frames, size):
 
 
 def stage_shares(reader, frames, quick: bool) -> dict:
-    """Read, locate and normalize of the same frames in alternating rounds (ms per frame)."""
+    """Read, locate and normalize of the same frames in alternating rounds (ms per frame),
+    and the read with one view of each digit (``ReadOptions.upright_view`` 0: what the
+    second view of unsure digits costs)."""
+    from dataclasses import replace
+
     from edge_digits.normalize import normalize_digit
+    from edge_digits.read import DigitReader
 
     images = [f.image for f in frames]
     grays = [cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) for image in images]
     inks = [[c.ink for line in reader.locate(gray) for c in line] for gray in grays]
     calls = len(images)
-    timed = interleaved_us({
-        "read": cycling(reader.read, images),
-        "locate": cycling(reader.locate, grays),
-        "normalize": cycling(lambda crops: [normalize_digit(ink) for ink in crops], inks),
-    }, items=1, rounds=3 if quick else 15, calls=calls)
+    with DigitReader(options=replace(reader.options, upright_view=0.0)) as one_view:
+        timed = interleaved_us({
+            "read": cycling(reader.read, images),
+            "read one view": cycling(one_view.read, images),
+            "locate": cycling(reader.locate, grays),
+            "normalize": cycling(lambda crops: [normalize_digit(ink) for ink in crops], inks),
+        }, items=1, rounds=3 if quick else 15, calls=calls)
     return {kind: {name: round(us / 1e3, 3) for name, us in values.items()}
             if isinstance(values, dict) else values for kind, values in timed.items()}
 
