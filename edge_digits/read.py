@@ -191,7 +191,7 @@ class DigitReader:
         """
         if len(inks) != len(boxes):
             raise ValueError(f"classify_inks: {len(inks)} inks but {len(boxes)} boxes")
-        probabilities = self._probabilities(inks)
+        _, probabilities = self._probabilities(inks)
         labels, confidences = _best_labels(probabilities)
         doubted = self._doubted(probabilities, labels)
         return [self._digit(label, confidence, box, doubt)
@@ -218,12 +218,15 @@ class DigitReader:
         """:meth:`read_candidates`, with the marks of each line that the model called
         not-a-digit (dropped from its digits) as rejected digits of confidence 0."""
         crops = _crops(lines)
-        probabilities = self._probabilities([crop.ink for crop in crops])
+        seen, probabilities = self._probabilities([crop.ink for crop in crops])
+        # whether ink is worth cutting is asked of the model's one view of each crop (a
+        # second view that lowers an unsure whole would send it to be cut into sure strokes)
+        none = seen[:, self._none_columns].sum(axis=1) if self._none_columns else None
+        doubts, pieces_of, more = self._pieces_in_doubt(lines, self._best_digit(seen), none,
+                                                        len(crops))
         best = self._best_digit(probabilities)
-        none = probabilities[:, self._none_columns].sum(axis=1) if self._none_columns else None
-        doubts, pieces_of, more = self._pieces_in_doubt(lines, best, none, len(crops))
         if more:  # the pieces of the candidates in doubt: a second batch
-            extra = self._probabilities([piece.ink for piece in more])
+            _, extra = self._probabilities([piece.ink for piece in more])
             probabilities = np.concatenate([probabilities, extra])
             best = np.concatenate([best, self._best_digit(extra)])
         params = self.options.locate.touching
@@ -283,12 +286,16 @@ class DigitReader:
         """Each crop's probability of its likeliest digit (not-a-digit excluded)."""
         return probabilities[:, self._digit_columns].max(axis=1)  # (0, k) -> (0,): no rows
 
-    def _probabilities(self, inks: list[np.ndarray]) -> np.ndarray:
+    def _probabilities(self, inks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The model's probabilities for the crops (one view), and the rows that judge them:
+        with a second, upright view of the unsure ones (``ReadOptions.upright_view``)."""
         if not inks:
-            return np.zeros((0, len(self._values)), np.float32)
+            empty = np.zeros((0, len(self._values)), np.float32)
+            return empty, empty
         patches = np.stack([normalize_digit(ink) for ink in inks])
-        return averaged(self.classifier.classify, patches, self.options.upright_view,
-                        self.options.upright_below)
+        first = self.classifier.classify(patches)
+        return first, averaged(self.classifier.classify, patches, first,
+                               self.options.upright_view, self.options.upright_below)
 
     def _doubted(self, probabilities: np.ndarray, labels: list[int]) -> list[bool]:
         """Per crop: a '0' in which the model also sees an '8' (``ReadOptions.zero_eight``

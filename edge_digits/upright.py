@@ -9,7 +9,8 @@ digit; a crop the second view reads surely may reach the threshold (measured in
 docs/tuning.md, "A second view of unsure digits"). Pure functions of the patches.
 
     >>> views = turned(patches, 8.0)          # (N, 28, 28) uint8 -> (N, 28, 28) uint8
-    >>> rows = averaged(classifier.classify, patches, 8.0, sure=0.95)
+    >>> first = classifier.classify(patches)
+    >>> rows = averaged(classifier.classify, patches, first, 8.0, sure=0.95)
 """
 from __future__ import annotations
 
@@ -38,16 +39,17 @@ def turned(patches: np.ndarray, degrees: float) -> np.ndarray:
         if len(patches) else patches.copy()
 
 
-def averaged(classify, patches: np.ndarray, degrees: float, sure: float = 1.0) -> np.ndarray:
-    """``classify``'s probabilities (N, classes) for ``patches``; for each patch whose
-    likeliest class (any class) is below ``sure``, the mean of its row and of the row of
-    the patch turned ``degrees`` (:func:`turned`), those classified in a second call
-    (``sure`` above 1: every patch). ``degrees`` 0: the patches' own probabilities."""
-    probabilities = classify(patches)  # a new array: its unsure rows are replaced in place
+def averaged(classify, patches: np.ndarray, first: np.ndarray, degrees: float,
+             sure: float = 1.0) -> np.ndarray:
+    """The rows of ``first`` (``classify``'s probabilities for ``patches``, (N, classes)),
+    each row whose likeliest class (any class) is below ``sure`` replaced by the mean of it
+    and of the row of its patch turned ``degrees`` (:func:`turned`), those classified in one
+    more call (``sure`` above 1: every patch). ``degrees`` 0: ``first`` itself."""
     if not degrees or not len(patches):
-        return probabilities
-    unsure = probabilities.max(axis=1) < sure
-    if unsure.any():
-        second = classify(turned(patches[unsure], degrees))
-        probabilities[unsure] = (probabilities[unsure] + second) * np.float32(0.5)
-    return probabilities
+        return first
+    unsure = first.max(axis=1) < sure
+    if not unsure.any():
+        return first
+    rows = first.copy()
+    rows[unsure] = (first[unsure] + classify(turned(patches[unsure], degrees))) * np.float32(0.5)
+    return rows
