@@ -25,7 +25,8 @@ class ReadOptions:
     #: digit or not) is read again turned this many degrees counter-clockwise (towards
     #: upright for the right-leaning hand of most writers), and the two answers are
     #: averaged (:mod:`edge_digits.upright`): a digit the two views disagree on falls
-    #: below the threshold, one the turned view reads surely may reach it. Strangers'
+    #: below the threshold, one the turned view reads surely may reach it (whether ink is
+    #: worth cutting into touching digits is still asked of the first view). Strangers'
     #: frames of seeds 12, 31 and 57: wrong 139 -> 125 of 1,160, exact 512 -> 513; real
     #: sudoku cells wrong 1.6 -> 0.9% (see docs/tuning.md); 0: one view
     upright_view: float = 8.0
@@ -217,7 +218,8 @@ class ReadOptions:
                 raise ValueError(f"{name} must be a whole number of {unit}, 0 or more, "
                                  f"got {value!r}")
         if not -45.0 <= float(self.upright_view) <= 45.0:
-            raise ValueError(f"upright_view must be within -45..45 degrees, got {self.upright_view!r}")
+            raise ValueError(f"upright_view must be within -45..45 degrees, "
+                             f"got {self.upright_view!r}")
         if not float(self.partial_line) >= 0.0:
             raise ValueError(f"partial_line must be 0 or more, got {self.partial_line!r}")
         if not float(self.far_end) >= 0.0:

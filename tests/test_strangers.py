@@ -37,7 +37,8 @@ from export.synth.strangers import (DIGIT_FREE, LEVELS, SIZES, make_digit_free, 
 #: number's digits right beside them made it part of one: 0.150; before the second look for
 #: writing too faint for the first search and digits a number left out: 0.138 / 0.175
 #: wrong; before a second, upright view of unsure digits: strangers 0.525 / 0.262 exact,
-#: 0.100 / 0.112 wrong, sudoku cells 0.894 / 0.016) -- name: {what: measured}; "right" is exact for frames, "wrong" is reporting a
+#: 0.100 / 0.112 wrong, sudoku cells 0.894 / 0.016)
+#: -- name: {what: measured}; "right" is exact for frames, "wrong" is reporting a
 #: digit for digit-free scenes and photos
 EXPECTED = {
     "FEMNIST test writers, on paper": {"right": 0.969, "wrong": 0.007},

@@ -302,8 +302,9 @@ def group_notes(group: str, figures: list[Figure]) -> list[str]:
                          f"generated frames per level, 640x480): {acc}.")
         one_view = ((info.get("interleaved_ms_per_frame") or {}).get("median") or {})
         if one_view.get("read") and one_view.get("read one view"):
-            notes.append(f"- {figure.label}: in alternating rounds {one_view['read']:.2f} ms a frame, "
-                         f"against {one_view['read one view']:.2f} ms with one view of each digit "
+            notes.append(f"- {figure.label}: in alternating rounds {one_view['read']:.2f} ms "
+                         f"a frame, against {one_view['read one view']:.2f} ms with one view "
+                         f"of each digit "
                          f"(`upright_view` 0): "
                          f"{100 * (one_view['read'] / one_view['read one view'] - 1):+.1f}%.")
         if info.get("read_exactly") is not None:
