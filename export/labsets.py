@@ -1,0 +1,199 @@
+"""Frame by frame: how a reader reads the strangers' frames and digit-free scenes of three
+seeds, and what a change of the reader moved.
+
+    python -m export.labsets read before.json                  # the reader as it is
+    python -m export.labsets read after.json --model m.tflite  # another model
+    python -m export.labsets compare before.json after.json    # totals, and every frame that moved
+
+The sets are the development sets the tuning history measures (docs/tuning.md): strangers'
+frames (:func:`export.synth.strangers.make_strangers`) of seeds 12, 31 and 57, 80 / 200 /
+300 a level (1,160 frames), and their digit-free scenes, 48 / 96 / 100 a level (488). A
+reading file holds every frame's strings with the truth, so two of them compare without
+the frames. Frames are made by two spawned processes (about two minutes) and kept in
+``--cache`` (default ``artifacts/labsets``), named by a checksum of the generator's code
+and the development data, so a changed generator makes new frames.
+
+How a frame is judged: :func:`export.devsets.judge` (exact / rejected / wrong); a digit-free
+scene is wrong when it reports any accepted digit. The printed figures depend on Debian's
+font packages (printed words beside the numbers, ``export/synth/printing.py``): measure
+with the same ones installed.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import pickle
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from export.devsets import judge, reports_digit
+from export.synth.devsources import default_data_directory
+
+ROOT = Path(__file__).resolve().parents[1]
+#: (seed, strangers' frames a level, digit-free scenes a level)
+LAB_SETS = ((12, 80, 48), (31, 200, 96), (57, 300, 100))
+LEVELS = ("clean", "hard")
+OUTCOMES = ("right", "rejected", "wrong")
+
+
+def set_names(sets=LAB_SETS) -> list[tuple[str, str, int, str, int]]:
+    """(name, kind, seed, level, count) of every set, e.g. ``("s31-strangers-hard",
+    "strangers", 31, "hard", 200)``."""
+    return [(f"s{seed}-{kind}-{level}", kind, seed, level, count)
+            for seed, strangers, free in sets for level in LEVELS
+            for kind, count in (("strangers", strangers), ("digit-free", free))]
+
+
+def _make(kind: str, seed: int, level: str, start: int, count: int) -> list:
+    """(image, truth) of frames ``start`` to ``start + count`` of one set."""
+    from export.synth.devsources import load_dev_digits
+    from export.synth.strangers import make_digit_free_scenes, make_strangers
+
+    make = make_strangers if kind == "strangers" else make_digit_free_scenes
+    return [(frame.image, tuple(frame.strings))
+            for frame in make(seed, count, level, load_dev_digits(), start=start)]
+
+
+def fingerprint(data: Path | None = None) -> str:
+    """A checksum of the frame generator's code and of the development data's file sizes:
+    frames cached under another fingerprint are made anew."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "export" / "synth").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    data = data or default_data_directory()
+    for path in sorted(data.glob("*.npz")) + sorted((data / "fonts").glob("*")):
+        digest.update(f"{path.name}:{path.stat().st_size}".encode())
+    return digest.hexdigest()[:12]
+
+
+def frames(cache: Path, workers: int = 2, sets=LAB_SETS) -> dict:
+    """name -> [(image, truth)] of every set, from ``cache`` or made (and cached: about
+    3 GB for :data:`LAB_SETS`, the frames as they are)."""
+    sizes = "_".join(f"{seed}-{strangers}-{free}" for seed, strangers, free in sets)
+    path = cache / f"frames-{fingerprint()}-{sizes}.pickle"
+    if path.exists():
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    parts = []  # every set in two halves, for the workers
+    for name, kind, seed, level, count in set_names(sets):
+        half = (count + 1) // 2
+        parts += [(name, kind, seed, level, 0, half), (name, kind, seed, level, half, count - half)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        made = list(pool.map(_make, *zip(*[part[1:] for part in parts])))
+    found: dict = {}
+    for part, items in zip(parts, made):
+        found.setdefault(part[0], []).extend(items)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as handle:
+        pickle.dump(found, handle)
+    partial.replace(path)  # whole or not at all
+    return found
+
+
+def _read_set(name: str, items: list, model: str | None) -> tuple[str, list]:
+    from edge_digits.read import DigitReader
+
+    with DigitReader(model) as reader:
+        return name, [[s.text for s in reader.read(image).strings] for image, _ in items]
+
+
+def read(found: dict, model: str | None = None, workers: int = 2) -> dict:
+    """A reading file's content: {"model": ..., "sets": {name: [{"truth", "read"}, ...]}}."""
+    names = sorted(found)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = dict(pool.map(_read_set, names, [found[n] for n in names], [model] * len(names)))
+    return {"model": model or "bundled",
+            "sets": {name: [{"truth": list(truth), "read": got}
+                            for (_, truth), got in zip(found[name], results[name])]
+                     for name in names}}
+
+
+def outcome(name: str, frame: dict) -> str:
+    """right / rejected / wrong of one frame of set ``name`` (a digit-free scene is wrong
+    when it reports a digit)."""
+    if "-digit-free-" in name:
+        return "wrong" if reports_digit(frame["read"]) else "right"
+    return judge(frame["read"], tuple(frame["truth"]))
+
+
+def totals(reading: dict) -> dict:
+    """name -> {right, rejected, wrong}, and "strangers" / "digit-free" summed over seeds."""
+    out: dict = {}
+    for name, frames_read in reading["sets"].items():
+        counts = {key: 0 for key in OUTCOMES}
+        for frame in frames_read:
+            counts[outcome(name, frame)] += 1
+        out[name] = counts
+        kind = "digit-free" if "-digit-free-" in name else "strangers"
+        out.setdefault(kind, {key: 0 for key in OUTCOMES})
+        for key in OUTCOMES:
+            out[kind][key] += counts[key]
+    return out
+
+
+def moved(before: dict, after: dict) -> list[tuple[str, int, str, str, list, list, list]]:
+    """(set, frame, outcome before, after, truth, read before, after) of every frame whose
+    outcome changed; sets in one file only are left out."""
+    changes = []
+    for name in sorted(set(before["sets"]) & set(after["sets"])):
+        for index, (old, new) in enumerate(zip(before["sets"][name], after["sets"][name])):
+            a, b = outcome(name, old), outcome(name, new)
+            if a != b:
+                changes.append((name, index, a, b, old["truth"], old["read"], new["read"]))
+    return changes
+
+
+def print_totals(reading: dict, out=print) -> None:
+    found = totals(reading)
+    sums = ("strangers", "digit-free")
+    for name in sorted(n for n in found if n not in sums) + list(sums):
+        counts = found[name]
+        label = f"{name}, all seeds" if name in sums else name
+        out(f"  {label:26s} " + "  ".join(f"{key} {counts[key]:4d}" for key in OUTCOMES))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m export.labsets",
+                                     description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    reading = commands.add_parser("read", help="read every frame, write the readings")
+    reading.add_argument("out", type=Path, help="the reading file to write (JSON)")
+    reading.add_argument("--model", help="a .tflite classifier (default: the bundled model)")
+    reading.add_argument("--cache", type=Path, default=ROOT / "artifacts" / "labsets",
+                         help="where the frames are kept (default artifacts/labsets)")
+    comparing = commands.add_parser("compare", help="totals of two readings, and what moved")
+    comparing.add_argument("before", type=Path)
+    comparing.add_argument("after", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "read":
+            start = time.perf_counter()
+            result = read(frames(args.cache), args.model)
+            args.out.write_text(json.dumps(result))
+            print_totals(result)
+            print(f"wrote {args.out} ({time.perf_counter() - start:.0f} s)")
+            return 0
+        before, after = (json.loads(path.read_text()) for path in (args.before, args.after))
+    except (OSError, ValueError) as exc:
+        print(f"python -m export.labsets: {exc}", file=sys.stderr)
+        return 2
+    for label, result in (("before", before), ("after", after)):
+        print(f"{label} ({result.get('model')}):")
+        print_totals(result)
+    changes = moved(before, after)
+    counts: dict = {}
+    for _, _, a, b, *_ in changes:
+        counts[f"{a} -> {b}"] = counts.get(f"{a} -> {b}", 0) + 1
+    print("moved: " + (", ".join(f"{key} {n}" for key, n in sorted(counts.items())) or "nothing"))
+    for name, index, a, b, truth, old, new in changes:
+        print(f"  {name}[{index}] {a} -> {b}: truth {truth}, read {old} -> {new}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
