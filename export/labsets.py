@@ -30,7 +30,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from export.devsets import judge, reports_digit
+from export.devsets import StandardSets, generate, judge, reports_digit
 from export.synth.devsources import default_data_directory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,16 +46,6 @@ def set_names(sets=LAB_SETS) -> list[tuple[str, str, int, str, int]]:
     return [(f"s{seed}-{kind}-{level}", kind, seed, level, count)
             for seed, strangers, free in sets for level in LEVELS
             for kind, count in (("strangers", strangers), ("digit-free", free))]
-
-
-def _make(kind: str, seed: int, level: str, start: int, count: int) -> list:
-    """(image, truth) of frames ``start`` to ``start + count`` of one set."""
-    from export.synth.devsources import load_dev_digits
-    from export.synth.strangers import make_digit_free_scenes, make_strangers
-
-    make = make_strangers if kind == "strangers" else make_digit_free_scenes
-    return [(frame.image, tuple(frame.strings))
-            for frame in make(seed, count, level, load_dev_digits(), start=start)]
 
 
 def fingerprint(data: Path | None = None) -> str:
@@ -78,15 +68,13 @@ def frames(cache: Path, workers: int = 2, sets=LAB_SETS) -> dict:
     if path.exists():
         with path.open("rb") as handle:
             return pickle.load(handle)
-    parts = []  # every set in two halves, for the workers
-    for name, kind, seed, level, count in set_names(sets):
-        half = (count + 1) // 2
-        parts += [(name, kind, seed, level, 0, half), (name, kind, seed, level, half, count - half)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        made = list(pool.map(_make, *zip(*[part[1:] for part in parts])))
     found: dict = {}
-    for part, items in zip(parts, made):
-        found.setdefault(part[0], []).extend(items)
+    for seed, strangers, free in sets:  # each set made in halves by the workers
+        made = generate(StandardSets(seed=seed, strangers=strangers, digit_free=free), workers)
+        for key, items in made.items():  # "strangers clean", "digit-free hard", ...
+            kind, level = key.rsplit(" ", 1)
+            found[f"s{seed}-{kind}-{level}"] = [(frame.image, tuple(frame.strings))
+                                               for frame in items]
     cache.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     with partial.open("wb") as handle:
