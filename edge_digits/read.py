@@ -193,7 +193,7 @@ class DigitReader:
             raise ValueError(f"classify_inks: {len(inks)} inks but {len(boxes)} boxes")
         _, probabilities = self._probabilities(inks)
         labels, confidences = _best_labels(probabilities)
-        doubted = self._doubted(probabilities, labels)
+        doubted = self.doubted(probabilities, labels)
         return [self._digit(label, confidence, box, doubt)
                 for label, confidence, box, doubt in zip(labels, confidences, boxes, doubted)]
 
@@ -232,7 +232,7 @@ class DigitReader:
         params = self.options.locate.touching
         log_best = np.log(np.maximum(best, params.min_probability)).tolist()
         labels, confidences = _best_labels(probabilities)
-        doubted = self._doubted(probabilities, labels)
+        doubted = self.doubted(probabilities, labels)
         position = 0
         result = []
         for line in lines:
@@ -297,7 +297,7 @@ class DigitReader:
         return first, averaged(self.classifier.classify, patches, first,
                                self.options.upright_view, self.options.upright_below)
 
-    def _doubted(self, probabilities: np.ndarray, labels: list[int]) -> list[bool]:
+    def doubted(self, probabilities: np.ndarray, labels: list[int]) -> list[bool]:
         """Per crop: a '0' in which the model also sees an '8' (``ReadOptions.zero_eight``
         of probability or more), not to be trusted at any threshold."""
         least = self.options.zero_eight
@@ -308,7 +308,7 @@ class DigitReader:
 
     def _digit(self, label: int, confidence: float, box: Box, doubted: bool) -> Digit | None:
         """The digit of a crop whose likeliest class is ``label`` (see :func:`_best_labels`),
-        or None for the model's not-a-digit class; ``doubted`` (:meth:`_doubted`): rejected,
+        or None for the model's not-a-digit class; ``doubted`` (:meth:`doubted`): rejected,
         its confidence 0."""
         value = self._values[label] if label < len(self._values) else None
         if value is None:

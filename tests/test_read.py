@@ -543,14 +543,14 @@ def test_cut_tight_and_clean_edges_at_their_limits(mnist):
 
 
 def test_zero_eight_at_its_limit(reader):
-    """_doubted: a '0' with exactly ``zero_eight`` (0.01) of '8' is doubted, just under it
+    """doubted: a '0' with exactly ``zero_eight`` (0.01) of '8' is doubted, just under it
     is not; an '8' with a '0' of any probability is not (the pair one way only)."""
     probabilities = np.zeros((3, 11), np.float32)
     probabilities[0, 0], probabilities[0, 8] = 0.97, 0.01
     probabilities[1, 0], probabilities[1, 8] = 0.97, 0.0099
     probabilities[2, 8], probabilities[2, 0] = 0.97, 0.03
-    assert reader._doubted(probabilities, [0, 0, 8]) == [True, False, False]
-    assert reader._doubted(probabilities[:0], []) == []
+    assert reader.doubted(probabilities, [0, 0, 8]) == [True, False, False]
+    assert reader.doubted(probabilities[:0], []) == []
 
 
 def test_enlarge_small_maps_points_back():

@@ -88,7 +88,7 @@ def classify_drawing(reader, data: bytes, *, threshold: float, max_pixels: int) 
         decision, value = EMPTY, None
     elif not is_digit:
         decision, value = NOT_A_DIGIT, None
-    elif confidence < threshold or reader._doubted(probabilities[None], [best])[0]:
+    elif confidence < threshold or reader.doubted(probabilities[None], [best])[0]:
         decision, value = NOT_SURE, None
     else:
         decision, value = DIGIT, int(label)
