@@ -92,7 +92,7 @@ class DevDigits:
         return tuple(found)
 
 
-def _crop(image: np.ndarray, floor: float = 0.12) -> np.ndarray:
+def crop_coverage(image: np.ndarray, floor: float = 0.12) -> np.ndarray:
     """Coverage 0..1 cropped to the pixels above ``floor``."""
     rows = np.flatnonzero((image > floor).any(axis=1))
     cols = np.flatnonzero((image > floor).any(axis=0))
@@ -148,10 +148,10 @@ def _femnist_string(digits: DevDigits, rng, length: int) -> Hand:
     writer = writers[int(rng.integers(len(writers)))]
     own = digits.writer_index[writer]
     chosen = rng.choice(own, size=length, replace=length > len(own))
-    images = [_crop(digits.femnist_images[i].astype(np.float32) / 255.0) for i in chosen]
+    images = [crop_coverage(digits.femnist_images[i].astype(np.float32) / 255.0) for i in chosen]
     # the writer's usual digit height: the median over all of their digits
-    usual = float(np.median([_crop(digits.femnist_images[i].astype(np.float32) / 255.0).shape[0]
-                             for i in own]))
+    usual = float(np.median([
+        crop_coverage(digits.femnist_images[i].astype(np.float32) / 255.0).shape[0] for i in own]))
     glyphs = tuple(Glyph(int(digits.femnist_labels[i]), image, image.shape[0] / usual, True)
                    for i, image in zip(chosen, images))
     return Hand("femnist", writer, glyphs, float(rng.normal(0, 0.08)))
@@ -161,7 +161,7 @@ def _hwd_string(digits: DevDigits, rng, length: int) -> Hand:
     chosen = rng.choice(len(digits.hwd_labels), size=length, replace=False)
     glyphs = []
     for i in chosen:
-        image = _crop(digits.hwd_images[i].astype(np.float32) / 255.0)
+        image = crop_coverage(digits.hwd_images[i].astype(np.float32) / 255.0)
         # drawn on a screen by many people at many sizes: one size, a little jitter
         glyphs.append(Glyph(int(digits.hwd_labels[i]), image, float(rng.uniform(0.9, 1.1)), True))
     return Hand("hwd1000", "hwd1000", tuple(glyphs), float(rng.normal(0, 0.05)))
@@ -191,7 +191,7 @@ def _font_digit(path: str, label: int, angle: float, size: int = 96) -> np.ndarr
     if angle:
         canvas = canvas.rotate(angle, resample=Image.Resampling.BICUBIC)
     image = np.asarray(canvas, np.float32) / 255.0
-    return _crop(image)
+    return crop_coverage(image)
 
 
 @lru_cache(maxsize=64)
