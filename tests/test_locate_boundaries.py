@@ -674,3 +674,24 @@ def test_a_faint_stroke_may_touch_another_blobs_box_but_not_overlap_it():
     assert grows(Blob(33, 20, 40, 30, [7])) and not grows(Blob(32, 20, 40, 30, [7]))
     assert grows(Blob(30, 30, 33, 36, [7])) and not grows(Blob(30, 29, 33, 36, [7]))
     assert grows(Blob(30, 14, 33, 20, [7])) and not grows(Blob(30, 14, 33, 21, [7]))
+
+
+def test_a_small_piece_between_two_digits_exactly_inside_piece_high_is_kept():
+    # line height 20: a piece lower than 0.45 * 20 = 9 is too small for a digit; between
+    # two digits, each at most 1.0 * 20 away, it is kept from 0.3 * 20 = 6 pixels high
+    assert GroupParams().inside_piece * 20 == 6 and GroupParams().inside_reach * 20 == 20
+    left, right = Blob(0, 0, 12, 20, [1]), Blob(50, 0, 62, 20, [2])
+    faint = _no_faint((40, 80))
+    for height, kept in ((6, True), (5, False)):
+        piece = Blob(26, 20 - height, 34, 20, [3])
+        (line, _), = writing_lines([[left, piece, right]], [20.0], faint)
+        assert line == ([left, piece, right] if kept else [left, right]), height
+    # beside one digit only: dropped; the next digit exactly the reach away (20 px): kept,
+    # a pixel farther: dropped
+    (line, _), = writing_lines([[left, Blob(26, 12, 34, 20, [3])]], [20.0], faint)
+    assert line == [left]
+    piece = Blob(26, 12, 34, 20, [3])
+    for start, kept in ((54, True), (55, False)):
+        far = Blob(start, 0, start + 12, 20, [2])
+        (line, _), = writing_lines([[left, piece, far]], [20.0], faint)
+        assert line == ([left, piece, far] if kept else [left, far]), start

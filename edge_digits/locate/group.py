@@ -156,25 +156,45 @@ def _is_writing(blob: Blob, line_height: float, params: GroupParams) -> bool:
                 and blob.width < params.thin_side * blob.height)
 
 
+def _between_digits(blob: Blob, digits: list[Blob], line_height: float,
+                    params: GroupParams) -> bool:
+    """Whether a piece too small for a digit (``blob``) stands between two ``digits`` of its
+    line, each within ``params.inside_reach`` of the line's height, overlapping neither,
+    and is at least ``params.inside_piece`` of the line high: a digit a writer made small
+    (a '0' among digits with long tails, '1972096'), dropped it would be a lost digit and
+    a wrong number. A speck or a comma is lower; a dash is dropped as one later."""
+    if blob.height < params.inside_piece * line_height:
+        return False
+    reach, slack = params.inside_reach * line_height, 0.2 * blob.width
+    if any(d.x0 < blob.x1 and blob.x0 < d.x1 and d.y0 < blob.y1 and blob.y0 < d.y1
+           for d in digits):
+        return False
+    return (any(d.x1 <= blob.x0 + slack and blob.x0 - d.x1 <= reach for d in digits)
+            and any(d.x0 >= blob.x1 - slack and d.x0 - blob.x1 <= reach for d in digits))
+
+
 def writing_lines(lines: list[list[Blob]], heights: list[float], faint: FaintStrokes,
                   blob_params: BlobParams = BlobParams(),
                   params: GroupParams = GroupParams()) -> list[tuple[list[Blob], float]]:
     """The lines of handwriting, each ``(blobs left to right, line height)``: pieces of one
-    digit merged, small pieces dropped unless ``faint`` grows a digit from them (dots,
-    dashes, specks beside the digits), dashes and box sides dropped, and a lone thin stroke
-    beside other writing (an edge or margin, not a '1')."""
+    digit merged, small pieces dropped unless ``faint`` grows a digit from them or they
+    stand between two digits (:func:`_between_digits`; dots, dashes, specks beside the
+    digits), dashes and box sides dropped, and a lone thin stroke beside other writing (an
+    edge or margin, not a '1')."""
     tallest = _tallest(lines, heights)
     kept_lines = []
     for line, line_height in zip(lines, heights):
         if line_height < params.small_line * tallest:
             continue  # much smaller than the handwriting: print, specks
         line = merge_pieces(line, line_height, blob_params)
+        digits = [b for b in line if b.height >= blob_params.small_piece * line_height]
         kept = []
         for blob in line:
             if blob.height < blob_params.small_piece * line_height:
-                blob = faint.grow(blob, line, line_height)
-                if blob is None:
+                grown = faint.grow(blob, line, line_height)
+                if grown is None and not _between_digits(blob, digits, line_height, params):
                     continue
+                blob = grown or blob
             if _is_writing(blob, line_height, params):
                 kept.append(blob)
         if len(kept) == 1 and kept[0].width < params.lone_thin * kept[0].height and len(lines) > 1:

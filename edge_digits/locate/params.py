@@ -106,6 +106,8 @@ class GroupParams:
     lone_thin: float = 0.3  # a lone blob narrower than this (of its height) is an edge
     lone_string: float = 1.2  # a lone blob at least this wide (of its height) may be a string
     string_length: int = 3  # ... beside strings of at least this many digits
+    inside_piece: float = 0.3  # a piece this high (of its line) between two digits ...
+    inside_reach: float = 1.0  # ... each this near (of the line's height) is kept: a small '0'
 
 
 @dataclass(frozen=True, slots=True)
