@@ -51,7 +51,8 @@ beside a number that the number left out or one far from its other digits, a lin
 digits that only a second search at half the thresholds finds:
 :func:`edge_digits.locate.look_again`) reports nothing, and names that writing in
 ``Reading.unread`` (:func:`edge_digits.numbers.read_frame`): an incomplete answer is a
-wrong one. A threshold above the model's largest attainable probability
+wrong one. A stroke in a gap of a number that the locate stage lost (a thin '1' faded at
+its work resolution: :mod:`edge_digits.gaps`) is classified and put in. A threshold above the model's largest attainable probability
 (0.9961 for the bundled int8 model) is refused with a
 :class:`~edge_digits.errors.ConfigError`.
 """
@@ -61,11 +62,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from . import touching
 from .classify import DigitClassifier
 from .frame import as_gray, clean_edges, cut_tight, enlarge_small, with_border
+from .gaps import gap_strokes
 from .locate import (Candidate, Ink, WorkView, locate_digits, look_again, measure_ink, search,
                      work_view)
 from .normalize import normalize_digit
@@ -347,6 +350,8 @@ class DigitReader:
         numbers, unread = read_frame(self._read_lines(lines), judge, self.options,
                                      lambda number: not (len(number) == 1 and
                                                          self._edge_mark(seen, number[0])))
+        if self.options.gap_stroke:
+            numbers = [self._with_gap_strokes(view, ink, number) for number in numbers]
         if numbers and self.options.look_again and self.options.unread_line:
             unread = self._missed(view, ink, numbers, judge)
             if unread:
@@ -380,6 +385,32 @@ class DigitReader:
         lines = look_again(view, ink, [box_of(number) for number in numbers], options.look_again,
                            0.8 * least * height)
         return missed_lines(numbers, self._read_lines(lines), judge, options) if lines else []
+
+    def _with_gap_strokes(self, view: WorkView, ink: Ink, number: list[Digit]) -> list[Digit]:
+        """``number`` with the strokes in its gaps that the locate stage left out
+        (:func:`edge_digits.gaps.gap_strokes`, ``ReadOptions.gap_stroke``) classified and
+        put in; one the model calls no digit is a '?'. The paper's brightness is the
+        locate stage's estimate over the number (``ink.background``, work pixels)."""
+        box = box_of(number)
+        sy = view.gray.shape[0] / view.small.shape[0]
+        sx = view.gray.shape[1] / view.small.shape[1]
+        paper = cv2.mean(ink.background[int(box.y / sy):int(box.bottom / sy) + 1,
+                                        int(box.x / sx):int(box.right / sx) + 1])[0]
+        height = median([digit.box.height for digit in number])
+        found = gap_strokes(view.gray, [digit.box for digit in number], height,
+                            self.options.gap_stroke, paper)
+        if not found:
+            return number
+        read = self.classify_inks([ink for ink, _ in found.values()],
+                                  [box for _, box in found.values()])
+        marks = dict(zip(found, read))
+        digits: list[Digit] = []
+        for at, digit in enumerate(number):
+            if at in marks:
+                mark = marks[at]
+                digits.append(mark if mark is not None else Digit(None, 0.0, found[at][1]))
+            digits.append(digit)
+        return digits
 
     def _edge_mark(self, gray: np.ndarray, digit: Digit) -> bool:
         """Whether a lone digit is more likely a stroke or an edge than writing (see

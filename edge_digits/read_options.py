@@ -105,6 +105,12 @@ class ReadOptions:
     #: wrong; a hard frame's read ~25% slower, a clean page's ~3%: most are not searched
     #: again); 0 or 1: no second search
     look_again: float = 0.5
+    #: a stroke at least this tall (of a number's height) in a gap between two of its
+    #: digits, which the locate stage left out (a thin '1' faded at its work resolution:
+    #: '591010' read '59010'), is classified and put in, a '?' when the model calls it no
+    #: digit (:mod:`edge_digits.gaps`; strangers' frames of seeds 12, 31 and 57: 4 of
+    #: 1,160 wrong -> right, none the other way); 0: off
+    gap_stroke: float = 0.7
     #: a run of digits beside marks that are not digits ('Order 14261': the word's letters
     #: touch the number) is reported only when its median height is this many times
     #: theirs: a label is printed smaller than the number written after it, while a
@@ -206,7 +212,8 @@ class ReadOptions:
         for name in ("threshold", "min_accepted_fraction", "split_doubt", "none_split",
                      "one_digit_sure", "short_one", "edge_one", "unread_line",
                      "boundary_height", "unread_sure_share", "unread_small", "tall_neighbour",
-                     "look_again", "left_out", "left_out_tall", "zero_eight", "upright_below"):
+                     "look_again", "left_out", "left_out_tall", "zero_eight", "upright_below",
+                     "gap_stroke"):
             value = getattr(self, name)
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be within 0..1, got {value!r}")
