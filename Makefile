@@ -84,9 +84,13 @@ bench: install-host            ## benchmarks + BENCHMARKS.md (tflite-runtime in 
 # made by `make bench-baseline`): make bench fails when a benchmark's median is more than
 # twice the baseline's (a large slowdown; the machine is shared, smaller changes are noise).
 # Where no baseline of this kind of machine is stored, nothing is compared (the CPU's model
-# is in the name: an Intel Xeon of this size ran 2.5-3x slower than an AMD EPYC).
+# is in the name: an Intel Xeon of this size ran 2.5-3x slower than an AMD EPYC; and its
+# family and model number: an "AMD EPYC" of family 25 (no AVX-512) classified 7-8x slower
+# than one of family 26, whose int8 kernels use AVX-512 VNNI).
+CPU_FAMILY := $(shell sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
+CPU_MODEL := $(shell sed -n 's/^model[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
 CPU_NAME := $(shell sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1 | \
-	tr -cs 'A-Za-z0-9' '-' | sed 's/-$$//')
+	tr -cs 'A-Za-z0-9' '-' | sed 's/-$$//')$(if $(CPU_FAMILY),-family$(CPU_FAMILY)-model$(CPU_MODEL))
 BENCH_DIR := tests/benchmarks/stored/$(shell uname -m)-$(shell nproc)cores$(if $(CPU_NAME),-$(CPU_NAME))
 BENCH_STORAGE := file://$(CURDIR)/$(BENCH_DIR)
 BENCH_COMPARE = $(if $(wildcard $(BENCH_DIR)/*/0001_*.json),--benchmark-storage=$(BENCH_STORAGE) \

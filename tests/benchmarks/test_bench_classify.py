@@ -111,10 +111,13 @@ def test_classify_export_variants(benchmark, patches, variant):
     assert probabilities.shape == (8, loaded.num_classes)
 
 
-#: ours must beat the plain LiteRT loop by at least this (median of alternating rounds);
-#: measured 1.8x on a batch of 8 and 1.5x on one digit (BENCHMARKS.md): the margin is the
-#: noise of a shared machine, not a target
-BEATS_PLAIN = {8: 1.3, 1: 1.15}
+#: what the plain LiteRT loop adds to the kernels (``invoke()``) must be at least this many
+#: times what ours adds (medians of alternating rounds). Measured, a batch of 8: 13.4
+#: against 0.4 µs a digit on an AMD EPYC of family 26 (2.1x the whole call), 23.8 against
+#: 1.4 on one of family 25 without AVX-512, whose int8 kernels take 81 µs a digit (1.27x
+#: the whole call: the ratio of whole calls asked before, 1.3x, failed there with ours as
+#: lean); the margin is the noise of a shared machine, not a target
+BEATS_PLAIN = {8: 3.0, 1: 3.0}
 
 
 def test_invoke_only(benchmark, patches, quick):
@@ -131,6 +134,7 @@ def test_invoke_only(benchmark, patches, quick):
                                       "invoke": loaded._interpreter.invoke,
                                       "plain": lambda: plain(batch),
                                       "classify-1": lambda: single.classify(batch[:1]),
+                                      "invoke-1": single._interpreter.invoke,
                                       "plain-1": lambda: plain(batch[:1])}, 8, 3 if quick else 41)
         benchmark.group = "classify-8"
         describe(benchmark, role="floor", label=f"invoke() only, batch 8 ({loaded.backend})",
@@ -140,8 +144,10 @@ def test_invoke_only(benchmark, patches, quick):
     # the kernels are the floor: ours adds its Python on top, never less than nothing
     assert median["invoke"] <= median["classify"] * 1.1, median
     if not quick:  # three rounds (the smoke run) are too few for a ratio
-        assert median["plain"] / median["classify"] >= BEATS_PLAIN[8], median
-        assert median["plain-1"] / median["classify-1"] >= BEATS_PLAIN[1], median
+        for size, suffix in ((8, ""), (1, "-1")):
+            kernels = median["invoke" + suffix]
+            ours, theirs = median["classify" + suffix] - kernels, median["plain" + suffix] - kernels
+            assert theirs >= BEATS_PLAIN[size] * max(ours, 0.0) and theirs > 0, (size, median)
 
 
 @pytest.mark.parametrize("count", [1, 8])
