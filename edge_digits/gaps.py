@@ -10,9 +10,9 @@ read without it: '591010' as '59010', '416' as '46', a wrong answer. In the fram
 the stroke is as dark as the digits beside it. Between two digits of a number, a stroke
 at least ``tall`` of the number's height, within the digits' band (a box's wall or a rule
 runs out of it), as dark as half their ink and as wide as half their pen's (a hatch line
-is thinner), is a mark of the number: the reader classifies
-it and puts it in, as a '?' when the model calls it no digit (measurements:
-docs/tuning.md, "A stroke in a number's gap").
+is thinner), is a mark of the number: the reader classifies it and puts it in, as a '?'
+when the model calls it no digit (measurements: docs/tuning.md, "A stroke in a number's
+gap").
 """
 from __future__ import annotations
 

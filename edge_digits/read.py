@@ -52,9 +52,9 @@ digits that only a second search at half the thresholds finds:
 :func:`edge_digits.locate.look_again`) reports nothing, and names that writing in
 ``Reading.unread`` (:func:`edge_digits.numbers.read_frame`): an incomplete answer is a
 wrong one. A stroke in a gap of a number that the locate stage lost (a thin '1' faded at
-its work resolution: :mod:`edge_digits.gaps`) is classified and put in. A threshold above the model's largest attainable probability
-(0.9961 for the bundled int8 model) is refused with a
-:class:`~edge_digits.errors.ConfigError`.
+its work resolution: :mod:`edge_digits.gaps`) is classified and put in. A threshold above
+the model's largest attainable probability (0.9961 for the bundled int8 model) is refused
+with a :class:`~edge_digits.errors.ConfigError`.
 """
 from __future__ import annotations
 
@@ -401,8 +401,8 @@ class DigitReader:
                             self.options.gap_stroke, paper)
         if not found:
             return number
-        read = self.classify_inks([ink for ink, _ in found.values()],
-                                  [box for _, box in found.values()])
+        read = self.classify_inks([stroke for stroke, _ in found.values()],
+                                  [where for _, where in found.values()])
         marks = dict(zip(found, read))
         digits: list[Digit] = []
         for at, digit in enumerate(number):

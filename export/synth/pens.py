@@ -7,9 +7,9 @@ A scanned glyph (FEMNIST, hwd1000) is thinned to its centre line (Zhang-Suen) an
 again at the pen's own width, so a thin ballpoint stays thin and a felt pen stays wide at
 any size; a loop the scan filled in (a writer's small '6', '8' or '9' at 28x28) is drawn
 round its edge (:func:`centre_line`), not thinned to a line; a font glyph keeps its
-designed outline. How ink meets the surface is the pen's
-too: ballpoint, gel and felt ink darken the paper they lie on (multiplied), pencil graphite
-follows the paper's tooth (grainy, grey), chalk and a marker on a board cover it.
+designed outline. How ink meets the surface is the pen's too: ballpoint, gel and felt ink
+darken the paper they lie on (multiplied), pencil graphite follows the paper's tooth
+(grainy, grey), chalk and a marker on a board cover it.
 """
 from __future__ import annotations
 
