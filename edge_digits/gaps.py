@@ -45,9 +45,10 @@ def stroke_width(mask: np.ndarray) -> float:
 
 def _darkest(image: np.ndarray, share: float) -> int:
     """The brightness below which the darkest ``share`` of ``image``'s pixels (uint8) lie:
-    a percentile from one histogram (``np.percentile`` sorts: ten times as long)."""
-    counts = cv2.calcHist([image], [0], None, [256], [0, 256]).ravel()
-    return int(np.searchsorted(np.cumsum(counts), share * image.size))
+    a percentile from one histogram (``np.percentile`` sorts: ten times as long), read as
+    :func:`edge_digits.locate.ink.thresholds` reads its own."""
+    cumulative = cv2.calcHist([image], [0], None, [256], [0, 256]).cumsum()
+    return int(cumulative.searchsorted(share * image.size))
 
 
 def gap_strokes(gray: np.ndarray, boxes: list[Box], height: float, tall: float,
@@ -67,6 +68,7 @@ def gap_strokes(gray: np.ndarray, boxes: list[Box], height: float, tall: float,
     paper : float
         The paper's brightness around the number (the locate stage's estimate).
     """
+    # (and 4 px at least: a stroke in a gap has a column of paper on each side)
     gaps = [i for i in range(1, len(boxes))
             if boxes[i].x - boxes[i - 1].right >= max(MIN_GAP * height, 4)]
     if not gaps:

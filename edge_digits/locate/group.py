@@ -194,7 +194,8 @@ def writing_lines(lines: list[list[Blob]], heights: list[float], faint: FaintStr
                 grown = faint.grow(blob, line, line_height)
                 if grown is None and not _between_digits(blob, digits, line_height, params):
                     continue
-                blob = grown or blob
+                if grown is not None:
+                    blob = grown
             if _is_writing(blob, line_height, params):
                 kept.append(blob)
         if len(kept) == 1 and kept[0].width < params.lone_thin * kept[0].height and len(lines) > 1:
