@@ -146,7 +146,7 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
     if not options.unread_line or not numbers:
         return numbers, []  # every number read, whatever the frame holds besides
     doubts = (_doubts(numbers, unread, options) or left_out(numbers, lines, options)
-              or far_ends(numbers, options))
+              or far_ends(numbers, options) or lone_among_digits(numbers, lines, options))
     return ([], doubts) if doubts else (numbers, [])
 
 
@@ -229,6 +229,21 @@ def left_out(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Dig
                              or not any(_near(other, letter.box) for letter in not_digits))):
                     found.append(other)
     return found
+
+
+def lone_among_digits(numbers: list[list[Digit]],
+                      lines: list[tuple[list[Digit], list[Digit]]], options) -> list[Box]:
+    """The boxes of the marks read as accepted digits that made no number, when the
+    frame's only number is one digit and they are ``options.lone_among`` or more; else
+    none. Such a digit is most likely one more of them: wood grain reads as columns of
+    '1's that no rule reports (all ones), and one of its knots as a sure '4'. A digit
+    written alone stands on paper with few marks that read as digits. 0: none."""
+    if not options.lone_among or len(numbers) != 1 or len(numbers[0]) != 1:
+        return []
+    alone = numbers[0][0]
+    others = [digit.box for digits, _ in lines for digit in digits
+              if digit.value is not None and digit.box != alone.box]
+    return others if len(others) >= options.lone_among else []
 
 
 def far_ends(numbers: list[list[Digit]], options) -> list[Box]:

@@ -244,6 +244,34 @@ def test_a_lone_digit_beside_other_numbers_makes_the_frame_doubtful():
     assert text(frame_numbers([(one, [])], 0.7, ReadOptions())) == ["3"]
 
 
+def test_a_lone_digit_amid_marks_that_read_as_digits_is_one_of_them():
+    """Wood grain beside a sheet: columns of sure '1's that make no number (all ones), and
+    one knot read as a sure '4'. A frame whose only number is one digit, amid three marks
+    or more read as accepted digits, reports nothing and shows them; with two, or a number
+    of two digits, or the rule off, the number is reported."""
+    from edge_digits.numbers import read_frame
+    from edge_digits.read import ReadOptions
+    from edge_digits.results import Digit
+
+    def mark(x, y, value, height=40):
+        return Digit(value, 0.99, Box(x, y, 12, height), best=value)
+
+    def read(lines, **options):
+        numbers, unread = read_frame(lines, 0.7, ReadOptions(**options))
+        return ["".join(d.text for d in n) for n in numbers], unread
+
+    # '111': strokes, no number; half the knot's height (a line of digits the reader
+    # cannot read as tall as the number would make the frame doubtful anyway)
+    grain = [mark(0, 10, 1, 20), mark(20, 10, 1, 20), mark(40, 10, 1, 20)]
+    knot = [mark(200, 300, 4)]
+    assert read([(grain, []), (knot, [])]) == ([], [d.box for d in grain])
+    assert read([(grain[:2], []), (knot, [])]) == (["4"], [])
+    assert read([(grain, []), (knot, [])], lone_among=0) == (["4"], [])
+    assert read([(grain, []), (knot, [])], lone_among=4) == (["4"], [])
+    number = [mark(200, 300, 4), mark(230, 300, 7)]
+    assert read([(grain, []), (number, [])]) == (["47"], [])
+
+
 def test_a_frame_that_reports_nothing_says_where_to_look():
     """read_frame gives, with no numbers, the boxes of the writing that made the reader
     doubt them: the line of digits it could not read, the two halves of a line cut in

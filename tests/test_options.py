@@ -57,6 +57,10 @@ strangers' frames 1.0 reads 118 of 1,160 wrong against 125, and 5 fewer exact).
 A stroke in a number's gap searched again (``gap_stroke`` 0.7 against 0, tests/test_gaps.py):
 scenes/shadow 37 / 1 against 36 / 2 (strangers' frames of seeds 12, 31 and 57: 105 against
 109 wrong of 1,160, 552 against 548 exact).
+
+A lone digit amid marks that read as digits (``lone_among`` 3) decides no frame of the
+fixed sets: a digit-free scene of wood grain pins it in tests/test_strangers.py, its
+bounds tests/test_numbers.py.
 """
 from __future__ import annotations
 

@@ -207,6 +207,24 @@ def test_digit_free_scenes_have_no_truth():
         assert scene.image.dtype == np.uint8 and (scene.image.shape[1], scene.image.shape[0]) in SIZES
 
 
+@needs_data
+def test_a_knot_in_wood_grain_beside_a_sheet_is_not_a_digit():
+    """The digit-free scene (seed 31, clean, 49): ruled paper on a striped table whose grain
+    reads as columns of '1's, and one knot at the frame's edge as a sure '4'. The lone
+    digit amid the grain's sure digits is not reported (``ReadOptions.lone_among``)."""
+    from edge_digits.read import DigitReader, ReadOptions
+
+    scene, = make_digit_free_scenes(31, 1, "clean", start=49)
+    readings = {}
+    for lone_among in (ReadOptions().lone_among, 0):
+        with DigitReader(options=ReadOptions(lone_among=lone_among)) as reader:
+            reading = reader.read(scene.image)
+        readings[lone_among] = ([s.text for s in reading.strings], len(reading.unread))
+    texts, shown = readings[ReadOptions().lone_among]
+    assert texts == [] and shown >= ReadOptions().lone_among
+    assert readings[0] == (["4"], 0)
+
+
 def test_bad_level_or_kind_is_a_clear_error():
     with pytest.raises(ValueError, match="level must be one of"):
         make_stranger(0, "medium")
