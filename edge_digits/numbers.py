@@ -127,9 +127,10 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
     writing the reader cannot read: the frame reports nothing, since its other numbers
     alone would be an incomplete answer (:func:`digit_groups` does the same within a
     line). Two numbers side by side on one row are one line cut in two
-    (:func:`_split_line`), and a number of one digit beside others is most often what was
-    found of a line: nothing is reported either. ``options.unread_line`` 0 reports every
-    number read, whatever else the frame holds.
+    (:func:`_split_line`), a number of one digit beside others is most often what was
+    found of a line, and a frame's only digit amid marks read as digits that make no number
+    is one more of them (:func:`lone_among_digits`): nothing is reported either.
+    ``options.unread_line`` 0 reports every number read, whatever else the frame holds.
     """
     numbers: list[list[Digit]] = []
     unread: list[tuple[float, float, Box]] = []  # (median height, ratio, box) of lines of digits
