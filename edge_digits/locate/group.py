@@ -192,10 +192,10 @@ def writing_lines(lines: list[list[Blob]], heights: list[float], faint: FaintStr
         for blob in line:
             if blob.height < blob_params.small_piece * line_height:
                 grown = faint.grow(blob, line, line_height)
-                if grown is None and not _between_digits(blob, digits, line_height, params):
-                    continue
                 if grown is not None:
                     blob = grown
+                elif not _between_digits(blob, digits, line_height, params):
+                    continue
             if _is_writing(blob, line_height, params):
                 kept.append(blob)
         if len(kept) == 1 and kept[0].width < params.lone_thin * kept[0].height and len(lines) > 1:
