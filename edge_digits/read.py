@@ -77,7 +77,7 @@ from .numbers import (box_of, digit_groups, median, missed_lines, on_a_boundary,
 from .read_options import ReadOptions
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 from .results import Box, Digit, DigitString, Reading
-from .upright import averaged
+from .views import averaged
 
 __all__ = ["DEFAULT_THRESHOLD", "DigitReader", "ReadOptions"]
 
@@ -291,14 +291,16 @@ class DigitReader:
 
     def _probabilities(self, inks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The model's probabilities for the crops (one view), and the rows that judge them:
-        with a second, upright view of the unsure ones (``ReadOptions.upright_view``)."""
+        with other views of the unsure ones: upright and drawn with a broader pen
+        (``ReadOptions.upright_view``, ``thick_view``)."""
         if not inks:
             empty = np.zeros((0, len(self._values)), np.float32)
             return empty, empty
         patches = np.stack([normalize_digit(ink) for ink in inks])
         first = self.classifier.classify(patches)
         return first, averaged(self.classifier.classify, patches, first,
-                               self.options.upright_view, self.options.upright_below)
+                               self.options.upright_view, self.options.upright_below,
+                               self.options.thick_view)
 
     def doubted(self, probabilities: np.ndarray, labels: list[int]) -> list[bool]:
         """Per crop: a '0' in which the model also sees an '8' (``ReadOptions.zero_eight``

@@ -24,7 +24,7 @@ class ReadOptions:
     #: a crop the model reads less surely than ``upright_below`` (its likeliest class,
     #: digit or not) is read again turned this many degrees counter-clockwise (towards
     #: upright for the right-leaning hand of most writers), and the two answers are
-    #: averaged (:mod:`edge_digits.upright`): a digit the two views disagree on falls
+    #: averaged (:mod:`edge_digits.views`): a digit the two views disagree on falls
     #: below the threshold, one the turned view reads surely may reach it (whether ink is
     #: worth cutting into touching digits is still asked of the first view). Strangers'
     #: frames of seeds 12, 31 and 57: wrong 139 -> 125 of 1,160, exact 512 -> 513; real
@@ -33,6 +33,12 @@ class ReadOptions:
     #: ... (every crop read twice, 1.0: 118 wrong, 508 exact, generated postal codes 75 ->
     #: 69% read; 0.95 leaves those at 75%, and about one crop in six is read again)
     upright_below: float = 0.95
+    #: ... and a third time with its strokes thickened by a square of this many pixels (a
+    #: broader pen: strangers write thinner than MNIST's writers), the three answers
+    #: averaged (:func:`edge_digits.views.thickened`). Strangers' frames of seeds 12, 31
+    #: and 57: wrong 105 -> 97 of 1,160, exact 552 -> 569; with two other models of the
+    #: same recipe 117 -> 102 and 115 -> 97 (docs/tuning.md, "A broader pen"); 0 or 1: none
+    thick_view: int = 2
     #: a number (see :mod:`edge_digits.numbers`) whose digits read with the default threshold
     #: are fewer than this fraction of its digits is not reported: it is taken for print
     #: or drawings, not digits; 0 reports every number. (0.5 before the label rule; 2/3
@@ -226,7 +232,7 @@ class ReadOptions:
                 raise ValueError(f"{name} must be within 0..1, got {value!r}")
         for name, unit in (("sure_run", "marks"), ("ones_only", "marks"), ("text_marks", "marks"),
                            ("trailing_marks", "marks"), ("unread_sure", "marks"),
-                           ("lone_among", "marks"),
+                           ("lone_among", "marks"), ("thick_view", "pixels"),
                            ("min_side", "pixels"), ("alone_side", "pixels")):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:

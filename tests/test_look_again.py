@@ -138,7 +138,9 @@ def test_on_grainy_paper_the_second_search_halves_the_thresholds_of_its_noise(mn
     grainy = grainy.astype(np.uint8)
     ink = measure_ink(work_view(grainy, options).small, options)
     assert ink.weak > options.min_contrast * 255 and ink.strong > options.min_peak_contrast * 255
-    assert blind.read(grainy).text == "0123"
+    # the bold number is found (the grain spreads with its strokes in the broader pen's
+    # view of the unsure '3': 0.97 with two views, 0.66 with three, a '?')
+    assert blind.read(grainy).text == "012?"
     reading = reader.read(grainy)
     assert reading.strings == () and len(reading.unread) == 1
     assert PALE_TOP <= reading.unread[0].y + reading.unread[0].height / 2 <= PALE_TOP + 80

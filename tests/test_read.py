@@ -466,8 +466,10 @@ def test_a_zero_the_model_also_sees_an_eight_in_is_doubted(reader, mnist, shared
     confidence 0. The held-out dkg-handwriting font's '8' (small upper loop) is the
     development sets' largest misread: of 85 rendered '8's, 10 read as a sure '0' with one
     view of each crop, 2 with the rule; its 91 '0's all stay '0'. Of MNIST's 980 test '0's,
-    2 are doubted. The rule is measured with one view (``upright_view`` 0): the second view
-    of unsure crops alone leaves 5 of those '8's read '0', the default reader 2."""
+    2 are doubted. The rule is measured with one view (``upright_view`` 0, ``thick_view``
+    0): the second view of unsure crops alone leaves 5 of those '8's read '0', the default
+    reader 2 (with or without the rule: the broader pen's view doubts them too), and 90 of
+    the 91 '0's."""
     from pathlib import Path
 
     from export.glyphs import font_digits
@@ -476,7 +478,7 @@ def test_a_zero_the_model_also_sees_an_eight_in_is_doubted(reader, mnist, shared
     assert len(fonts) == 4
     images, labels = font_digits(fonts, 200, 3)
     boxes = [Box(0, 0, 28, 28)] * len(images)
-    one_view = ReadOptions(upright_view=0.0)
+    one_view = ReadOptions(upright_view=0.0, thick_view=0)
     with DigitReader(options=replace(one_view, zero_eight=0.0)) as blind, \
             DigitReader(options=one_view) as ruled:
         before = blind.classify_inks(list(images), boxes)
@@ -491,7 +493,7 @@ def test_a_zero_the_model_also_sees_an_eight_in_is_doubted(reader, mnist, shared
                and b.value == 0 and d.value is None]
     assert doubted and all(d.confidence == 0.0 and d.best == 0 for d in doubted)
     default = reader.classify_inks(list(images), boxes)
-    assert read_as(default, eights, 0) <= 3 and read_as(default, zeros, 0) == zeros.sum()
+    assert read_as(default, eights, 0) <= 3 and read_as(default, zeros, 0) >= zeros.sum() - 1
     test_zeros = list(mnist["x_test"][mnist["y_test"] == 0])
     with DigitReader(options=replace(one_view, zero_eight=0.0)) as blind, \
             DigitReader(options=one_view) as ruled:
