@@ -305,7 +305,7 @@ def group_notes(group: str, figures: list[Figure]) -> list[str]:
             notes.append(f"- {figure.label}: in alternating rounds {one_view['read']:.2f} ms "
                          f"a frame, against {one_view['read one view']:.2f} ms with one view "
                          f"of each digit "
-                         f"(`upright_view` 0): "
+                         f"(`upright_view`, `thick_view` 0): "
                          f"{100 * (one_view['read'] / one_view['read one view'] - 1):+.1f}%.")
         if info.get("read_exactly") is not None:
             notes.append(f"- {figure.label}: codes read exactly on {info.get('frames')} seeded generated "

@@ -70,8 +70,8 @@ def test_normalize(benchmark, reader, timing_frames, size):
 
 def stage_shares(reader, frames, quick: bool) -> dict:
     """Read, locate and normalize of the same frames in alternating rounds (ms per frame),
-    and the read with one view of each digit (``ReadOptions.upright_view`` 0: what the
-    second view of unsure digits costs)."""
+    and the read with one view of each digit (``ReadOptions.upright_view`` and
+    ``thick_view`` 0: what the other views of unsure digits cost)."""
     from dataclasses import replace
 
     from edge_digits.normalize import normalize_digit
@@ -81,7 +81,7 @@ def stage_shares(reader, frames, quick: bool) -> dict:
     grays = [cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) for image in images]
     inks = [[c.ink for line in reader.locate(gray) for c in line] for gray in grays]
     calls = len(images)
-    with DigitReader(options=replace(reader.options, upright_view=0.0)) as one_view:
+    with DigitReader(options=replace(reader.options, upright_view=0.0, thick_view=0)) as one_view:
         timed = interleaved_us({
             "read": cycling(reader.read, images),
             "read one view": cycling(one_view.read, images),

@@ -69,7 +69,7 @@ def test_headline_has_ratios_targets_and_reasons(data, tmp_path):
     assert "untrained weights" in text
     # what the second view of unsure digits costs, timed in the same rounds
     assert "in alternating rounds 2.06 ms a frame, against 2.00 ms with one view" in text
-    assert "(`upright_view` 0): +3.0%." in text
+    assert "(`upright_view`, `thick_view` 0): +3.0%." in text
     assert "tflite-runtime-worker" not in text  # role "info" figures are bookkeeping, not results
     assert "![Medians per benchmark, log scale](benchmarks.png)" in text
     assert "- `test_classify[tensorflow-1]`: no TFLite interpreter" in text.split("## Not measured")[1]
