@@ -46,7 +46,7 @@ sets 0 reads one more generated clean frame and one more strangers' clean frame 
 wrong, and one fewer digit-free scene (seed 12) reports a digit: kept at 0.3, its rule
 (and the width penalty's slope) pinned on readings built by hand in tests/test_touching.py.
 
-With a second, upright view of unsure digits (``upright_view``, tests/test_upright.py):
+With a second, upright view of unsure digits (``upright_view``, tests/test_views.py):
 ``min_accepted_fraction`` 0.67 against 0 no longer decides a frame of frames/hard (44 / 8
 both); frames/touching-pairs and dev/sudoku-hand 117 / 13 + 516 / 5 against 117 / 15 + 516 /
 7 (strangers' frames of seeds 12, 31 and 57: 125 against 144 wrong).

@@ -55,7 +55,7 @@ def test_thickened_widens_each_stroke_by_one_pixel_and_keeps_the_patch():
     assert np.array_equal(thickened(edge, 2), edge)
     for size in (0, 1):
         same = thickened(bar[None], size)
-        assert np.array_equal(same, bar[None]) and same.base is not bar
+        assert np.array_equal(same, bar[None]) and not np.shares_memory(same, bar)
     assert thickened(bar[None][:0], 2).shape == (0, 28, 28)
 
 
@@ -104,14 +104,16 @@ def test_the_broader_pen_reads_femnist_test_writers_better(classifier, shared_da
 
     def counts(rows):
         best, sure = rows.argmax(axis=1), rows.max(axis=1) >= 0.7
-        return int(((best == labels) & sure).sum()), int(((best != labels) & sure).sum())
+        digit = best < 10  # the 11th class: no digit, a rejection
+        return (int(((best == labels) & sure).sum()),
+                int(((best != labels) & digit & sure).sum()))
 
     two = counts(averaged(classifier.classify, patches, first, 8.0, sure=0.95))
     three = counts(averaged(classifier.classify, patches, first, 8.0, sure=0.95, thicken=2))
     assert three[0] >= two[0] and three[1] <= two[1] - 5, (three, two)
 
 
-def test_the_upright_view_keeps_mnist_test_as_read(classifier, mnist):
+def test_the_other_views_keep_mnist_test_as_read(classifier, mnist):
     """MNIST's writers are the model's own: the other views must not cost them (10,000
     test digits, likeliest class right: 9,884 with one view, 9,890 with the upright one,
     9,890 with the broader pen as well)."""

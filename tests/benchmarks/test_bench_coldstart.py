@@ -93,7 +93,7 @@ def test_cold_start_edge_digits(benchmark, frame_file, quick):
     # a cold process reads the frame as a warm reader in this one does, the same in every
     # run (what the reader makes of frames is measured on the fixed sets; this frame's '4',
     # written open like a 'u', leaves it '10994?9' with one view of each digit, and nothing
-    # with the second view of unsure digits: tests/test_upright.py)
+    # with the second view of unsure digits: tests/test_views.py)
     from edge_digits.read import DigitReader
 
     texts = {run[2]["text"] for run in runs}
