@@ -3,13 +3,13 @@ drawn with a broader pen. The classifier reads them and the reader averages its 
 
 Most people's handwriting leans to the right, and most pens draw thinner strokes than
 MNIST's writers did (the strangers' digits as the reader cuts them: a median stroke 0.79 px
-wide at 28x28 against MNIST's 1.05, measured as twice the ink's area over its outline). The model
-reads a crop it is not sure of again, turned a few degrees counter-clockwise and with its
-strokes thickened by a small square, and the reader averages the three probability rows:
+wide at 28x28 against MNIST's 1.05, measured as twice the ink's area over its outline). The
+model reads a crop it is not sure of again, turned a few degrees counter-clockwise and with
+its strokes thickened by a small square, and the reader averages the three probability rows:
 where the views agree the answer keeps its confidence, where they disagree it drops below
-the threshold and the digit becomes a ``?`` instead of a wrong digit; a crop the other
-views read surely may reach the threshold (measured in docs/tuning.md, "A second view of
-unsure digits" and "A broader pen"). Pure functions of the patches.
+the threshold and the digit becomes a ``?`` instead of a wrong digit; a crop the other views
+read surely may reach the threshold (measured in docs/tuning.md, "A second view of unsure
+digits" and "A broader pen"). Pure functions of the patches.
 
     >>> views = turned(patches, 8.0)          # (N, 28, 28) uint8 -> (N, 28, 28) uint8
     >>> broad = thickened(patches, 2)         # ... each stroke one pixel wider
