@@ -50,13 +50,8 @@ def thickened(patches: np.ndarray, size: int) -> np.ndarray:
     the patches as they are (a copy)."""
     if size <= 1 or not len(patches):
         return patches.copy()
-    square = _square(int(size))
+    square = np.ones((int(size), int(size)), np.uint8)
     return np.stack([cv2.dilate(patch, square) for patch in patches])
-
-
-@lru_cache(maxsize=4)
-def _square(size: int) -> np.ndarray:
-    return np.ones((size, size), np.uint8)
 
 
 def averaged(classify, patches: np.ndarray, first: np.ndarray, degrees: float,
@@ -65,7 +60,7 @@ def averaged(classify, patches: np.ndarray, first: np.ndarray, degrees: float,
     each row whose likeliest class (any class) is below ``sure`` replaced by the mean of it
     and of the rows of its other views: turned ``degrees`` (:func:`turned`) and thickened by
     ``thicken`` (:func:`thickened`), all classified in one more call (``sure`` above 1:
-    every patch). ``degrees`` 0 and ``thicken`` 0: ``first`` itself."""
+    every patch). ``degrees`` 0 and ``thicken`` below 2: ``first`` itself."""
     if not (degrees or thicken > 1) or not len(patches):
         return first
     unsure = first.max(axis=1) < sure
