@@ -62,9 +62,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--none-class", action="store_true", help="add an 11th class 'none' "
                         "trained on generated non-digits (default out artifacts/none-class, "
                         "not bundled unless --bundle-dir)")
-    parser.add_argument("--builder", choices=("sequential", "functional", "blocks3"),
+    parser.add_argument("--builder", choices=("sequential", "functional", "blocks3", "blocks2x2"),
                         help="sequential / functional: the reference network (the same one); "
-                             "blocks3: three batch-normalized convolution blocks")
+                             "blocks3: three batch-normalized convolution blocks; "
+                             "blocks2x2: 2x2 pixel blocks as channels (a cheaper first layer)")
     parser.add_argument("--width", type=_positive_float, help="filters and hidden units relative "
                         "to the reference design (default 1: exactly the reference)")
     parser.add_argument("--members", type=_positive_int, help="networks trained apart (seeds "

@@ -54,7 +54,8 @@ class ExportConfig:
     none_class: bool = False  #: add an 11th class "none" trained on generated non-digits
     none_fraction: float = 0.1  #: generated non-digits, as a fraction of the training digits
     none_test_marks: int = 2000  #: generated non-digits (from test digits) to score the none class
-    #: "sequential" or "functional" (the reference network, either way) or "blocks3"
+    #: "sequential" or "functional" (the reference network, either way), "blocks3" or
+    #: "blocks2x2" (see export/network.py)
     builder: str = "sequential"
     width: float = 1  #: filters and hidden units relative to the reference design (1: exactly it)
     #: networks trained apart (seeds seed, seed + 1, ...) and averaged in one int8 graph
@@ -165,12 +166,16 @@ def _cached(config: ExportConfig, name: str, key: list, make: Callable[[], np.nd
 def _camera_pool(x_fit: np.ndarray, config: ExportConfig, data_sha256: str,
                  log: Callable[[str], None]) -> np.ndarray:
     """The augmented variants, from the cache when the same ones were made before (the key
-    covers the data, the split, the seed, the number of copies and the source of the
-    augmentation and normalization code)."""
+    covers the digits themselves, in their order, the seed, the number of copies and the
+    source of the augmentation and normalization code). The digits' own checksum keeps a
+    pool from being paired with labels it was not made for: the same sources, counts and
+    seed split or ordered otherwise (another recipe's code) give other digits in the same
+    shape."""
     import edge_digits.normalize
 
     key = [data_sha256, str(config.train_limit), str(config.validation_fraction),
            str(config.train.seed), str(config.augment_copies), str(x_fit.shape),
+           hashlib.sha256(np.ascontiguousarray(x_fit).data).hexdigest(),
            inspect.getsource(augment), inspect.getsource(edge_digits.normalize)]
     return _cached(config, "camera-pool", key,
                    lambda: augment.camera_pool(x_fit, config.augment_copies, seed=config.train.seed),

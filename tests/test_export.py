@@ -198,6 +198,11 @@ def test_cli_quick_export_does_not_bundle(tmp_path, monkeypatch):
         pipeline.load_mnist(str(tmp_path / "missing.npz"))
 
 
+def augment_again(x, config):
+    """The pool made afresh, without the cache."""
+    return pipeline._camera_pool(x, replace(config, cache_dir=None), "data-sha", lambda _: None)
+
+
 def test_augmented_digits_are_cached_and_reused(tmp_path):
     config = _config(tmp_path, cache_dir=tmp_path / "cache", augment_copies=1)  # skips without MNIST
     x = np.load(mnist_path())["x_train"][:300]
@@ -211,6 +216,12 @@ def test_augmented_digits_are_cached_and_reused(tmp_path):
                                   "data-sha", lines.append)
     assert not np.array_equal(first, other)  # another seed is another cache entry
     assert len(list((tmp_path / "cache").glob("camera-pool-*.npy"))) == 2
+    # the same shape, seed and settings but other digits (another split, another order):
+    # never the pool of the first, whose variants would be paired with the wrong labels
+    lines.clear()
+    shuffled = pipeline._camera_pool(x[::-1], config, "data-sha", lines.append)
+    assert not lines and len(list((tmp_path / "cache").glob("camera-pool-*.npy"))) == 3
+    np.testing.assert_array_equal(shuffled, augment_again(x[::-1], config))
 
 
 def test_none_class_export_has_eleven_labels(tmp_path):

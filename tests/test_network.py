@@ -149,3 +149,46 @@ def test_averaged_members_are_one_graph_computing_the_mean_of_their_probabilitie
     assert np.abs(ours - both).mean() < 0.2 * np.abs(first - second).mean()
     with pytest.raises(ValueError):
         average([])
+
+
+def test_blocks2x2_rearranges_pixel_blocks_into_channels_and_runs_as_int8(mnist, tmp_path):
+    """The cheaper first layer: the 28x28 input as 14x14 blocks of 2x2 pixels in 4 channels
+    (every pixel exactly once, in block order), then the convolutions; converted to int8,
+    the runtime feeds it 28x28x1 as any model and computes what Keras computes."""
+    import keras
+
+    from edge_digits.classify import DigitClassifier
+    from export.network import build_blocks2x2
+    from export.quantize import convert_all
+
+    keras.utils.set_random_seed(4)
+    model = build_blocks2x2(num_classes=11)
+    shapes = [(layer["type"], layer["output_shape"]) for layer in architecture(model)]
+    assert shapes == [
+        ("Reshape", [None, 14, 2, 14, 2]), ("Permute", [None, 14, 14, 2, 2]),
+        ("Reshape", [None, 14, 14, 4]), ("Conv2D", [None, 12, 12, 16]),
+        ("Conv2D", [None, 10, 10, 32]), ("MaxPooling2D", [None, 5, 5, 32]),
+        ("Flatten", [None, 800]), ("Dense", [None, 64]), ("Dropout", [None, 64]),
+        ("Dense", [None, 11])]
+    wide = [layer["output_shape"][-1] for layer in architecture(build_blocks2x2(width=1.5))]
+    assert wide[3:6] == [24, 48, 48] and wide[-1] == 10
+    with pytest.raises(ValueError):
+        build_blocks2x2(width=0)
+    # channel c of block (i, j) is pixel (2i + c // 2, 2j + c % 2)
+    blocks = keras.Model(model.inputs, model.get_layer("space_to_depth").output)
+    image = np.arange(28 * 28, dtype=np.float32).reshape(1, 28, 28, 1)
+    out = blocks.predict(image, verbose=0)[0]
+    assert out[3, 5].tolist() == [image[0, 6, 10, 0], image[0, 6, 11, 0],
+                                  image[0, 7, 10, 0], image[0, 7, 11, 0]]
+    assert sorted(out.ravel().tolist()) == sorted(image.ravel().tolist())
+    flatbuffer = convert_all(model, mnist["x_train"][:64], variants=("int8",))["int8"]
+    path = tmp_path / "blocks2x2.tflite"
+    path.write_bytes(flatbuffer)
+    test = mnist["x_test"][:200]
+    expected = model.predict(to_input(test), verbose=0)
+    with DigitClassifier(path) as classifier:
+        ours = classifier.classify(test)
+    assert ours.shape == (200, 11)
+    assert np.abs(ours - expected).mean() < 0.01, np.abs(ours - expected).mean()
+    other = build_blocks2x2(num_classes=11).predict(to_input(test), verbose=0)
+    assert np.abs(other - expected).mean() > 0.01  # and the comparison can fail
