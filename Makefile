@@ -59,8 +59,8 @@ export: install-host           ## train, quantize, evaluate into artifacts/expor
 bundle: install                ## copy artifacts/export's checked model + manifest into edge_digits/models
 	$(PY) -m export.bundle artifacts/export
 
-export-reference: install-host ## the reference network exactly (10 classes), not bundled
-	$(PY) -m export $(MNIST_FLAG) --threads 2 --no-bundle --out artifacts/reference
+export-reference: install-host ## the reference network exactly (10 classes, its graph as trained), not bundled
+	$(PY) -m export $(MNIST_FLAG) --threads 2 --no-bundle --plain-graph --out artifacts/reference
 
 export-quick: install-host     ## a 1-epoch export on a subset, into artifacts/quick (no bundling)
 	$(PY) -m export $(MNIST_FLAG) --quick --out artifacts/quick

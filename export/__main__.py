@@ -70,6 +70,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "to the reference design (default 1: exactly the reference)")
     parser.add_argument("--members", type=_positive_int, help="networks trained apart (seeds "
                         "seed, seed + 1, ...) and averaged in one int8 model (default 1)")
+    parser.add_argument("--plain-graph", action="store_true", help="convert the network's "
+                        "graph as trained (default: the reference design in the same "
+                        "function's faster graph, export.network.fast_form)")
     parser.add_argument("--gate", type=_fraction, help="minimum int8 test accuracy (default 0.988)")
     parser.add_argument("--threads", type=_positive_int, default=1, help="CPU threads for training and "
                         "evaluation")
@@ -114,6 +117,8 @@ def config_from(args: argparse.Namespace):
         changes.update(none_class=True, bundle_dir=None)
         if args.out is None and not args.quick:
             changes["out"] = Path("artifacts/none-class")
+    if args.plain_graph:
+        changes["fast_graph"] = False
     if args.no_cache:
         changes["cache_dir"] = None
     if args.bundle_dir is not None:

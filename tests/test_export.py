@@ -194,6 +194,7 @@ def test_cli_quick_export_does_not_bundle(tmp_path, monkeypatch):
     none_class = config_from(parse_args(["--none-class"]))
     assert none_class.bundle_dir is None and str(none_class.out) == "artifacts/none-class"
     assert config_from(parse_args(["--members", "2"])).members == 2 and default.members == 1
+    assert default.fast_graph and not config_from(parse_args(["--plain-graph"])).fast_graph
     with pytest.raises(DataError):
         pipeline.load_mnist(str(tmp_path / "missing.npz"))
 
@@ -230,6 +231,7 @@ def test_none_class_export_has_eleven_labels(tmp_path):
     manifest = export.manifest
     assert manifest["labels"] == [str(d) for d in range(10)] + ["none"]
     assert manifest["output"]["shape"][-1] == 11 and manifest["architecture"]["params"] == 56_779
+    assert manifest["architecture"]["graph"].startswith("export.network.fast_form")
     metrics = manifest["none_class"]
     assert metrics["generated_test_non_digits"] == 200
     assert 0.0 <= metrics["test_digits_called_none"] <= metrics["non_digits_called_none"]

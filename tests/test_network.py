@@ -192,3 +192,57 @@ def test_blocks2x2_rearranges_pixel_blocks_into_channels_and_runs_as_int8(mnist,
     assert np.abs(ours - expected).mean() < 0.01, np.abs(ours - expected).mean()
     other = build_blocks2x2(num_classes=11).predict(to_input(test), verbose=0)
     assert np.abs(other - expected).mean() > 0.01  # and the comparison can fail
+
+
+def test_fast_form_computes_the_reference_function_and_converts_to_the_same_integers(
+        mnist, tmp_path):
+    """``fast_form``: conv1 -> ReLU -> MaxPool over 2x2 pixel blocks. Keras computes the
+    same probabilities (a single network and an average of two), and converted to int8
+    with the same calibration digits both graphs give the same integers."""
+    import keras
+
+    from edge_digits.backends import load_interpreter_class
+    from export.network import average, fast_form
+    from export.quantize import convert_all
+
+    keras.utils.set_random_seed(6)
+    model = build_sequential(num_classes=11, width=1.5)
+    rng = np.random.default_rng(6)  # biases off zero, so a misplaced one would show
+    model.set_weights([w + rng.normal(0, 0.05, w.shape).astype(np.float32)
+                       for w in model.get_weights()])
+    fast = fast_form(model)
+    names = [layer["name"] for layer in architecture(fast)]
+    assert names[:9] == ["rows_cols", "blocks", "space_to_depth", "conv1_blocks",
+                         "window_positions", "pool1", "pool1_grid", "pooled_rows", "conv2"]
+    assert fast.get_layer("conv1_blocks").output.shape[1:] == (13, 13, 96)
+    assert fast.get_layer("pooled_rows").output.shape[1:] == (12, 12, 24)
+    digits = to_input(mnist["x_test"][:300])
+    expected = model.predict(digits, verbose=0)
+    np.testing.assert_allclose(fast.predict(digits, verbose=0), expected, atol=1e-5)
+    pair = average([model, build_sequential(num_classes=11, width=1.5)])
+    np.testing.assert_allclose(fast_form(pair).predict(digits, verbose=0),
+                               pair.predict(digits, verbose=0), atol=1e-5)
+    with pytest.raises(ValueError, match="reference design"):
+        fast_form(build_blocks2x2_for_test())
+    calibration = mnist["x_train"][:64]
+    plain = convert_all(model, calibration, variants=("int8",))["int8"]
+    quick = convert_all(fast, calibration, variants=("int8",))["int8"]
+    outputs = []
+    for flatbuffer in (plain, quick):
+        interpreter = load_interpreter_class()[0](model_content=flatbuffer)
+        source = interpreter.get_input_details()[0]["index"]
+        interpreter.resize_tensor_input(source, [300, 28, 28, 1])
+        interpreter.allocate_tensors()
+        pixels = (mnist["x_test"][:300] ^ np.uint8(0x80)).view(np.int8)[..., None]
+        interpreter.set_tensor(source, pixels)
+        interpreter.invoke()
+        outputs.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]))
+        ops = [detail["op_name"] for detail in interpreter._get_ops_details()]
+    np.testing.assert_array_equal(outputs[0], outputs[1])
+    assert ops.count("CONV_2D") == 2 and "TRANSPOSE" in ops and ops.count("MAX_POOL_2D") == 2
+
+
+def build_blocks2x2_for_test():
+    from export.network import build_blocks2x2
+
+    return build_blocks2x2(num_classes=11)

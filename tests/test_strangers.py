@@ -24,7 +24,8 @@ from export.synth.strangers import (DIGIT_FREE, LEVELS, SIZES, make_digit_free, 
                                     make_stranger, make_strangers)
 
 #: the bundled model's figures on the standard sets (fractions), measured with the model
-#: bundled with this commit (sha256 945956c8..., threshold 0.7; at 0991397: strangers 0.225 / 0.062
+#: bundled with this commit (sha256 945956c8..., regraphed as b1620263... with the same
+#: outputs; threshold 0.7; at 0991397: strangers 0.225 / 0.062
 #: exact, digit-free 0.729 / 0.854 reporting, FEMNIST on paper 0.616; before the numbers-beside-
 #: labels and short-'1' rules of edge_digits.numbers: strangers 0.312 / 0.212 exact and 0.475 / 0.525 wrong,
 #: digit-free 0.354 / 0.479 reporting, scikit-image photos 4 / 24; before frame_numbers' unread
