@@ -126,6 +126,24 @@ def average(members: list[keras.Model]) -> keras.Model:
                        name=f"{members[0].name}_x{len(members)}")
 
 
+def blocks_kernel(kernel: np.ndarray) -> np.ndarray:
+    """conv1's kernel (3, 3, 1, filters), Keras' layout, as :func:`fast_form`'s 2x2 kernel
+    over 2x2 pixel blocks (2, 2, 4, 4 x filters): output ``p * filters + f`` is filter ``f``
+    at position ``p`` = (row, column) of the pooling window, zeros where it does not reach.
+    Any dtype (the int8 kernel of a converted model too: :mod:`export.regraph`)."""
+    filters = kernel.shape[-1]
+    placed = np.zeros((2, 2, 4, 4 * filters), kernel.dtype)
+    for position in range(4):
+        row, col = divmod(position, 2)
+        for y in range(4):  # pixel (y, x) of the 4x4 input window: block (y // 2, x // 2),
+            for x in range(4):  # channel (y % 2) * 2 + x % 2
+                if 0 <= y - row < 3 and 0 <= x - col < 3:
+                    placed[y // 2, x // 2, (y % 2) * 2 + x % 2,
+                           position * filters:(position + 1) * filters] = \
+                        kernel[y - row, x - col, 0]
+    return placed
+
+
 def fast_form(model: keras.Model) -> keras.Model:
     """The same function as a reference-design network (any width, any classes; or an
     :func:`average` of them), in a graph that runs in some 0.7 of the time as int8.
@@ -155,15 +173,6 @@ def fast_form(model: keras.Model) -> keras.Model:
                          f"{model.name!r} has others")
     kernel, bias = conv1.get_weights()  # (3, 3, 1, filters), (filters,)
     filters = kernel.shape[-1]
-    blocks_kernel = np.zeros((2, 2, 4, 4 * filters), kernel.dtype)
-    for position in range(4):  # (row, column) of the output within the pooling window
-        row, col = divmod(position, 2)
-        for y in range(4):  # pixel (y, x) of the 4x4 input window: block (y // 2, x // 2),
-            for x in range(4):  # channel (y % 2) * 2 + x % 2
-                if 0 <= y - row < 3 and 0 <= x - col < 3:
-                    blocks_kernel[y // 2, x // 2, (y % 2) * 2 + x % 2,
-                                  position * filters:(position + 1) * filters] = \
-                        kernel[y - row, x - col, 0]
     inputs = keras.Input(INPUT_SHAPE, name="pixels")
     tensor = layers.Reshape((14, 2, 14, 2), name="rows_cols")(inputs)
     tensor = layers.Permute((1, 3, 2, 4), name="blocks")(tensor)
@@ -174,7 +183,7 @@ def fast_form(model: keras.Model) -> keras.Model:
     tensor = layers.MaxPooling2D((1, 4), name="pool1")(tensor)
     tensor = layers.Reshape((13, 13, filters), name="pool1_grid")(tensor)
     tensor = layers.Cropping2D(((0, 1), (0, 1)), name="pooled_rows")(tensor)
-    blocks_conv.set_weights([blocks_kernel, np.tile(bias, 4)])
+    blocks_conv.set_weights([blocks_kernel(kernel), np.tile(bias, 4)])
     rest = model.layers[model.layers.index(model.get_layer("pool1")) + 1:]
     copies = []
     for layer in rest:

@@ -71,30 +71,13 @@ def _outputs_of(model, op_name: str) -> list:
             if flatbuffer_utils.opcode_to_name(model, op.opcodeIndex) == op_name]
 
 
-def blocks_kernel(kernel: np.ndarray) -> np.ndarray:
-    """conv1's int8 kernel (filters, 3, 3, 1), TFLite's layout, as the fast graph's 2x2
-    kernel over 2x2 pixel blocks (4 x filters, 2, 2, 4): output ``p * filters + f`` is filter
-    ``f`` at position ``p`` = (row, column) of the pooling window (as
-    :func:`export.network.fast_form` places it)."""
-    filters = kernel.shape[0]
-    placed = np.zeros((4 * filters, 2, 2, 4), kernel.dtype)
-    for position in range(4):
-        row, col = divmod(position, 2)
-        for y in range(4):
-            for x in range(4):
-                if 0 <= y - row < 3 and 0 <= x - col < 3:
-                    placed[position * filters:(position + 1) * filters, y // 2, x // 2,
-                           (y % 2) * 2 + x % 2] = kernel[:, y - row, x - col, 0]
-    return placed
-
-
 def regraph(old_bytes: bytes) -> bytes:
     """The int8 reference-design model ``old_bytes`` in the fast graph (not yet checked:
     :func:`check_same_outputs`)."""
     import keras
     from tensorflow.lite.tools import flatbuffer_utils
 
-    from .network import build_sequential, fast_form
+    from .network import blocks_kernel, build_sequential, fast_form
     from .quantize import convert_all
 
     try:
@@ -132,7 +115,9 @@ def regraph(old_bytes: bytes) -> bytes:
     source_bias = _one(old, "conv1", INT32)
     bias = np.frombuffer(bytes(bytearray(buffers(old, source_bias).data)), np.int32)
     target_kernel, target_bias = _one(new, "conv1_blocks", INT8), _one(new, "conv1_blocks", INT32)
-    placed = blocks_kernel(kernel.reshape(filters, 3, 3, 1))
+    # TFLite's kernels are (out, height, width, in), Keras' (height, width, in, out)
+    placed = blocks_kernel(kernel.reshape(filters, 3, 3, 1).transpose(1, 2, 3, 0))
+    placed = placed.transpose(3, 0, 1, 2)
     buffers(new, target_kernel).data = np.frombuffer(placed.tobytes(), np.uint8).copy()
     buffers(new, target_bias).data = np.frombuffer(np.tile(bias, 4).tobytes(), np.uint8).copy()
     for target, source in ((target_kernel, conv1), (target_bias, source_bias)):
