@@ -186,15 +186,18 @@ class DigitReader:
         """The locate stage with this reader's options (``gray``: (H, W) uint8)."""
         return locate_digits(gray, self.options.locate)
 
-    def classify_inks(self, inks: list[np.ndarray], boxes: list[Box]) -> list[Digit | None]:
+    def classify_inks(self, inks: list[np.ndarray], boxes: list[Box],
+                      views_below: float | None = None) -> list[Digit | None]:
         """Classify ink crops (white on black, any size) in one batch.
 
         Returns one :class:`Digit` per crop, rejected (``value=None``) below the
         threshold, or ``None`` where the model says the crop is not a digit.
+        ``views_below``: read crops less sure than this in the other views too (default
+        ``ReadOptions.upright_below``).
         """
         if len(inks) != len(boxes):
             raise ValueError(f"classify_inks: {len(inks)} inks but {len(boxes)} boxes")
-        _, probabilities = self._probabilities(inks)
+        _, probabilities = self._probabilities(inks, views_below)
         labels, confidences = _best_labels(probabilities)
         doubted = self.doubted(probabilities, labels)
         return [self._digit(label, confidence, box, doubt)
@@ -289,9 +292,11 @@ class DigitReader:
         """Each crop's probability of its likeliest digit (not-a-digit excluded)."""
         return probabilities[:, self._digit_columns].max(axis=1)  # (0, k) -> (0,): no rows
 
-    def _probabilities(self, inks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    def _probabilities(self, inks: list[np.ndarray], views_below: float | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
         """The model's probabilities for the crops (one view), and the rows that judge them:
-        with other views of the unsure ones: upright and drawn with a broader pen
+        with other views of the unsure ones (below ``views_below``, default
+        ``ReadOptions.upright_below``): upright and drawn with a broader pen
         (``ReadOptions.upright_view``, ``thick_view``)."""
         if not inks:
             empty = np.zeros((0, len(self._values)), np.float32)
@@ -299,7 +304,8 @@ class DigitReader:
         patches = np.stack([normalize_digit(ink) for ink in inks])
         first = self.classifier.classify(patches)
         return first, averaged(self.classifier.classify, patches, first,
-                               self.options.upright_view, self.options.upright_below,
+                               self.options.upright_view, self.options.upright_below
+                               if views_below is None else views_below,
                                self.options.thick_view)
 
     def doubted(self, probabilities: np.ndarray, labels: list[int]) -> list[bool]:

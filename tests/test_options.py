@@ -53,6 +53,15 @@ both); frames/touching-pairs and dev/sudoku-hand 117 / 13 + 516 / 5 against 117 
 ``upright_below`` 0.95 against 1.0 (every crop read twice): frames/clean and
 frames/large-photos 117 / 4 against 112 / 4; postcode/all 105 / 1 against 97 / 1 (on
 strangers' frames 1.0 reads 118 of 1,160 wrong against 125, and 5 fewer exact).
+With the other views for crops below 0.99 (eighteenth session), ``width_penalty`` 3
+against 0 decides one frame of the fixed sets, the other way (frames/hard 42 / 7 against
+42 / 6; strangers' frames of seeds 12, 31 and 57: 89 against 88 wrong of 1,160, 563
+against 564 exact): it left CASES, its slope pinned in tests/test_touching.py; whether to
+keep it is open. With the third view (eighteenth session) ``upright_below`` is 0.99: against 0.95,
+frames/touching-pairs 116 / 12 against 116 / 13, and the strangers' frames of seeds 12, 31
+and 57 89 against 97 wrong of 1,160 (563 against 569 exact); the sets drawn from MNIST's
+writers read 1-5 points fewer frames exact with it (frames/clean 90 / 2 against 92 / 2,
+scenes/tilted 35 / 1 against 37 / 1), their wrong frames unchanged.
 
 A stroke in a number's gap searched again (``gap_stroke`` 0.7 against 0, tests/test_gaps.py):
 scenes/shadow 37 / 1 against 36 / 2 (strangers' frames of seeds 12, 31 and 57: 105 against
@@ -86,10 +95,9 @@ from tests.scoring import score
 CASES = [
     ("min_accepted_fraction", 0.0, ("frames/touching-pairs", "dev/sudoku-hand")),
     ("one_digit_sure", 0.5, ("frames/touching-pairs",)),
-    ("width_penalty", 0.0, ("frames/touching",)),
     ("none_split", 0.2, ("frames/clean", "frames/wide", "dev/femnist")),
     ("crop_floor", 1.0, ("frames/touching", "scenes/tilted", "frames/wide")),
-    ("upright_below", 1.0, ("frames/clean", "frames/large-photos")),
+    ("upright_below", 0.95, ("frames/touching-pairs",)),
     ("gap_stroke", 0.0, ("scenes/shadow",)),
     ("thick_view", 0, ("frames/clean", "scenes/grid", "dev/sudoku-hand")),
 ]

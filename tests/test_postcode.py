@@ -444,3 +444,25 @@ def test_a_second_code_exactly_the_margin_below_is_not_close():
     assert _close_second([(best, None), (candidate("10116", 4.0), None)], "10115", options) is None
     assert _close_second([(best, None), (candidate("10116", 4.5), None)], "10115", options) == "10116"
     assert _close_second([(best, None), (candidate("10115", 4.9), None)], "10115", options) is None
+
+
+@pytest.mark.parametrize("name", ["threshold", "margin", "views_below"])
+def test_postcode_options_out_of_range_are_refused(name):
+    with pytest.raises(ValueError, match=name):
+        PostcodeOptions(**{name: 1.5})
+    assert PostcodeOptions().views_below == 0.95  # the reader's own 0.99 reads fewer codes
+
+
+def test_read_postcode_asks_the_reader_for_its_views_below(reader, monkeypatch, generator):
+    """The decision's ``views_below`` reaches the reader's classify_inks."""
+    asked = []
+    original = type(reader).classify_inks
+
+    def spy(self, inks, boxes, views_below=None):
+        asked.append(views_below)
+        return original(self, inks, boxes, views_below)
+
+    monkeypatch.setattr(type(reader), "classify_inks", spy)
+    envelope = generator.envelope("fr", "boxes", seed=1)
+    read_postcode(reader, envelope.image, "fr", PostcodeOptions(views_below=0.9))
+    assert asked and set(asked) == {0.9}

@@ -9,6 +9,7 @@ import pytest
 
 from edge_digits.classify import DigitClassifier
 from edge_digits.read import DigitReader, ReadOptions
+from edge_digits.results import Box
 from edge_digits.views import averaged, thickened, turned
 from tests import sets
 from tests.scoring import score
@@ -163,3 +164,25 @@ def test_whether_to_cut_ink_is_asked_of_one_view(mnist):
         reading = reader.read(frame.image)
     assert frame.text == "1099449"
     assert judge([s.text for s in reading.strings], tuple(frame.strings)) != "wrong", reading.text
+
+
+def test_the_views_reach_up_to_upright_below_and_a_caller_may_ask_for_less(mnist):
+    """Crops read at 0.95-0.99 get the other views with the default (0.99); the postal-code
+    decision asks for them below 0.95 only (``classify_inks(views_below=...)``): crops
+    between the two keep their first reading there, and nothing else changes."""
+    from edge_digits.normalize import normalize_digit
+
+    inks = list(mnist["x_test"][:400])  # white ink on black, as classify_inks takes it
+    boxes = [Box(0, 0, 28, 28)] * len(inks)
+    with DigitReader() as reader:
+        first = reader.classifier.classify(np.stack([normalize_digit(ink) for ink in inks]))
+        sure = first.max(axis=1)
+        middle = (sure >= 0.95) & (sure < 0.99)
+        assert middle.sum() >= 3, "no crop read between 0.95 and 0.99: the test cannot tell"
+        default = reader.classify_inks(inks, boxes)
+        narrow = reader.classify_inks(inks, boxes, views_below=0.95)
+    confidence = lambda found: np.array([0.0 if d is None else d.confidence  # noqa: E731
+                                         for d in found])
+    changed = confidence(default) != confidence(narrow)
+    assert changed[middle].any() and not changed[sure >= 0.99].any()
+    assert not changed[sure < 0.95].any()

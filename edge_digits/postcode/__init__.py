@@ -34,13 +34,15 @@ __all__ = [
 ]
 
 
-def _classify(reader, inks: list[np.ndarray], boxes: list[Box]) -> list[Digit]:
+def _classify(reader, inks: list[np.ndarray], boxes: list[Box],
+              views_below: float) -> list[Digit]:
     """Classify crops in one batch; each Digit carries the best class and its probability
-    whatever the reader's own threshold (the postcode decision applies its own)."""
+    whatever the reader's own threshold (the postcode decision applies its own), the
+    crops less sure than ``views_below`` read in the reader's other views too."""
     if not inks:
         return []
     if hasattr(reader, "classify_inks"):  # a DigitReader
-        found = reader.classify_inks(inks, boxes)
+        found = reader.classify_inks(inks, boxes, views_below)
         return [Digit(None, 0.0, box, -1) if d is None else Digit(d.best, d.confidence, box, d.best)
                 for d, box in zip(found, boxes)]
     if hasattr(reader, "predict"):  # a bare DigitClassifier
@@ -72,12 +74,14 @@ def _crops(fields: list[Field]):
     return inks, boxes, owners, seconds
 
 
-def _read_twice(reader, inks: list[np.ndarray], boxes: list[Box], seconds: list) -> list[Digit]:
+def _read_twice(reader, inks: list[np.ndarray], boxes: list[Box], seconds: list,
+                views_below: float) -> list[Digit]:
     """One digit per crop; with second readings (one batch with the first): a digit whose
     two crops read differently keeps the lower of the two probabilities, so it cannot
     pass the threshold on one reading alone."""
     extra = [i for i, alternate in enumerate(seconds) if alternate is not None]
-    digits = _classify(reader, inks + [seconds[i] for i in extra], boxes + [boxes[i] for i in extra])
+    digits = _classify(reader, inks + [seconds[i] for i in extra],
+                       boxes + [boxes[i] for i in extra], views_below)
     for i, other in zip(extra, digits[len(inks):]):
         first = digits[i]
         if other.best != first.best or other.confidence < first.confidence:
@@ -120,7 +124,7 @@ def read_postcode(reader, frame: np.ndarray, profile: str | Profile,
     frame = check_frame(frame)
     fields = find_fields(frame, field_options, set(profile.lengths), profile.box_fields)
     inks, boxes, owners, seconds = _crops(fields)
-    digits = _read_twice(reader, inks, boxes, seconds)
+    digits = _read_twice(reader, inks, boxes, seconds, options.views_below)
     per_field: list[list[Digit]] = [[] for _ in fields]
     for owner, digit in zip(owners, digits):
         per_field[owner].append(digit)
