@@ -90,8 +90,9 @@ class DigitClassifier:
         interpreter_class, self.backend = load_interpreter_class(backend)
         self.num_threads = num_threads
         try:
-            self._interpreter = interpreter_class(model_content=data, num_threads=num_threads)
-            with native_stderr_silenced():
+            with native_stderr_silenced():  # (XNNPACK's CPU probe may print at creation)
+                self._interpreter = interpreter_class(model_content=data,
+                                                      num_threads=num_threads)
                 self._interpreter.allocate_tensors()
         except Exception as exc:  # the interpreter's own errors are RuntimeError/ValueError
             raise ModelError(f"model file {self.model_path} could not be loaded by "

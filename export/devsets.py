@@ -241,14 +241,20 @@ def classifier_alone(reader, data: Path, thresholds=THRESHOLDS) -> dict:
 
 
 # ---------------------------------------------------------------- real sudoku cells
-def sudoku_cells(data: Path, blank_limit: int = 400) -> dict:
-    """Cells cut from the real phone photos (as the project's development report cuts
-    them): {"handwritten": items, "empty": items}; empty cells' truth is nothing."""
+#: how cells are cut from the rectified grid: (cell, margin) pixels, and the name suffix
+#: of their sets: as the project's development report cuts them (116 px crops), and small
+#: (40 px crops: a grid photographed from afar, a form's boxes scanned at low resolution)
+SUDOKU_CUTS = {"": (96, 10), ", 40 px": (32, 4)}
+
+
+def sudoku_cells(data: Path, blank_limit: int = 400, cell: int = 96, margin: int = 10) -> dict:
+    """Cells cut from the real phone photos (``cell`` px each and ``margin`` px of its
+    neighbours around it; by default as the project's development report cuts them):
+    {"handwritten": items, "empty": items}; empty cells' truth is nothing."""
     labels_path = data / "sudoku_photos" / "labels.json"
     if not labels_path.exists():
         return {}
     photos = json.loads(labels_path.read_text())["photos"]
-    cell, margin = 96, 10
     hand, blank = [], []
     for photo in photos:
         image = cv2.imread(str(data / "sudoku_photos" / photo["file"]))
@@ -385,9 +391,11 @@ def measure(model_path=None, sets: StandardSets = StandardSets(), generated: dic
             report.tallies[f"{name}, classifier alone @{threshold}"] = counts
             if threshold == DEFAULT_THRESHOLD:
                 report.tallies[f"{name}, classifier alone"] = counts
-        for name, items in sudoku_cells(data, sets.sudoku_blank).items():
-            results, seconds = read_frames(reader_function(default), items)
-            report.tallies[f"sudoku photos, {name} cells"] = judge_frames(results, seconds, items)
+        for suffix, (cell, margin) in SUDOKU_CUTS.items():
+            for name, items in sudoku_cells(data, sets.sudoku_blank, cell, margin).items():
+                results, seconds = read_frames(reader_function(default), items)
+                report.tallies[f"sudoku photos, {name} cells{suffix}"] = judge_frames(
+                    results, seconds, items)
         for name, frames in generated.items():
             for threshold, reader in readers.items():
                 results, seconds = read_frames(reader_function(reader), frames)
@@ -465,9 +473,11 @@ def compare(name: str, read: Read, generated: dict, data: Path, sets: StandardSe
         report.tallies[set_name] = judge_digit_free(results, seconds) if set_name.startswith("digit-free") \
             else judge_frames(results, seconds, frames)
         report.breakdown[set_name] = break_down(frames, _outcomes(set_name, results, frames))
-    for cells, items in sudoku_cells(data, sets.sudoku_blank).items():
-        results, seconds = read_frames(read, items)
-        report.tallies[f"sudoku photos, {cells} cells"] = judge_frames(results, seconds, items)
+    for suffix, (cell, margin) in SUDOKU_CUTS.items():
+        for cells, items in sudoku_cells(data, sets.sudoku_blank, cell, margin).items():
+            results, seconds = read_frames(read, items)
+            report.tallies[f"sudoku photos, {cells} cells{suffix}"] = judge_frames(
+                results, seconds, items)
     found = skimage_photos()
     if found:
         results, seconds = read_frames(read, [image for _, image in found])

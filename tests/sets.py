@@ -157,19 +157,19 @@ def wide(digits):
 
 
 # ------------------------------------------------------------------ development sets
-def sudoku_cells(limit_blank=400):
+def sudoku_cells(limit_blank=400, cell=96, margin=10):
     """Real phone photos of sudokus (../shared/data/sudoku_photos): (handwritten cells,
     empty cells) as (crop, truth) pairs, cut by the development report's own function
-    (116x116 crops of the rectified grid: 96 px cells and a 10 px margin)."""
+    (by default 116x116 crops of the rectified grid: 96 px cells and a 10 px margin)."""
     from export.devsets import sudoku_cells as cut
-    cells = cut(DATA, limit_blank)
+    cells = cut(DATA, limit_blank, cell, margin)
     return ([(item.image, item.strings) for item in cells["handwritten"]],
             [(item.image, item.strings) for item in cells["empty"]])
 
 
-@lru_cache(maxsize=1)
-def _sudoku():
-    return sudoku_cells()
+@lru_cache(maxsize=2)
+def _sudoku(cell=96, margin=10):
+    return sudoku_cells(cell=cell, margin=margin)
 
 
 def on_paper(images, labels, n, seed):
@@ -199,12 +199,17 @@ BUILDERS = {
     "scenes/photo": scenes("photo"),
     "dev/sudoku-hand": lambda digits: _sudoku()[0],
     "dev/sudoku-blank": lambda digits: _sudoku()[1],
+    # the same cells cut small, 40 px crops (a grid photographed from afar): read enlarged
+    "dev/sudoku-small-hand": lambda digits: _sudoku(32, 4)[0],
+    "dev/sudoku-small-blank": lambda digits: _sudoku(32, 4)[1],
     "dev/femnist": _npz_on_paper("femnist_digits.npz", 600),
     "dev/hwd1000": _npz_on_paper("hwd1000_digits.npz", 200),
 }
 
 #: the ../shared/data file each development set needs
 NEEDS = {"dev/sudoku-hand": "sudoku_photos/labels.json", "dev/sudoku-blank": "sudoku_photos/labels.json",
+         "dev/sudoku-small-hand": "sudoku_photos/labels.json",
+         "dev/sudoku-small-blank": "sudoku_photos/labels.json",
          "dev/femnist": "femnist_digits.npz", "dev/hwd1000": "hwd1000_digits.npz"}
 
 

@@ -62,3 +62,43 @@ def test_a_narrow_crop_is_a_frame():
     assert as_gray(np.zeros((24, 4), np.uint8)).shape == (24, 4)
     with pytest.raises(FrameError, match="2x40"):
         as_gray(np.zeros((40, 2), np.uint8))
+
+
+def test_shrink_to_brings_the_shorter_side_to_the_size_asked():
+    from edge_digits.frame import shrink_to
+
+    gray = np.zeros((116, 174), np.uint8)
+    gray[40:80, 60:100] = 255
+    small = shrink_to(gray, 48)
+    assert small.shape == (48, 72)
+    # areas averaged: the square keeps its share of the frame's brightness
+    assert abs(small.mean() - gray.mean()) < 1.0
+
+
+def _cell(side: int, lines: str, digit: bool) -> np.ndarray:
+    """A ``side`` px cell of paper: a grid's lines along the sides named in ``lines``
+    ('t', 'b', 'l', 'r'), and a small ring in its middle when ``digit``."""
+    cell = np.full((side, side), 220, np.uint8)
+    edge = side - 3
+    for name, where in (("t", np.s_[1:3, :]), ("b", np.s_[edge:edge + 2, :]),
+                        ("l", np.s_[:, 1:3]), ("r", np.s_[:, edge:edge + 2])):
+        if name in lines:
+            cell[where] = 60
+    if digit:
+        centre = (side // 2, side // 2)
+        import cv2
+        cv2.ellipse(cell, centre, (side // 6, side // 4), 0, 0, 360, 40, max(1, side // 16))
+    return cell
+
+
+def test_lines_only_is_an_empty_cell_not_a_cell_with_writing():
+    from edge_digits.frame import lined_sides, lines_only
+
+    assert lined_sides(_cell(40, "tblr", digit=True)) == 4
+    assert lined_sides(_cell(40, "b", digit=True)) == 1  # a number on a ruled line
+
+    assert lines_only(_cell(40, "tblr", digit=False))
+    assert lines_only(_cell(40, "tl", digit=False))
+    assert not lines_only(_cell(40, "tblr", digit=True))  # writing besides the lines
+    assert not lines_only(_cell(40, "t", digit=False))  # one line: not a grid's cell
+    assert not lines_only(np.full((40, 40), 220, np.uint8))  # blank paper: no lines at all

@@ -444,7 +444,10 @@ def test_a_digit_touching_its_cells_lines_keeps_its_strokes(reader, mnist):
     unknown, and any stroke longer than the shortest line was removed as one: a '7' lost
     its bar and read '1'. In a small frame the writing is measured once the lines across
     half of it are removed. MNIST's first 40 test '7's standing on a cell's bottom line:
-    0 -> 38 right (real sudoku cells: 7 wrong and 9 rejected -> right of 576)."""
+    0 -> 38 right (real sudoku cells: 7 wrong and 9 rejected -> right of 576). Since cells
+    are read shrunk to 48 px (``ReadOptions.shrink_above``), 31 right, 9 rejected, none
+    wrong: a foot on the thick line joins it there (real sudoku cells 89.8 / 0.9 -> 93.8 /
+    0.2% right / wrong)."""
     sevens = mnist["x_test"][mnist["y_test"] == 7][:40]
     right = wrong = 0
     for digit in sevens:
@@ -458,7 +461,7 @@ def test_a_digit_touching_its_cells_lines_keeps_its_strokes(reader, mnist):
         text = reader.read(np.clip(cell, 0, 255).astype(np.uint8)).text
         right += text == "7"
         wrong += any(ch.isdigit() for ch in text) and text != "7"
-    assert right >= 36 and wrong == 0, (right, wrong)
+    assert right >= 30 and wrong == 0, (right, wrong)
 
 
 def test_a_zero_the_model_also_sees_an_eight_in_is_doubted(reader, mnist, shared_data):
@@ -704,3 +707,54 @@ def test_a_small_digit_between_two_others_is_read_not_lost(mnist):
     # measured: kept 16 right, 1 rejected, 3 wrong; dropped 20 wrong ('197296')
     assert outcomes["kept"].count("right") >= 14 and outcomes["kept"].count("wrong") <= 5
     assert outcomes["dropped"].count("wrong") >= 15
+
+
+def test_a_small_cell_with_its_grids_lines_is_read_without_a_paper_border(reader, mnist):
+    """A cell cut small (under ``min_side``) with the grid's lines along its sides is read
+    enlarged but not framed by paper (``DigitReader._read_cell``): framed, its lines were
+    '1's and its corners '7's (the real sudoku cells cut at 40 px: 37 right, 135 wrong of
+    576 -> 496 / 7, and 23 of 403 empty cells reporting a digit -> 3). A tight crop of a
+    digit is read framed as before, and an empty cell reads nothing."""
+    digits, labels = mnist["x_test"][:60], mnist["y_test"][:60]
+    right = wrong = 0
+    for digit, label in zip(digits, labels):
+        cell = np.full((40, 40), 215, np.uint8)
+        cell[6:34, 6:34] = 215 - (digit.astype(np.int32) * 0.7).astype(np.uint8)
+        cell[1:3, :] = cell[37:39, :] = 70  # the grid's lines
+        cell[:, 1:3] = cell[:, 37:39] = 70
+        text = reader.read(cell).text
+        right += text == str(label)
+        wrong += any(ch.isdigit() for ch in text) and text != str(label)
+    empty = np.full((40, 40), 215, np.uint8)
+    empty[1:3, :] = empty[37:39, :] = 70
+    empty[:, 1:3] = empty[:, 37:39] = 70
+    # measured: 59 right, 0 wrong (framed by paper: 0 right, 1 wrong, the rest nothing)
+    assert right >= 56 and wrong <= 1, (right, wrong)
+    assert reader.read(empty).text == ""
+
+
+def test_a_small_frame_that_a_digit_fills_is_read_shrunk(reader, mnist, monkeypatch):
+    """A frame under ``alone_side`` and over ``shrink_above`` px, about square (a cell, a
+    crop of one digit), is read shrunk to ``min_side``: its writing at the size the locate
+    stage is made for. Its boxes are the frame's; writing too small to survive the
+    shrinking is read as the frame is."""
+    digit, label = mnist["x_test"][0], int(mnist["y_test"][0])
+    page = np.full((160, 160), 225, np.uint8)
+    page[20:140, 20:140] = 225 - (cv2.resize(digit, (120, 120)).astype(np.int32) * 0.8
+                                  ).astype(np.uint8)
+    sizes = []
+    real = DigitReader._read_gray
+
+    def spy(self, gray, framed=True):
+        sizes.append(gray.shape)
+        return real(self, gray, framed)
+    monkeypatch.setattr(DigitReader, "_read_gray", spy)
+    reading = reader.read(page)
+    assert reading.text == str(label) and sizes == [(48, 48)]
+    box = reading.strings[0].digits[0].box
+    assert reading.frame_size == (160, 160) and 20 <= box.x <= 50 and box.right >= 110
+    # a small number in the same frame: nothing survives the shrinking, read as it is
+    sizes.clear()
+    small = np.full((160, 160), 225, np.uint8)
+    small[70:98, 60:88] = 225 - (digit.astype(np.int32) * 0.8).astype(np.uint8)
+    assert reader.read(small).text == str(label) and sizes == [(48, 48), (160, 160)]

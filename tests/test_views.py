@@ -132,13 +132,21 @@ def test_the_other_views_keep_mnist_test_as_read(classifier, mnist):
 @pytest.mark.parametrize("other", [0.0, -8.0], ids=["one view", "turned clockwise"])
 def test_real_sudoku_cells_read_fewer_wrong_with_the_upright_view(mnist, shared_data, other):
     """Phone photos of sudokus filled in by hand (a real camera, writers the model never
-    saw): 9 of 576 cells wrong with one view, 5 with the default; turning clockwise
-    instead helps less (most people's hand leans right)."""
+    saw), read at their own size (``shrink_above`` 0): 9 of 576 cells wrong with one view,
+    5 with the default; turning clockwise instead helps less (most people's hand leans
+    right). Read shrunk (the default since the nineteenth session) 1 is wrong either way,
+    and the upright view reads 1 / 2 more right (540 against 539 / 538)."""
     shared_data(sets.NEEDS["dev/sudoku-hand"])
     items = sets.build("dev/sudoku-hand", (mnist["x_test"], mnist["y_test"]))
-    with DigitReader() as default, DigitReader(options=ReadOptions(upright_view=other)) as changed:
-        ours, theirs = score(default.read, items), score(changed.read, items)
-    assert ours.wrong < theirs.wrong and ours.right >= theirs.right, (ours, theirs)
+    for shrink_above, fewer_wrong in ((0, True), (ReadOptions().shrink_above, False)):
+        with DigitReader(options=ReadOptions(shrink_above=shrink_above)) as default, \
+                DigitReader(options=ReadOptions(upright_view=other,
+                                                shrink_above=shrink_above)) as changed:
+            ours, theirs = score(default.read, items), score(changed.read, items)
+        if fewer_wrong:
+            assert ours.wrong < theirs.wrong and ours.right >= theirs.right, (ours, theirs)
+        else:
+            assert ours.wrong <= theirs.wrong and ours.right > theirs.right, (ours, theirs)
 
 
 @pytest.mark.parametrize("name, value", [("upright_view", 46.0), ("upright_view", -90.0),

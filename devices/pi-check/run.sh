@@ -113,7 +113,8 @@ log "building the wheel on the host"
 WHEEL="$(basename "$(ls "$WORK"/dist/edge_digits-*.whl)")"
 # The tests and the (numpy + OpenCV only) frame generator; the runtime itself comes from
 # the wheel, never from these sources.
-cp -r "$REPO/pyproject.toml" "$REPO/tests" "$REPO/export" "$REPO/devices" "$WORK/src/"
+cp -r "$REPO/pyproject.toml" "$REPO/README.md" "$REPO/docs" "$REPO/tests" "$REPO/export" \
+    "$REPO/devices" "$WORK/src/"  # README.md, docs/: tests check their tables
 find "$WORK/src" -name __pycache__ -prune -exec rm -rf {} +
 MNIST="${EDGE_DIGITS_MNIST:-$REPO/../shared/data/mnist.npz}"
 [ -f "$MNIST" ] || die "MNIST not found at $MNIST (set EDGE_DIGITS_MNIST)"
@@ -191,10 +192,14 @@ log "install stage: $(( $(date +%s) - t_install )) s"
 t_tests=$(date +%s)
 mapfile -t files < <(cd "$WORK/src" && grep -L -E \
     '^\s*(import (tensorflow|keras)|from (tensorflow|keras)|from export (import|\.(network|train|quantize|pipeline|evaluate|data|augment|plots|artifacts)))|import export\.(network|train|quantize|pipeline|evaluate)' \
-    tests/test_*.py)
+    tests/test_*.py | grep -v -x tests/test_golden.py)
+# test_golden.py is left out too: its input frames are drawn with OpenCV, and the Pi recipe's
+# OpenCV 4.11 draws them otherwise (252 of 255 "changed"); the frames stage below compares
+# readings of the same frames across the two machines instead.
 skipped=$(cd "$WORK/src" && ls tests/test_*.py | grep -v -x -F "$(printf '%s\n' "${files[@]}")" | tr '\n' ' ')
 log "chroot: pytest ${#files[@]} files (left out, they import the host side: ${skipped:-none})"
-MARKS="${PI_CHECK_MARKS:-not host and not device and not slow}"
+# -m replaces pyproject's addopts, which leave out the fuzz and soak runs: left out here too
+MARKS="${PI_CHECK_MARKS:-not host and not device and not slow and not fuzz and not soak}"
 set +e
 in_chroot /bin/sh -c "cd $WORK_IN_CHROOT/src && python -m pytest -q -p no:cacheprovider -m '$MARKS' ${files[*]}" \
     > "$WORK/pytest.log" 2>&1
