@@ -36,14 +36,13 @@ def _opencv_errors_only() -> Iterator[None]:
 
 def default_capture(target: int | str) -> Any:
     """``cv2.VideoCapture(target)`` without OpenCV's ``[ WARN:0@...] can't open camera``,
-    and for a stream URL without FFmpeg's own ``[tcp @ 0x...] Connection refused`` (its C
-    library writes to file descriptor 2; our SourceError reports the failure)."""
+    the ``[ERROR:0@...] ... obsensor ... Camera index out of range`` of OpenCV 4.11's
+    Orbbec backend (the Raspberry Pi recipe's, for an absent camera), nor for a stream URL
+    FFmpeg's own ``[tcp @ 0x...] Connection refused``: their C++ and C libraries write to
+    file descriptor 2, and our SourceError reports the failure."""
     from ..classify import native_stderr_silenced
 
-    with _opencv_errors_only():
-        if isinstance(target, str) and "://" in target:
-            with native_stderr_silenced():
-                return cv2.VideoCapture(target)
+    with _opencv_errors_only(), native_stderr_silenced():
         return cv2.VideoCapture(target)
 
 
