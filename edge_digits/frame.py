@@ -195,7 +195,7 @@ def lines_only(gray: np.ndarray, reach: float = 0.75, band: float = 0.15,
 
 def _side_lines(gray: np.ndarray, reach: float, band: float) -> tuple[int, np.ndarray, np.ndarray]:
     """(how many sides have a line along them, those lines, the ink) of :func:`lined_sides`."""
-    ink = _ink_mask(gray, LINE_INK).copy()
+    ink = _ink_mask(gray, LINE_INK)  # a fresh array: lines_only may clear its lines
     height, width = gray.shape
     across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(2, int(reach * width))),
                                                            np.uint8))
