@@ -13,7 +13,8 @@ Measured on material the model is never trained on (see :mod:`export.synth.stran
 (c) digit-free scenes: the share of frames that report any digit (and scikit-image's
     photos, listed apart);
 (d) error against rejection at thresholds 0.5, 0.7, 0.9, 0.97;
-and the real sudoku cells of ``../shared/data/sudoku_photos``, and the time a frame.
+and the real sudoku photos of ``../shared/data/sudoku_photos``, cut into cells and read
+whole (:func:`whole_photos`), and the time a frame.
 
 How a frame is judged (:func:`judge`): **exact** when the reading's strings, top to bottom,
 are the truth's; **rejected** when nothing is reported, or the strings are the truth's
@@ -247,19 +248,35 @@ def classifier_alone(reader, data: Path, thresholds=THRESHOLDS) -> dict:
 SUDOKU_CUTS = {"": (96, 10), ", 40 px": (32, 4)}
 
 
+def sudoku_photos(data: Path) -> list[tuple[np.ndarray, dict]]:
+    """(BGR photo, its labels) of each real phone photo of ``data / "sudoku_photos"``, or
+    [] without them. A photo's labels (``labels.json``): ``grid`` (9 strings of 9: a digit,
+    ``.`` blank, ``c`` small pencilled candidates), ``handwritten_mask`` (``H``, ``P``
+    printed, ``c``, ``.``) and ``grid_corners_xy``."""
+    labels_path = data / "sudoku_photos" / "labels.json"
+    if not labels_path.exists():
+        return []
+    return [(cv2.imread(str(data / "sudoku_photos" / photo["file"])), photo)
+            for photo in json.loads(labels_path.read_text())["photos"]]
+
+
+def grid_corners(photo: dict) -> np.ndarray:
+    """The grid's corners of a photo's labels, (4, 2) float32: top left, top right,
+    bottom right, bottom left."""
+    c = photo["grid_corners_xy"]
+    return np.float32([c["topleft"], c["topright"], c["bottomright"], c["bottomleft"]])
+
+
 def sudoku_cells(data: Path, blank_limit: int = 400, cell: int = 96, margin: int = 10) -> dict:
     """Cells cut from the real phone photos (``cell`` px each and ``margin`` px of its
     neighbours around it; by default as the project's development report cuts them):
     {"handwritten": items, "empty": items}; empty cells' truth is nothing."""
-    labels_path = data / "sudoku_photos" / "labels.json"
-    if not labels_path.exists():
+    photos = sudoku_photos(data)
+    if not photos:
         return {}
-    photos = json.loads(labels_path.read_text())["photos"]
     hand, blank = [], []
-    for photo in photos:
-        image = cv2.imread(str(data / "sudoku_photos" / photo["file"]))
-        c = photo["grid_corners_xy"]
-        source = np.float32([c["topleft"], c["topright"], c["bottomright"], c["bottomleft"]])
+    for image, photo in photos:
+        source = grid_corners(photo)
         side = 9 * cell
         target = np.float32([[margin, margin], [margin + side, margin], [margin + side, margin + side],
                              [margin, margin + side]])
@@ -275,6 +292,56 @@ def sudoku_cells(data: Path, blank_limit: int = 400, cell: int = 96, margin: int
                 elif kind == ".":
                     blank.append(_Item(crop, ()))
     return {"handwritten": hand, "empty": blank[::max(1, len(blank) // blank_limit)]}
+
+
+def grid_report(reading, photo: dict) -> tuple[int, int, int]:
+    """``(right, wrong, around)``: the accepted digits a reading of a whole sudoku photo
+    reports, each placed in the cell that holds its box's centre (the grid rectified by
+    its corners): in a cell that holds that digit, printed or handwritten; in a cell that
+    holds another digit or none; outside the grid (the newspaper's print, a puzzle's
+    number). A cell of pencilled candidates holds several small digits: not judged."""
+    to_grid = cv2.getPerspectiveTransform(grid_corners(photo),
+                                          np.float32([[0, 0], [9, 0], [9, 9], [0, 9]]))
+    right = wrong = around = 0
+    for string in reading.strings:
+        for digit in string.digits:
+            if digit.value is None:
+                continue
+            box = digit.box
+            centre = np.float32([[[box.x + box.width / 2, box.y + box.height / 2]]])
+            x, y = cv2.perspectiveTransform(centre, to_grid)[0, 0]
+            if not (0 <= x < 9 and 0 <= y < 9):
+                around += 1
+                continue
+            truth = photo["grid"][int(y)][int(x)]
+            if truth == "c":
+                continue
+            right += truth == str(digit.value)
+            wrong += truth != str(digit.value)
+    return right, wrong, around
+
+
+def whole_photos(reader, data: Path) -> dict:
+    """The real sudoku photos read whole (1200x1600 px, the grid about a third of the
+    photo, newspaper print all round it), or {} without them: two tallies of the photos.
+    ``"sudoku photos, whole: the grid"``: right when a photo reports digits on the grid,
+    all in cells that hold them; wrong when one is in a cell that holds another digit or
+    none; rejected when it reports none there. ``"sudoku photos, whole: around the
+    grid"``: wrong when it reports a digit outside the grid (:func:`grid_report`)."""
+    photos = sudoku_photos(data)
+    if not photos:
+        return {}
+    grid, around, wall, cpu = [], [], [], []
+    for image, photo in photos:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        reading = reader.read(image)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+        right, wrong, outside = grid_report(reading, photo)
+        grid.append("wrong" if wrong else "right" if right else "rejected")
+        around.append("wrong" if outside else "right")
+    return {"sudoku photos, whole: the grid": tally(grid, (wall, cpu)),
+            "sudoku photos, whole: around the grid": tally(around, (wall, cpu))}
 
 
 # ---------------------------------------------------------------- scikit-image photos
@@ -396,6 +463,7 @@ def measure(model_path=None, sets: StandardSets = StandardSets(), generated: dic
                 results, seconds = read_frames(reader_function(default), items)
                 report.tallies[f"sudoku photos, {name} cells{suffix}"] = judge_frames(
                     results, seconds, items)
+        report.tallies.update(whole_photos(default, data))
         for name, frames in generated.items():
             for threshold, reader in readers.items():
                 results, seconds = read_frames(reader_function(reader), frames)
@@ -439,7 +507,7 @@ def print_report(report: Report, title: str, out=print) -> None:
         if name.startswith(("digit-free", "scikit-image")):
             out(f"  {name:44s} {t.count:5d}  report a digit {100 * t.rate('wrong'):5.1f}%"
                 f"  {t.median_ms:6.1f} ms ({t.median_cpu_ms:.1f} cpu)")
-        elif name.startswith(("sudoku photos, empty")):
+        elif name.startswith(("sudoku photos, empty", "sudoku photos, whole: around")):
             out(f"  {name:44s} {t.count:5d}  report a digit {100 * t.rate('wrong'):5.1f}%")
         else:
             names = ("exact", "rejected", "wrong") if name.startswith("strangers") else \

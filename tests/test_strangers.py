@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 import pytest
 
-from export.devsets import StandardSets, generate, judge, measure, reports_digit
+from edge_digits.results import Box, Digit, DigitString, Reading
+from export.devsets import StandardSets, generate, grid_report, judge, measure, reports_digit
 from export.synth import fontsplit, pens
 from export.synth.devsources import (Glyph, crop_coverage, default_data_directory,
                                      load_dev_digits)
@@ -63,6 +64,10 @@ EXPECTED = {
     "digit-free clean": {"wrong": 0.000},
     "digit-free hard": {"wrong": 0.000},
     "scikit-image photos": {"wrong": 0 / 24},
+    # the 80 photos read whole: one reports a '7' at 0.92 that is the corner of the grid's
+    # top-right box (03_02_iphone_14_0.jpg: the grid's lines, 450 px tall); the rest nothing
+    "sudoku photos, whole: the grid": {"right": 0.000, "wrong": 1 / 80},
+    "sudoku photos, whole: around the grid": {"wrong": 0 / 80},
 }
 #: how far a figure may move before the test fails (fraction), by set size
 #: (scikit-image's photos are fixed images: no margin)
@@ -256,6 +261,30 @@ def test_judge():
     assert judge(["12", "3"], ("123",)) == "wrong"  # a string split
     assert judge(["7", "123"], ("123",)) == "wrong"  # a label read as a digit
     assert judge([], ()) == "right" and reports_digit(["??1"]) and not reports_digit(["???"])
+
+
+def test_a_whole_photo_is_judged_cell_by_cell():
+    """grid_report places each accepted digit in the cell under its box's centre (the grid
+    rectified by its corners, here a 900 px square at (100, 50)): right in a cell that
+    holds it, wrong in one that holds another digit or none, around outside the grid; a
+    cell of pencilled candidates and a rejected digit are not judged."""
+    photo = {"grid": ["5c......."] + ["........."] * 7 + [".......3."],
+             "grid_corners_xy": {"topleft": [100, 50], "topright": [1000, 50],
+                                 "bottomright": [1000, 950], "bottomleft": [100, 950]}}
+
+    def at(value, x, y):  # a 60x80 digit centred at (x, y)
+        return Digit(value, 0.99, Box(x - 30, y - 40, 60, 80))
+
+    def report(*digits):
+        return grid_report(Reading((DigitString(digits, digits[0].box),), (1200, 1000)), photo)
+
+    assert report(at(5, 150, 100)) == (1, 0, 0)  # row 0, column 0
+    assert report(at(3, 150, 100)) == (0, 1, 0)  # another digit
+    assert report(at(3, 850, 900)) == (1, 0, 0)  # row 8, column 7
+    assert report(at(3, 950, 900)) == (0, 1, 0)  # row 8, column 8: blank
+    assert report(at(7, 250, 100)) == (0, 0, 0)  # candidates
+    assert report(at(None, 150, 100)) == (0, 0, 0)  # rejected
+    assert report(at(1, 1100, 500), at(5, 150, 100)) == (1, 0, 1)  # beside the grid
 
 
 # ------------------------------------------------------------------ the bundled model's figures
