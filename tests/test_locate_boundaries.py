@@ -21,7 +21,7 @@ from edge_digits.locate.group import (drop_lone_marks, follows, group_lines, lin
                                       writing_lines)
 from edge_digits.locate.ink import darkness, paper_background, thresholds
 from edge_digits.locate.lines import box_sides, connected, may_hold_lines
-from edge_digits.locate.params import BlobParams, GroupParams, InkParams, LineParams
+from edge_digits.locate.params import BlobParams, GroupParams, InkParams, LineParams, ScaleParams
 from edge_digits.locate.scale import large_writing
 from edge_digits.locate.types import Blob, Candidate
 from edge_digits.results import Box
@@ -320,6 +320,22 @@ def test_large_writing_touching_the_frames_side_does_not_count():
     for axis, inside, touching in ((0, 13, 14), (1, 31, 32)):
         assert large_writing(np.roll(small, 4 * inside, axis=axis), LocateOptions()) == 80.0
         assert large_writing(np.roll(small, 4 * touching, axis=axis), LocateOptions()) == 0.0
+
+
+def test_a_large_square_holding_marks_is_a_box_not_large_writing():
+    # a square outline 20 thumbnail pixels tall (80 work pixels, as tall as _large_seven)
+    # counts as large writing (an 'O'); holding ScaleParams.enclosing (3) marks, it is the
+    # frame of a grid or a box (a sudoku photographed whole was searched at 48x64 and the
+    # corner of its grid read as a '7'); holding 2, still writing (a loop and a speck)
+    assert ScaleParams().enclosing == 3
+    for marks, expected in ((0, 80.0), (2, 80.0), (3, 0.0)):
+        thumb = np.full((48, 64), 255, np.uint8)
+        thumb[14:34, 20:40] = 55
+        thumb[16:32, 22:38] = 255
+        for at in range(marks):
+            thumb[19 + 4 * at:21 + 4 * at, 26:28] = 55  # 2x2 marks inside, apart from the sides
+        small = np.kron(thumb, np.ones((4, 4), np.uint8))
+        assert large_writing(small, LocateOptions()) == expected, marks
 
 
 def test_a_line_starting_at_or_before_the_other_does_not_follow_it():

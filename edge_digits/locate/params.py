@@ -124,6 +124,7 @@ class ScaleParams:
     max_aspect: float = 1.6  # ... and at most this wide
     half_stroke: float = 0.2  # half a stroke's width, at most, of a large digit's height
     large_ink: int = 80  # median darkness (0..255) of a large digit's pixels, at least
+    enclosing: int = 3  # a component whose box holds this many other marks is a box or grid
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,9 @@ def large_writing(small: np.ndarray, options) -> float:
     Looked for in a thumbnail a quarter of the work image's width, where the background's
     kernel is four times wider relative to the strokes: at the work resolution a large
     digit's thick strokes come out hollow or in pieces, and its long strokes may be
-    removed as lines, so its size is not seen there.
+    removed as lines, so its size is not seen there. A component that holds
+    ``options.scale.enclosing`` other marks or more is a box or a grid, not writing
+    (:func:`enclosed`).
     """
     params = options.scale
     height, width = small.shape
@@ -71,10 +73,12 @@ def large_writing(small: np.ndarray, options) -> float:
     max_h = options.max_digit_height * thumb_h
     # a plain loop over the few components: a dozen numpy calls on arrays this short cost
     # more than the comparisons themselves
-    large = [label for label, (x, y, w, h, _) in enumerate(stats.tolist()[1:], start=1)
+    boxes = stats.tolist()[1:]
+    large = [label for label, (x, y, w, h, _) in enumerate(boxes, start=1)
              if h * params.thumb > params.large_text and h <= max_h
              and params.min_aspect * h <= w <= params.max_aspect * h
-             and x > 0 and y > 0 and x + w < thumb_w and y + h < thumb_h]
+             and x > 0 and y > 0 and x + w < thumb_w and y + h < thumb_h
+             and enclosed(boxes, x, y, w, h) < params.enclosing]
     if not large:
         return 0.0
     # Ink strokes, not a patch of shadow as large, alone or joined to a string of digits
@@ -91,6 +95,15 @@ def large_writing(small: np.ndarray, options) -> float:
                 np.median(dark[box][region]) >= params.large_ink:
             tallest = max(tallest, lh)
     return tallest * height / thumb_h
+
+
+def enclosed(boxes: list, x: int, y: int, w: int, h: int) -> int:
+    """How many of ``boxes`` (component stats rows: x, y, width, height, area) lie strictly
+    inside the box ``(x, y, w, h)``. A large digit holds none, or a speck; the frame of a
+    printed grid or box holds what is written and printed in it (a sudoku's outer square,
+    as tall as a large digit and as wide, holds its givens)."""
+    return sum(1 for bx, by, bw, bh, _ in boxes
+               if bx > x and by > y and bx + bw < x + w and by + bh < y + h)
 
 
 def rescaled(options, text_height: float, work_width: int):
