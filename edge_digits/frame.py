@@ -242,18 +242,39 @@ def cut_tight(gray: np.ndarray, reach: float = 0.75, least: float = 0.02,
     grid's or a box's lines, at a cell's edges or across it, make no cell a tight crop
     (nor does a '1' cut tight: a line to this test).
     """
-    ink = _ink_mask(gray)
+    ink = _without_lines(_ink_mask(gray), reach)
     height, width = gray.shape
-    run = max(2, int(reach * max(height, width)))
-    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
-    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
-    lines = cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8))
-    ink[lines > 0] = 0
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     return any(area >= least * height * width
                and (x <= 0 or y <= 0 or x + w >= width or y + h >= height
                     or h > tallest * height)
                for x, y, w, h, area in stats.tolist()[1:])
+
+
+def straight_lines_only(gray: np.ndarray, reach: float = 0.75, least: float = 0.02,
+                        thicken: int = 5) -> bool:
+    """Whether the frame's ink (a fifth of the way to the darkest pixel, as
+    :func:`lined_sides` takes it) is nothing but straight lines, level or upright, at least
+    ``reach`` of its longer side long, wherever they lie: a grid's or a box's lines across
+    a cell or along its sides, a ruled line across a crop. What is left of the ink is
+    writing when it makes ``least`` of the frame's pixels. A line turned a few degrees is
+    kept whole by thickening it across by ``thicken`` pixels (a photo's cells are seldom
+    level)."""
+    ink = _without_lines(_ink_mask(gray, LINE_INK), reach, thicken)
+    return cv2.countNonZero(ink) < least * gray.shape[0] * gray.shape[1]
+
+
+def _without_lines(ink: np.ndarray, reach: float, thicken: int = 1) -> np.ndarray:
+    """``ink`` (a fresh mask of 1s) less its straight runs, level or upright, at least
+    ``reach`` of the frame's longer side long (found in the mask thickened across them by
+    ``thicken`` pixels), and a pixel round them."""
+    run = max(2, int(reach * max(ink.shape)))
+    across = ink if thicken == 1 else cv2.dilate(ink, np.ones((thicken, 1), np.uint8))
+    down = ink if thicken == 1 else cv2.dilate(ink, np.ones((1, thicken), np.uint8))
+    across = cv2.morphologyEx(across, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
+    down = cv2.morphologyEx(down, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
+    ink[cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8)) > 0] = 0
+    return ink
 
 
 def clean_edges(gray: np.ndarray, share: float = EDGE_SPREAD) -> bool:

@@ -76,7 +76,7 @@ import numpy as np
 from . import touching
 from .classify import DigitClassifier
 from .frame import (as_gray, clean_edges, cut_tight, enlarge_small, lined_sides, lines_only,
-                    shrink_to, with_border)
+                    shrink_to, straight_lines_only, with_border)
 from .gaps import gap_strokes
 from .locate import (Candidate, Ink, WorkView, locate_digits, look_again, measure_ink, search,
                      work_view)
@@ -114,6 +114,11 @@ SQUARE = 1.5
 #: a crop read framed after nothing was found in it unframed holds one digit this tall,
 #: of the crop's height, when it is a crop of that digit (:meth:`DigitReader._read_cell`)
 FILLS = 0.8
+
+
+#: a '1' that fills a crop read framed (:meth:`DigitReader._read_filling`) is a line
+#: across it unless the crop is narrower than this (of its height): a '1' cut tight
+WIDE_ONE = 0.6
 
 
 #: a '1' this close to a cell's side (of its width) is a piece of the grid's line there
@@ -390,16 +395,23 @@ class DigitReader:
         (:meth:`_read_shrunk`); a frame under ``min_side`` is read enlarged, framed by
         paper unless it is a cell cut from a grid: lines along two of its sides or more
         (:func:`~edge_digits.frame.lined_sides`), its writing neither with paper all round
-        nor cut tight (:meth:`_read_cell`)."""
+        nor cut tight (:meth:`_read_cell`). Such a frame (under ``alone_side``, not under
+        ``min_side`` on both sides) that reads nothing may be a crop cut tight to one digit:
+        read framed by paper (:meth:`_read_filling`)."""
         options = self.options
         side, longer = min(gray.shape), max(gray.shape)
         if options.shrink_above and options.min_side and options.shrink_above < side and \
                 longer < min(options.alone_side, SQUARE * side):
-            return self._read_shrunk(gray)
-        if side < options.min_side and not clean_edges(gray) and not cut_tight(gray) and \
+            reading = self._read_shrunk(gray)
+        elif side < options.min_side and not clean_edges(gray) and not cut_tight(gray) and \
                 lined_sides(gray) >= 2:
-            return self._read_cell(gray)
-        return self._read_gray(gray)
+            reading = self._read_cell(gray)
+        else:
+            reading = self._read_gray(gray)
+        if reading.strings or reading.unread or side >= options.alone_side or \
+                longer < options.min_side:
+            return reading
+        return self._read_filling(gray)
 
     def _read_shrunk(self, gray: np.ndarray) -> Reading:
         """Read ``gray`` shrunk to ``min_side`` on its shorter side, its boxes mapped back;
@@ -440,6 +452,31 @@ class DigitReader:
         if len(digits) == 1 and digits[0].box.height >= FILLS * gray.shape[0]:
             return framed
         return reading
+
+    def _read_filling(self, gray: np.ndarray) -> Reading:
+        """A frame of one digit or cell that read nothing, read framed by paper: a crop cut
+        tight to its digit's ink, in which the locate stage leaves out what the edges cut,
+        and which :func:`~edge_digits.frame.cut_tight` misses when the ink at the edges is
+        faint or a long straight stroke (a '4''s stem) is taken for a line. Its reading is
+        kept only when it is one digit ``FILLS`` of the crop's height, a '1' only in a crop
+        narrower than ``WIDE_ONE`` of its height, and the crop, when about square, holds
+        more than straight lines (:func:`~edge_digits.frame.straight_lines_only`: an empty
+        cell's lines framed read as a '7', a ruled line across a crop as a '1'); else
+        nothing."""
+        height, width = gray.shape
+        nothing = Reading((), (width, height))
+        if max(height, width) < SQUARE * min(height, width):
+            if lined_sides(gray) >= 2 or straight_lines_only(gray):
+                return nothing
+        elif lines_only(gray):
+            return nothing
+        seen, border = with_border(gray)
+        digits = [digit for found in self._read_gray(seen).strings for digit in found.digits]
+        if len(digits) != 1 or digits[0].box.height < FILLS * height or \
+                (digits[0].best == 1 and width >= WIDE_ONE * height):
+            return nothing
+        box = _shrunk(digits[0].box, 1, border, width, height)
+        return Reading((DigitString((replace(digits[0], box=box),), box),), (width, height))
 
     def _read_gray(self, gray: np.ndarray, framed: bool = True) -> Reading:
         """Read a grayscale frame as it is (enlarged when small: ``framed`` as

@@ -395,20 +395,28 @@ def test_a_digit_cut_tight_is_read_framed_by_paper(reader, mnist, shared_data):
     """A digit cut tight (its ink touching the crop's sides, 100 px tall) lost the marks
     the frame's edge cuts and was read from what was left of them: FEMNIST's test writers
     (dark on light) 12 right / 39 wrong of 300, MNIST's (white on black) 6 / 7. Framed by
-    paper first (``cut_tight``): 259 / 10 and 261 / 3."""
+    paper first (``cut_tight``): 259 / 10 and 261 / 3. ``cut_tight`` misses a crop whose
+    ink at the edges is faint or whose long straight stroke (a '4''s stem) it takes for a
+    line, and the locate stage then found nothing: such a frame is read framed when
+    nothing is read (``_read_filling``, twentieth session): 255 / 7 -> 279 / 7, 259 / 2 ->
+    276 / 3, MNIST dark on light 261 / 1 -> 282 / 2."""
     femnist = np.load(shared_data("femnist_digits.npz"))
     for images, labels, light, least, most in (
-            (femnist["x_test_leaf"][:300], femnist["y_test"][:300], False, 250, 12),
-            (mnist["x_test"][:300], mnist["y_test"][:300], True, 254, 4)):
+            (femnist["x_test_leaf"][:300], femnist["y_test"][:300], False, 274, 10),
+            (mnist["x_test"][:300], mnist["y_test"][:300], True, 271, 4),
+            (mnist["x_test"][:300], mnist["y_test"][:300], False, 277, 4)):
         right, wrong = _right_and_wrong(
             reader, images, labels,
             lambda image: cut_to_ink(image, 100) if light else 255 - cut_to_ink(image, 100))
         assert right >= least and wrong <= most, (right, wrong)
-    frame = 255 - cut_to_ink(femnist["x_test_leaf"][0], 100)
-    (digit,) = reader.read(frame).digits  # its box in the crop's own pixels
-    assert 0 <= digit.box.x < digit.box.right <= frame.shape[1]
-    assert 0 <= digit.box.y < digit.box.bottom <= frame.shape[0]
-    assert digit.box.height >= 90
+    # MNIST's test digit 42, a '4' dark on light, is read by _read_filling
+    for frame in (255 - cut_to_ink(femnist["x_test_leaf"][0], 100),
+                  255 - cut_to_ink(mnist["x_test"][42], 100)):
+        (digit,) = reader.read(frame).digits  # its box in the crop's own pixels
+        assert 0 <= digit.box.x < digit.box.right <= frame.shape[1]
+        assert 0 <= digit.box.y < digit.box.bottom <= frame.shape[0]
+        assert digit.box.height >= 90
+    assert reader.read(255 - cut_to_ink(mnist["x_test"][42], 100)).text == "4"
 
 
 def test_cut_tight_tells_a_tight_crop_from_a_cell_of_a_grid(mnist):
@@ -758,3 +766,15 @@ def test_a_small_frame_that_a_digit_fills_is_read_shrunk(reader, mnist, monkeypa
     small = np.full((160, 160), 225, np.uint8)
     small[70:98, 60:88] = 225 - (digit.astype(np.int32) * 0.8).astype(np.uint8)
     assert reader.read(small).text == str(label) and sizes == [(48, 48), (160, 160)]
+
+
+def test_an_empty_cell_whose_lines_read_as_a_seven_framed_reads_nothing(reader, shared_data):
+    """Read framed by paper, an empty real sudoku cell whose top and right lines are dark
+    reads as a '7' filling it: a frame about square with lines along two of its sides, or
+    nothing but straight lines (``frame.straight_lines_only``), is not read framed (the
+    116 px empty cells 80 and 153 of the development set: '7' and '7' without either)."""
+    shared_data("sudoku_photos/labels.json")  # skips without the photos
+    from tests.sets import sudoku_cells
+
+    blank = sudoku_cells()[1]
+    assert [reader.read(blank[k][0]).text for k in (80, 153)] == ["", ""]
