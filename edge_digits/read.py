@@ -459,9 +459,10 @@ class DigitReader:
         and which :func:`~edge_digits.frame.cut_tight` misses when the ink at the edges is
         faint or a long straight stroke (a '4''s stem) is taken for a line. Its reading is
         kept only when it is one digit ``FILLS`` of the crop's height, a '1' only in a crop
-        narrower than ``WIDE_ONE`` of its height, and the crop, when about square, holds
-        more than straight lines (:func:`~edge_digits.frame.straight_lines_only`: an empty
-        cell's lines framed read as a '7', a ruled line across a crop as a '1'); else
+        narrower than ``WIDE_ONE`` of its height, and the crop, when about square, without
+        lines along two of its sides (:func:`~edge_digits.frame.lined_sides`) and holding
+        more than straight lines (:func:`~edge_digits.frame.straight_lines_only`): an empty
+        cell's lines framed read as a '7', a ruled line across a crop as a '1'. Else
         nothing."""
         height, width = gray.shape
         nothing = Reading((), (width, height))
