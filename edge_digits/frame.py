@@ -264,6 +264,22 @@ def straight_lines_only(gray: np.ndarray, reach: float = 0.75, least: float = 0.
     return cv2.countNonZero(ink) < least * gray.shape[0] * gray.shape[1]
 
 
+def ink_beside(gray: np.ndarray, box, pad: float = 0.1, reach: float = 0.75) -> float:
+    """The share of the frame's ink (as :func:`cut_tight` takes it, its straight lines
+    ``reach`` of its longer side long left out) that lies outside ``box`` (a
+    :class:`~edge_digits.results.Box` of the frame) widened by ``pad`` of the frame's
+    longer side: 0 when one mark is all the writing there is, more when the crop holds
+    another digit beside it. 0 for a frame without such ink."""
+    ink = _without_lines(_ink_mask(gray), reach)
+    total = cv2.countNonZero(ink)
+    if not total:
+        return 0.0
+    margin = round(pad * max(gray.shape))
+    inside = cv2.countNonZero(ink[max(0, box.y - margin):box.bottom + margin,
+                                  max(0, box.x - margin):box.right + margin])
+    return (total - inside) / total
+
+
 def _without_lines(ink: np.ndarray, reach: float, thicken: int = 1) -> np.ndarray:
     """``ink`` (a fresh mask of 1s) less its straight runs, level or upright, at least
     ``reach`` of the frame's longer side long (found in the mask thickened across them by

@@ -75,8 +75,8 @@ import numpy as np
 
 from . import touching
 from .classify import DigitClassifier
-from .frame import (as_gray, clean_edges, cut_tight, enlarge_small, lined_sides, lines_only,
-                    shrink_to, straight_lines_only, with_border)
+from .frame import (as_gray, clean_edges, cut_tight, enlarge_small, ink_beside, lined_sides,
+                    lines_only, shrink_to, straight_lines_only, with_border)
 from .gaps import gap_strokes
 from .locate import (Candidate, Ink, WorkView, locate_digits, look_again, measure_ink, search,
                      work_view)
@@ -114,6 +114,13 @@ SQUARE = 1.5
 #: a crop read framed after nothing was found in it unframed holds one digit this tall,
 #: of the crop's height, when it is a crop of that digit (:meth:`DigitReader._read_cell`)
 FILLS = 0.8
+
+
+#: a small crop with a line along one side read as a cell (:meth:`DigitReader._read_edge_cell`)
+#: holds one digit this tall (of the crop's height) or taller ...
+HALF_CELL = 0.5
+#: ... and at most this share of the crop's ink beside it
+INK_BESIDE = 0.1
 
 
 #: a '1' that fills a crop read framed (:meth:`DigitReader._read_filling`) is a line
@@ -395,23 +402,45 @@ class DigitReader:
         (:meth:`_read_shrunk`); a frame under ``min_side`` is read enlarged, framed by
         paper unless it is a cell cut from a grid: lines along two of its sides or more
         (:func:`~edge_digits.frame.lined_sides`), its writing neither with paper all round
-        nor cut tight (:meth:`_read_cell`). Such a frame (under ``alone_side``, not under
-        ``min_side`` on both sides) that reads nothing may be a crop cut tight to one digit:
-        read framed by paper (:meth:`_read_filling`)."""
+        nor cut tight (:meth:`_read_cell`); one about square with a line along one side
+        that reads nothing framed is read as a cell too (:meth:`_read_edge_cell`). Such a
+        frame (under ``alone_side``, not under ``min_side`` on both sides) that reads
+        nothing may be a crop cut tight to one digit: read framed by paper
+        (:meth:`_read_filling`)."""
         options = self.options
         side, longer = min(gray.shape), max(gray.shape)
+        crop = side < options.min_side and not clean_edges(gray) and not cut_tight(gray)
+        lines = lined_sides(gray) if crop else 0
         if options.shrink_above and options.min_side and options.shrink_above < side and \
                 longer < min(options.alone_side, SQUARE * side):
             reading = self._read_shrunk(gray)
-        elif side < options.min_side and not clean_edges(gray) and not cut_tight(gray) and \
-                lined_sides(gray) >= 2:
+        elif lines >= 2:
             reading = self._read_cell(gray)
         else:
             reading = self._read_gray(gray)
+            if lines == 1 and longer < SQUARE * side and not (reading.strings or reading.unread):
+                reading = self._read_edge_cell(gray) or reading
         if reading.strings or reading.unread or side >= options.alone_side or \
                 longer < options.min_side:
             return reading
         return self._read_filling(gray)
+
+    def _read_edge_cell(self, gray: np.ndarray) -> Reading | None:
+        """A small crop about square with a line along one of its sides that read nothing
+        framed by paper: a cell whose other lines are faint, or cut off by a loose cut; the
+        paper border keeps its line from its edge, and the line and the digit touching it
+        read as nothing. Read as a cell (:meth:`_read_cell`), that reading kept only as one
+        accepted digit ``HALF_CELL`` of the crop's height or taller with nearly all the
+        crop's writing in its box (:func:`~edge_digits.frame.ink_beside` at most
+        ``INK_BESIDE``: a crop of a number written on a ruled line, read so, is one of its
+        digits); else None."""
+        reading = self._read_cell(gray)
+        digits = [digit for found in reading.strings for digit in found.digits]
+        if len(digits) == 1 and digits[0].accepted and \
+                digits[0].box.height >= HALF_CELL * gray.shape[0] and \
+                ink_beside(gray, digits[0].box) <= INK_BESIDE:
+            return reading
+        return None
 
     def _read_shrunk(self, gray: np.ndarray) -> Reading:
         """Read ``gray`` shrunk to ``min_side`` on its shorter side, its boxes mapped back;

@@ -102,3 +102,24 @@ def test_lines_only_is_an_empty_cell_not_a_cell_with_writing():
     assert not lines_only(_cell(40, "tblr", digit=True))  # writing besides the lines
     assert not lines_only(_cell(40, "t", digit=False))  # one line: not a grid's cell
     assert not lines_only(np.full((40, 40), 220, np.uint8))  # blank paper: no lines at all
+
+
+def test_ink_beside_is_the_share_of_the_writing_outside_a_box():
+    """``ink_beside``: 0 when the box holds all the crop's writing, about half when a
+    second mark as large lies beside it; a cell's straight lines are not writing, and a
+    crop with no writing gives 0 (read by ``DigitReader._read_edge_cell``: a crop of a
+    number on a ruled line read as a cell finds one of its digits, not all the writing)."""
+    from edge_digits.frame import ink_beside
+    from edge_digits.results import Box
+
+    crop = np.full((44, 60), 225, np.uint8)
+    crop[8:36, 6:10] = 40  # a '1'
+    crop[40:42, :] = 120  # the ruled line under it
+    box = Box(6, 8, 4, 28)
+    assert ink_beside(crop, box) == 0.0
+    crop[8:36, 40:44] = 40  # a second '1' beside it
+    assert 0.45 <= ink_beside(crop, box) <= 0.55
+    assert ink_beside(crop, Box(0, 0, 60, 44)) == 0.0
+    empty = np.full((44, 60), 225, np.uint8)
+    empty[40:42, :] = 120
+    assert ink_beside(empty, box) == 0.0
