@@ -24,8 +24,10 @@ Frame sizes: a frame of one digit or a cell of a grid (under ``ReadOptions.alone
 about square) is read with its shorter side at ``min_side`` (48 px), shrunk when larger
 than ``shrink_above`` (a 116 px cell's bold strokes came out hollow at its own size),
 enlarged when smaller; a small cell keeps its grid's lines cut by its edges instead of
-being framed by paper (:meth:`DigitReader._read_cell`). Real sudoku cells, right / wrong:
-116 px 89.8 / 0.9 -> 93.8 / 0.2%; 40 px 6.4 / 23.4 -> 86.1 / 1.2%.
+being framed by paper (:meth:`DigitReader._read_cell`, :meth:`DigitReader._read_edge_cell`).
+Real sudoku cells, right / wrong: 116 px 89.8 / 0.9 -> 93.8 / 0.2%; 40 px 6.4 / 23.4 -> 89.8 /
+1.2%. A frame of one digit that reads nothing is read once more framed by paper
+(:meth:`DigitReader._read_filling`: a crop cut tight to its ink).
 
 Rejection: a digit whose best probability is below ``ReadOptions.threshold`` is kept in its
 string as ``?`` (``value=None``): a wrong digit in a postcode or a meter reading costs more
@@ -434,7 +436,8 @@ class DigitReader:
         crop's writing in its box (:func:`~edge_digits.frame.ink_beside` at most
         ``INK_BESIDE``: a crop of a number written on a ruled line, read so, is one of its
         digits); else None."""
-        reading = self._read_cell(gray)
+        # _read_cell less its framed reading, which is the one that just read nothing
+        reading = self._read_unframed(gray)
         digits = [digit for found in reading.strings for digit in found.digits]
         if len(digits) == 1 and digits[0].accepted and \
                 digits[0].box.height >= HALF_CELL * gray.shape[0] and \
@@ -473,7 +476,7 @@ class DigitReader:
         (:func:`~edge_digits.frame.lines_only`: an empty cell); and that reading only when
         it is one digit as tall as the crop (``FILLS`` of it): pieces of a grid's lines
         beside a digit found framed are more digits ('5' read '151')."""
-        reading = _without_side_ones(self._read_gray(gray, framed=False), gray.shape[1])
+        reading = self._read_unframed(gray)
         if reading.strings or lines_only(gray):
             return reading
         framed = self._read_gray(gray)
@@ -481,6 +484,11 @@ class DigitReader:
         if len(digits) == 1 and digits[0].box.height >= FILLS * gray.shape[0]:
             return framed
         return reading
+
+    def _read_unframed(self, gray: np.ndarray) -> Reading:
+        """A small cell read enlarged without the paper border, less the '1's within
+        ``SIDE_BAND`` of its sides (:meth:`_read_cell`'s first reading)."""
+        return _without_side_ones(self._read_gray(gray, framed=False), gray.shape[1])
 
     def _read_filling(self, gray: np.ndarray) -> Reading:
         """A frame of one digit or cell that read nothing, read framed by paper: a crop cut

@@ -331,17 +331,14 @@ def whole_photos(reader, data: Path) -> dict:
     photos = sudoku_photos(data)
     if not photos:
         return {}
-    grid, around, wall, cpu = [], [], [], []
-    for image, photo in photos:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        reading = reader.read(image)
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+    readings, seconds = read_frames(reader.read, [image for image, _ in photos])
+    grid, around = [], []
+    for reading, (_, photo) in zip(readings, photos):
         right, wrong, outside = grid_report(reading, photo)
         grid.append("wrong" if wrong else "right" if right else "rejected")
         around.append("wrong" if outside else "right")
-    return {"sudoku photos, whole: the grid": tally(grid, (wall, cpu)),
-            "sudoku photos, whole: around the grid": tally(around, (wall, cpu))}
+    return {"sudoku photos, whole: the grid": tally(grid, seconds),
+            "sudoku photos, whole: around the grid": tally(around, seconds)}
 
 
 # ---------------------------------------------------------------- scikit-image photos
