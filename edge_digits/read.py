@@ -25,9 +25,11 @@ about square) is read with its shorter side at ``min_side`` (48 px), shrunk when
 than ``shrink_above`` (a 116 px cell's bold strokes came out hollow at its own size),
 enlarged when smaller; a small cell keeps its grid's lines cut by its edges instead of
 being framed by paper (:meth:`DigitReader._read_cell`, :meth:`DigitReader._read_edge_cell`).
-Real sudoku cells, right / wrong: 116 px 89.8 / 0.9 -> 93.8 / 0.2%; 40 px 6.4 / 23.4 -> 89.8 /
-1.2%. A frame of one digit that reads nothing is read once more framed by paper
-(:meth:`DigitReader._read_filling`: a crop cut tight to its ink).
+A frame of one digit that reads nothing is read once more framed by paper
+(:meth:`DigitReader._read_filling`: a crop cut tight to its ink), and one about square on
+light paper that still reads nothing is searched again at fainter thresholds
+(:meth:`DigitReader._read_faint`: pencil in a cell that its lines fill). Real sudoku cells,
+right / wrong: 116 px 89.8 / 0.9 -> 96.4 / 0.2%; 40 px 6.4 / 23.4 -> 92.9 / 1.2%.
 
 Rejection: a digit whose best probability is below ``ReadOptions.threshold`` is kept in its
 string as ``?`` (``value=None``): a wrong digit in a postcode or a meter reading costs more
@@ -67,6 +69,7 @@ with a :class:`~edge_digits.errors.ConfigError`.
 """
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import replace
@@ -128,6 +131,11 @@ INK_BESIDE = 0.1
 #: a '1' that fills a crop read framed (:meth:`DigitReader._read_filling`) is a line
 #: across it unless the crop is narrower than this (of its height): a '1' cut tight
 WIDE_ONE = 0.6
+
+
+#: a cell or crop of one digit read at fainter thresholds (:meth:`DigitReader._read_faint`)
+#: holds one digit read this surely
+FAINT_SURE = 0.9
 
 
 #: a '1' this close to a cell's side (of its width) is a piece of the grid's line there
@@ -397,7 +405,7 @@ class DigitReader:
         reading = self._read_sized(as_gray(frame))
         return replace(reading, seconds=time.perf_counter() - start)
 
-    def _read_sized(self, gray: np.ndarray) -> Reading:
+    def _read_sized(self, gray: np.ndarray, faint: bool = True) -> Reading:
         """Read a frame at the size that suits it: a small frame about as wide as tall
         (``SQUARE``: a cell, a crop of one digit) is read shrunk to
         ``ReadOptions.min_side`` on its shorter side when larger than ``shrink_above``
@@ -408,7 +416,9 @@ class DigitReader:
         that reads nothing framed is read as a cell too (:meth:`_read_edge_cell`). Such a
         frame (under ``alone_side``, not under ``min_side`` on both sides) that reads
         nothing may be a crop cut tight to one digit: read framed by paper
-        (:meth:`_read_filling`)."""
+        (:meth:`_read_filling`); one about square that still reads nothing may hold faint
+        writing: read at fainter thresholds (:meth:`_read_faint`, unless ``faint`` is
+        False)."""
         options = self.options
         side, longer = min(gray.shape), max(gray.shape)
         crop = side < options.min_side and not clean_edges(gray) and not cut_tight(gray)
@@ -422,10 +432,47 @@ class DigitReader:
             reading = self._read_gray(gray)
             if lines == 1 and longer < SQUARE * side and not (reading.strings or reading.unread):
                 reading = self._read_edge_cell(gray) or reading
-        if reading.strings or reading.unread or side >= options.alone_side or \
-                longer < options.min_side:
+        if reading.strings or reading.unread or side >= options.alone_side:
             return reading
-        return self._read_filling(gray)
+        if longer >= options.min_side:
+            reading = self._read_filling(gray)
+        if faint and not reading.strings and longer < SQUARE * side:
+            reading = self._read_faint(gray) or reading
+        return reading
+
+    def _read_faint(self, gray: np.ndarray) -> Reading | None:
+        """A cell or crop of one digit on light paper that read nothing, read again with
+        the caps of the locate stage's thresholds at ``ReadOptions.look_again`` of theirs
+        (``LocateOptions.max_weak_contrast``, ``max_peak_contrast``): faint writing
+        (pencil) in a crop that its grid's lines and its writing fill so much that the
+        paper's noise, measured from the darkness's upper quartile, is taken for large and
+        the thresholds stop at their caps, above the writing's darkest. The reading is
+        kept only as one digit read at least ``FAINT_SURE`` surely, ``HALF_CELL`` of the
+        crop's height or taller (an empty cell's specks and small pencilled candidates
+        are smaller), not a '1' wider than ``WIDE_ONE`` of its height (a piece of a faint
+        digit); else None. Not on a dark surface (median below
+        ``InkParams.dark_surface``), whose texture the fainter thresholds read as digits,
+        nor in a crop of nothing but straight lines
+        (:func:`~edge_digits.frame.straight_lines_only`: an empty cell, most of them)."""
+        options = self.options
+        if not 0 < options.look_again < 1 or straight_lines_only(gray) or \
+                np.median(gray) < options.locate.ink.dark_surface:
+            return None
+        locate = replace(options.locate,
+                         max_weak_contrast=options.look_again * options.locate.max_weak_contrast,
+                         max_peak_contrast=options.look_again * options.locate.max_peak_contrast)
+        fainter = copy.copy(self)  # shares the classifier; this reader's options unchanged
+        fainter.options = replace(options, locate=locate)
+        reading = fainter._read_sized(gray, faint=False)
+        if len(reading.digits) != 1:
+            return None
+        digit = reading.digits[0]
+        box = digit.box
+        if not digit.accepted or digit.confidence < FAINT_SURE or \
+                box.height < HALF_CELL * gray.shape[0] or \
+                (digit.best == 1 and box.width >= WIDE_ONE * box.height):
+            return None
+        return reading
 
     def _read_edge_cell(self, gray: np.ndarray) -> Reading | None:
         """A small crop about square with a line along one of its sides that read nothing
