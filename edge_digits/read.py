@@ -28,8 +28,10 @@ being framed by paper (:meth:`DigitReader._read_cell`, :meth:`DigitReader._read_
 A frame of one digit that reads nothing is read once more framed by paper
 (:meth:`DigitReader._read_filling`: a crop cut tight to its ink), and one about square on
 light paper that still reads nothing is searched again at fainter thresholds
-(:meth:`DigitReader._read_faint`: pencil in a cell that its lines fill). Real sudoku cells,
-right / wrong: 116 px 89.8 / 0.9 -> 96.4 / 0.2%; 40 px 6.4 / 23.4 -> 92.9 / 1.2%.
+(:meth:`DigitReader._read_faint`: pencil in a cell that its lines fill); what a small frame
+on light paper reads is checked at half its thresholds (:meth:`DigitReader._checked`:
+faint writing found in pieces). Real sudoku cells, right / wrong: 116 px 89.8 / 0.9 ->
+96.4 / 0.0%; 40 px 6.4 / 23.4 -> 92.9 / 1.2%.
 
 Rejection: a digit whose best probability is below ``ReadOptions.threshold`` is kept in its
 string as ``?`` (``value=None``): a wrong digit in a postcode or a meter reading costs more
@@ -83,8 +85,8 @@ from .classify import DigitClassifier
 from .frame import (as_gray, clean_edges, cut_tight, enlarge_small, ink_beside, lined_sides,
                     lines_only, shrink_to, straight_lines_only, with_border)
 from .gaps import gap_strokes
-from .locate import (Candidate, Ink, WorkView, locate_digits, look_again, measure_ink, search,
-                     work_view)
+from .locate import (Candidate, Ink, WorkView, fainter_thresholds, locate_digits, look_again,
+                     measure_ink, search, work_view)
 from .normalize import normalize_digit
 from .numbers import (box_of, digit_groups, median, missed_lines, on_a_boundary, on_an_edge,
                       read_frame)
@@ -108,6 +110,12 @@ def _shrunk(box: Box, factor: int, border: int, width: int, height: int) -> Box:
     x1 = min(max(x0 + 1, -(-(box.right - border) // factor)), width)
     y1 = min(max(y0 + 1, -(-(box.bottom - border) // factor)), height)
     return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def _agree(text: str, other: str) -> bool:
+    """Whether two readings of a string agree: as long, and the same digit wherever
+    both accepted one (``?``: rejected)."""
+    return len(text) == len(other) and all(a == b or "?" in (a, b) for a, b in zip(text, other))
 
 
 #: a frame at most this many times as long as wide is a cell or a crop of one digit, which
@@ -219,6 +227,10 @@ class DigitReader:
     backend : str
         ``"auto"``, ``"ai-edge-litert"``, ``"tflite-runtime"`` or ``"tensorflow"``.
     """
+
+    #: the share of its thresholds the locate stage searches at (1; :meth:`_checked`'s
+    #: fainter reader: ``ReadOptions.look_again``)
+    _fraction: float = 1.0
 
     def __init__(self, model_path: str | Path | None = None, *, options: ReadOptions | None = None,
                  num_threads: int = 1, backend: str = "auto") -> None:
@@ -405,7 +417,7 @@ class DigitReader:
         reading = self._read_sized(as_gray(frame))
         return replace(reading, seconds=time.perf_counter() - start)
 
-    def _read_sized(self, gray: np.ndarray, faint: bool = True) -> Reading:
+    def _read_sized(self, gray: np.ndarray, again: bool = True) -> Reading:
         """Read a frame at the size that suits it: a small frame about as wide as tall
         (``SQUARE``: a cell, a crop of one digit) is read shrunk to
         ``ReadOptions.min_side`` on its shorter side when larger than ``shrink_above``
@@ -417,8 +429,10 @@ class DigitReader:
         frame (under ``alone_side``, not under ``min_side`` on both sides) that reads
         nothing may be a crop cut tight to one digit: read framed by paper
         (:meth:`_read_filling`); one about square that still reads nothing may hold faint
-        writing: read at fainter thresholds (:meth:`_read_faint`, unless ``faint`` is
-        False)."""
+        writing: read at fainter thresholds (:meth:`_read_faint`). What a frame under
+        ``alone_side`` reads is checked at fainter thresholds (:meth:`_checked`), except in
+        one under ``min_side`` about square (a cell cut small). ``again`` False: neither
+        (the fainter reading itself)."""
         options = self.options
         side, longer = min(gray.shape), max(gray.shape)
         crop = side < options.min_side and not clean_edges(gray) and not cut_tight(gray)
@@ -432,11 +446,14 @@ class DigitReader:
             reading = self._read_gray(gray)
             if lines == 1 and longer < SQUARE * side and not (reading.strings or reading.unread):
                 reading = self._read_edge_cell(gray) or reading
-        if reading.strings or reading.unread or side >= options.alone_side:
+        if side >= options.alone_side or reading.unread:
             return reading
+        if reading.strings:
+            small_cell = side < options.min_side and longer < SQUARE * side
+            return self._checked(gray, reading) if again and not small_cell else reading
         if longer >= options.min_side:
             reading = self._read_filling(gray)
-        if faint and not reading.strings and longer < SQUARE * side:
+        if again and not reading.strings and longer < SQUARE * side:
             reading = self._read_faint(gray) or reading
         return reading
 
@@ -463,7 +480,7 @@ class DigitReader:
                          max_peak_contrast=options.look_again * options.locate.max_peak_contrast)
         fainter = copy.copy(self)  # shares the classifier; this reader's options unchanged
         fainter.options = replace(options, locate=locate)
-        reading = fainter._read_sized(gray, faint=False)
+        reading = fainter._read_sized(gray, again=False)
         if len(reading.digits) != 1:
             return None
         digit = reading.digits[0]
@@ -473,6 +490,28 @@ class DigitReader:
                 (digit.best == 1 and box.width >= WIDE_ONE * box.height):
             return None
         return reading
+
+    def _checked(self, gray: np.ndarray, reading: Reading) -> Reading:
+        """``reading`` of a small frame (a crop of a number or of one digit), or nothing
+        when the same frame searched at ``ReadOptions.look_again`` of its thresholds
+        (:func:`~edge_digits.locate.fainter_thresholds`) reads other strings: as many, as
+        long, their accepted digits the same, or none at all (the fainter ink merged into
+        blots) keeps it. Writing so faint that part of it falls between the two
+        thresholds (pencil, a worn pen) is read in pieces: a '4' whose fainter strokes
+        were lost read as '1', a number missing a digit. The strings that changed are
+        ``unread``: a person should look. Not on a dark surface (median below
+        ``InkParams.dark_surface``: light writing there is read as it is)."""
+        if not 0 < self.options.look_again < 1 or \
+                np.median(gray) < self.options.locate.ink.dark_surface:
+            return reading
+        fainter = copy.copy(self)  # shares the classifier; this reader's options unchanged
+        fainter._fraction = self.options.look_again
+        texts = [found.text for found in reading.strings]
+        again = [found.text for found in fainter._read_sized(gray, again=False).strings]
+        if not again or (len(again) == len(texts) and all(map(_agree, texts, again))):
+            return reading
+        return Reading((), reading.frame_size,
+                       unread=tuple(found.box for found in reading.strings))
 
     def _read_edge_cell(self, gray: np.ndarray) -> Reading | None:
         """A small crop about square with a line along one of its sides that read nothing
@@ -611,6 +650,9 @@ class DigitReader:
         :func:`~edge_digits.locate.measure_ink`) and the lines of candidates found in it."""
         view = work_view(seen, self.options.locate)
         ink = measure_ink(view.small, view.options, flat)
+        if self._fraction != 1.0:  # a reader made by _checked
+            weak, strong = fainter_thresholds(ink, self._fraction)
+            ink = replace(ink, weak=weak, strong=strong)
         return view, ink, search(view.gray, view.small, view.options, view.text_height, ink)
 
     def _missed(self, view: WorkView, ink: Ink, numbers: list[list[Digit]],

@@ -121,7 +121,12 @@ class ReadOptions:
     #: frames of seeds 12, 31 and 57: 46 of 1,160 fewer wrong, 3 fewer right; digit-free
     #: scenes reporting a digit: 3 of 488 fewer; generated hard frames 2 of 600 fewer
     #: wrong; a hard frame's read ~25% slower, a clean page's ~3%: most are not searched
-    #: again); 0 or 1: no second search
+    #: again). A small frame (under ``alone_side``: a crop of a number or of one digit)
+    #: is read again at this fraction of its thresholds, and what it reads is doubted
+    #: when that reading differs (``DigitReader._checked``: faint writing found in
+    #: pieces); one that reads nothing, about square on light paper, is searched again
+    #: with the thresholds' caps at this fraction (``DigitReader._read_faint``: pencil in
+    #: a cell its lines fill). 0 or 1: none of these
     look_again: float = 0.5
     #: a stroke at least this tall (of a number's height) in a gap between two of its
     #: digits, which the locate stage left out (a thin '1' faded at its work resolution:
