@@ -845,7 +845,6 @@ def test_real_cells_of_faint_pencil_are_read(reader, shared_data):
     assert all(text in ("", hand[k][1][0]) for text, k in zip(read, faint)), read
 
 
-
 def _faint_number(digits: np.ndarray, rng: np.random.Generator, height: int = 24) -> np.ndarray:
     """White-on-black 28x28 digits cut to their ink, written ``height`` px tall in a row
     in faint ink (40-70 grey levels under paper of 170-240 with a gradient), drawn at three
@@ -882,7 +881,7 @@ def test_a_small_frame_that_reads_otherwise_at_fainter_thresholds_reads_nothing(
     ``look_again`` of its thresholds (``DigitReader._checked``); when the strings differ
     it reports nothing and names them ``unread``. 200 numbers of 2-3 FEMNIST test digits,
     24 px tall, in faint ink: 131 / 28 -> 131 / 18 right / wrong; the real sudoku cells
-    (116 px) read wrong 1 -> 0 of 576 handwritten and 11 -> 0 of 2,304 printed, none right
+    (116 px) read wrong 1 -> 0 of 576 handwritten and 11 -> 1 of 2,304 printed, none right
     lost."""
     from export.devsets import judge
 
