@@ -448,14 +448,37 @@ class DigitReader:
                 reading = self._read_edge_cell(gray) or reading
         if side >= options.alone_side or reading.unread:
             return reading
+        square = longer < SQUARE * side
         if reading.strings:
-            small_cell = side < options.min_side and longer < SQUARE * side
+            small_cell = side < options.min_side and square
             return self._checked(gray, reading) if again and not small_cell else reading
+        # an empty cell: nothing to read framed nor fainter (measured once for both)
+        only_lines = square and (again or longer >= options.min_side) and \
+            straight_lines_only(gray)
         if longer >= options.min_side:
-            reading = self._read_filling(gray)
-        if again and not reading.strings and longer < SQUARE * side:
+            reading = self._read_filling(gray, only_lines)
+        if again and not reading.strings and square and not only_lines:
             reading = self._read_faint(gray) or reading
         return reading
+
+    def _fainter(self, fraction: float = 1.0, caps: float = 1.0) -> "DigitReader":
+        """This reader searching at ``fraction`` of its thresholds, their caps
+        (``LocateOptions.max_weak_contrast``, ``max_peak_contrast``) at ``caps`` of theirs:
+        a copy that shares the classifier, this reader's options left as they are."""
+        fainter = copy.copy(self)
+        fainter._fraction = fraction
+        if caps != 1.0:
+            locate = self.options.locate
+            fainter.options = replace(self.options, locate=replace(
+                locate, max_weak_contrast=caps * locate.max_weak_contrast,
+                max_peak_contrast=caps * locate.max_peak_contrast))
+        return fainter
+
+    def _light_paper(self, gray: np.ndarray) -> bool:
+        """Whether the frame is light paper, not a dark surface (median at least
+        ``InkParams.dark_surface``), and fainter searches are on (``look_again``)."""
+        return 0 < self.options.look_again < 1 and \
+            np.median(gray) >= self.options.locate.ink.dark_surface
 
     def _read_faint(self, gray: np.ndarray) -> Reading | None:
         """A cell or crop of one digit on light paper that read nothing, read again with
@@ -467,20 +490,13 @@ class DigitReader:
         kept only as one digit read at least ``FAINT_SURE`` surely, ``HALF_CELL`` of the
         crop's height or taller (an empty cell's specks and small pencilled candidates
         are smaller), not a '1' wider than ``WIDE_ONE`` of its height (a piece of a faint
-        digit); else None. Not on a dark surface (median below
-        ``InkParams.dark_surface``), whose texture the fainter thresholds read as digits,
-        nor in a crop of nothing but straight lines
-        (:func:`~edge_digits.frame.straight_lines_only`: an empty cell, most of them)."""
-        options = self.options
-        if not 0 < options.look_again < 1 or straight_lines_only(gray) or \
-                np.median(gray) < options.locate.ink.dark_surface:
+        digit); else None. Not on a dark surface (:meth:`_light_paper`), whose texture
+        the fainter thresholds read as digits; :meth:`_read_sized` leaves out a crop of
+        nothing but straight lines (:func:`~edge_digits.frame.straight_lines_only`: an
+        empty cell, most of them)."""
+        if not self._light_paper(gray):
             return None
-        locate = replace(options.locate,
-                         max_weak_contrast=options.look_again * options.locate.max_weak_contrast,
-                         max_peak_contrast=options.look_again * options.locate.max_peak_contrast)
-        fainter = copy.copy(self)  # shares the classifier; this reader's options unchanged
-        fainter.options = replace(options, locate=locate)
-        reading = fainter._read_sized(gray, again=False)
+        reading = self._fainter(caps=self.options.look_again)._read_sized(gray, again=False)
         if len(reading.digits) != 1:
             return None
         digit = reading.digits[0]
@@ -499,14 +515,12 @@ class DigitReader:
         blots) keeps it. Writing so faint that part of it falls between the two
         thresholds (pencil, a worn pen) is read in pieces: a '4' whose fainter strokes
         were lost read as '1', a number missing a digit. The strings that changed are
-        ``unread``: a person should look. Not on a dark surface (median below
-        ``InkParams.dark_surface``: light writing there is read as it is)."""
-        if not 0 < self.options.look_again < 1 or \
-                np.median(gray) < self.options.locate.ink.dark_surface:
+        ``unread``: a person should look. Not on a dark surface (:meth:`_light_paper`:
+        light writing there is read as it is)."""
+        if not self._light_paper(gray):
             return reading
-        fainter = copy.copy(self)  # shares the classifier; this reader's options unchanged
-        fainter._fraction = self.options.look_again
         texts = [found.text for found in reading.strings]
+        fainter = self._fainter(fraction=self.options.look_again)
         again = [found.text for found in fainter._read_sized(gray, again=False).strings]
         if not again or (len(again) == len(texts) and all(map(_agree, texts, again))):
             return reading
@@ -576,7 +590,7 @@ class DigitReader:
         ``SIDE_BAND`` of its sides (:meth:`_read_cell`'s first reading)."""
         return _without_side_ones(self._read_gray(gray, framed=False), gray.shape[1])
 
-    def _read_filling(self, gray: np.ndarray) -> Reading:
+    def _read_filling(self, gray: np.ndarray, only_lines: bool) -> Reading:
         """A frame of one digit or cell that read nothing, read framed by paper: a crop cut
         tight to its digit's ink, in which the locate stage leaves out what the edges cut,
         and which :func:`~edge_digits.frame.cut_tight` misses when the ink at the edges is
@@ -584,13 +598,13 @@ class DigitReader:
         kept only when it is one digit ``FILLS`` of the crop's height, a '1' only in a crop
         narrower than ``WIDE_ONE`` of its height, and the crop, when about square, without
         lines along two of its sides (:func:`~edge_digits.frame.lined_sides`) and holding
-        more than straight lines (:func:`~edge_digits.frame.straight_lines_only`): an empty
-        cell's lines framed read as a '7', a ruled line across a crop as a '1'. Else
-        nothing."""
+        more than straight lines (``only_lines``: :func:`~edge_digits.frame.
+        straight_lines_only` of an about square crop): an empty cell's lines framed read as
+        a '7', a ruled line across a crop as a '1'. Else nothing."""
         height, width = gray.shape
         nothing = Reading((), (width, height))
         if max(height, width) < SQUARE * min(height, width):
-            if lined_sides(gray) >= 2 or straight_lines_only(gray):
+            if only_lines or lined_sides(gray) >= 2:
                 return nothing
         elif lines_only(gray):
             return nothing
@@ -650,7 +664,7 @@ class DigitReader:
         :func:`~edge_digits.locate.measure_ink`) and the lines of candidates found in it."""
         view = work_view(seen, self.options.locate)
         ink = measure_ink(view.small, view.options, flat)
-        if self._fraction != 1.0:  # a reader made by _checked
+        if self._fraction != 1.0:  # a fainter reader (_fainter, for _checked)
             weak, strong = fainter_thresholds(ink, self._fraction)
             ink = replace(ink, weak=weak, strong=strong)
         return view, ink, search(view.gray, view.small, view.options, view.text_height, ink)
