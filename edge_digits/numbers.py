@@ -15,7 +15,8 @@ on an edge between two surfaces, or any lone mark where two surfaces meet, is no
 a frame with a line of digit-like marks that is no number reports nothing
 (:func:`frame_numbers`), as does one with a digit a number left out (:func:`left_out`), a
 digit far from the rest of its number (:func:`far_ends`) or a line that only the reader's
-second search finds (:func:`missed_lines`).
+second search finds (:func:`missed_lines`). A frame whose only digit mark is rejected holds
+a lone doubt (:func:`lone_rejected`: the reader shows it as ``?`` in a cell).
 ``options`` is a :class:`edge_digits.read.ReadOptions` (``group_gap``, ``partial_line``,
 ``label_height``, ``sure_run``, ``sure_label``, ``min_accepted_fraction``, ``short_one``,
 ``ones_only``, ``text_marks``, ``text_share``, ``short_mark``, ``unread_line``,
@@ -149,6 +150,16 @@ def read_frame(lines: list[tuple[list[Digit], list[Digit]]], judge: float, optio
     doubts = (_doubts(numbers, unread, options) or left_out(numbers, lines, options)
               or far_ends(numbers, options) or lone_among_digits(numbers, lines, options))
     return ([], doubts) if doubts else (numbers, [])
+
+
+def lone_rejected(lines: list[tuple[list[Digit], list[Digit]]]) -> Digit | None:
+    """The only mark of a frame's ``lines`` (as :func:`read_frame` takes them) that reads
+    as a digit, when it is rejected and at most one other mark (one the model calls
+    not-a-digit) is beside it; else None. In a cell or a crop of one digit it is a digit
+    the reader cannot read: shown as ``?``, not as an empty cell."""
+    digits = [digit for found, _ in lines for digit in found]
+    others = sum(len(not_digits) for _, not_digits in lines)
+    return digits[0] if len(digits) == 1 and digits[0].value is None and others <= 1 else None
 
 
 def missed_lines(numbers: list[list[Digit]], lines: list[tuple[list[Digit], list[Digit]]],

@@ -31,7 +31,9 @@ light paper that still reads nothing is searched again at fainter thresholds
 (:meth:`DigitReader._read_faint`: pencil in a cell that its lines fill); what a small frame
 on light paper reads is checked at half its thresholds (:meth:`DigitReader._checked`:
 faint writing found in pieces). Real sudoku cells, right / wrong: 116 px 89.8 / 0.9 ->
-96.4 / 0.0%; 40 px 6.4 / 23.4 -> 92.9 / 1.2%.
+96.4 / 0.0%; 40 px 6.4 / 23.4 -> 92.9 / 1.2%. A cell or crop of one digit that reads
+nothing at all, in which a reading found a lone mark read as a rejected digit, shows it
+as ``?`` (:meth:`DigitReader._lone_doubt`): an unreadable digit is not an empty cell.
 
 Rejection: a digit whose best probability is below ``ReadOptions.threshold`` is kept in its
 string as ``?`` (``value=None``): a wrong digit in a postcode or a meter reading costs more
@@ -88,8 +90,8 @@ from .gaps import gap_strokes
 from .locate import (Candidate, Ink, WorkView, fainter_thresholds, locate_digits, look_again,
                      measure_ink, search, work_view)
 from .normalize import normalize_digit
-from .numbers import (box_of, digit_groups, median, missed_lines, on_a_boundary, on_an_edge,
-                      read_frame)
+from .numbers import (box_of, digit_groups, lone_rejected, median, missed_lines, on_a_boundary,
+                      on_an_edge, read_frame)
 from .read_options import ReadOptions
 from .reader_config import DEFAULT_THRESHOLD, ReaderConfig  # one place for the defaults
 from .results import Box, Digit, DigitString, Reading
@@ -144,6 +146,12 @@ WIDE_ONE = 0.6
 #: a cell or crop of one digit read at fainter thresholds (:meth:`DigitReader._read_faint`)
 #: holds one digit read this surely
 FAINT_SURE = 0.9
+
+
+#: a cell or crop of one digit that reads nothing but holds one mark read as a rejected digit
+#: this tall (of its height) or taller shows it as '?' (:meth:`DigitReader._lone_doubt`): an
+#: empty cell's specks are smaller
+LONE_DOUBT = 0.4
 
 
 #: a '1' this close to a cell's side (of its width) is a piece of the grid's line there
@@ -417,7 +425,8 @@ class DigitReader:
         reading = self._read_sized(as_gray(frame))
         return replace(reading, seconds=time.perf_counter() - start)
 
-    def _read_sized(self, gray: np.ndarray, again: bool = True) -> Reading:
+    def _read_sized(self, gray: np.ndarray, again: bool = True,
+                    doubts: list | None = None) -> Reading:
         """Read a frame at the size that suits it: a small frame about as wide as tall
         (``SQUARE``: a cell, a crop of one digit) is read shrunk to
         ``ReadOptions.min_side`` on its shorter side when larger than ``shrink_above``
@@ -432,20 +441,24 @@ class DigitReader:
         writing: read at fainter thresholds (:meth:`_read_faint`). What a frame under
         ``alone_side`` reads is checked at fainter thresholds (:meth:`_checked`), except in
         one under ``min_side`` about square (a cell cut small). ``again`` False: neither
-        (the fainter reading itself)."""
+        (the fainter reading itself). One about square that reads nothing at all shows the
+        lone rejected mark its readings found as ``?`` (:meth:`_lone_doubt`; ``doubts``
+        collects them, None: not collected)."""
         options = self.options
         side, longer = min(gray.shape), max(gray.shape)
         crop = side < options.min_side and not clean_edges(gray) and not cut_tight(gray)
         lines = lined_sides(gray) if crop else 0
+        if again:
+            doubts = [] if longer < min(options.alone_side, SQUARE * side) else None
         if options.shrink_above and options.min_side and options.shrink_above < side and \
                 longer < min(options.alone_side, SQUARE * side):
-            reading = self._read_shrunk(gray)
+            reading = self._read_shrunk(gray, doubts)
         elif lines >= 2:
-            reading = self._read_cell(gray)
+            reading = self._read_cell(gray, doubts)
         else:
-            reading = self._read_gray(gray)
+            reading = self._read_gray(gray, doubts=doubts)
             if lines == 1 and longer < SQUARE * side and not (reading.strings or reading.unread):
-                reading = self._read_edge_cell(gray) or reading
+                reading = self._read_edge_cell(gray, doubts) or reading
         if side >= options.alone_side or reading.unread:
             return reading
         square = longer < SQUARE * side
@@ -456,10 +469,27 @@ class DigitReader:
         only_lines = square and (again or longer >= options.min_side) and \
             straight_lines_only(gray)
         if longer >= options.min_side:
-            reading = self._read_filling(gray, only_lines)
+            reading = self._read_filling(gray, only_lines, doubts)
         if again and not reading.strings and square and not only_lines:
-            reading = self._read_faint(gray) or reading
-        return reading
+            reading = self._read_faint(gray, doubts) or reading
+        if reading.strings or only_lines or not (again and doubts):
+            return reading
+        return self._lone_doubt(gray, doubts, crop) or reading
+
+    @staticmethod
+    def _lone_doubt(gray: np.ndarray, doubts: list[Digit], cell: bool) -> Reading | None:
+        """A frame about square that read nothing, as one ``?``: the first of ``doubts``
+        (the lone marks read as rejected digits that its readings found, see
+        :meth:`_read_gray`) ``LONE_DOUBT`` of its height or taller and, in a ``cell`` cut
+        small (under ``min_side``, see :meth:`_read_sized`), not from its top edge to its
+        bottom edge (a grid line); else None. A digit the reader cannot read in a cell is
+        not an empty cell."""
+        height, width = gray.shape
+        tall = [digit for digit in doubts if digit.box.height >= LONE_DOUBT * height
+                and not (cell and digit.box.y == 0 and digit.box.bottom == height)]
+        if not tall:
+            return None
+        return Reading((DigitString((tall[0],), tall[0].box),), (width, height))
 
     def _fainter(self, fraction: float = 1.0, caps: float = 1.0) -> "DigitReader":
         """This reader searching at ``fraction`` of its thresholds, their caps
@@ -480,7 +510,7 @@ class DigitReader:
         return 0 < self.options.look_again < 1 and \
             np.median(gray) >= self.options.locate.ink.dark_surface
 
-    def _read_faint(self, gray: np.ndarray) -> Reading | None:
+    def _read_faint(self, gray: np.ndarray, doubts: list | None = None) -> Reading | None:
         """A cell or crop of one digit on light paper that read nothing, read again with
         the caps of the locate stage's thresholds at ``ReadOptions.look_again`` of theirs
         (``LocateOptions.max_weak_contrast``, ``max_peak_contrast``): faint writing
@@ -496,7 +526,8 @@ class DigitReader:
         empty cell, most of them)."""
         if not self._light_paper(gray):
             return None
-        reading = self._fainter(caps=self.options.look_again)._read_sized(gray, again=False)
+        reading = self._fainter(caps=self.options.look_again)._read_sized(gray, again=False,
+                                                                          doubts=doubts)
         if len(reading.digits) != 1:
             return None
         digit = reading.digits[0]
@@ -527,7 +558,7 @@ class DigitReader:
         return Reading((), reading.frame_size,
                        unread=tuple(found.box for found in reading.strings))
 
-    def _read_edge_cell(self, gray: np.ndarray) -> Reading | None:
+    def _read_edge_cell(self, gray: np.ndarray, doubts: list | None = None) -> Reading | None:
         """A small crop about square with a line along one of its sides that read nothing
         framed by paper: a cell whose other lines are faint, or cut off by a loose cut; the
         paper border keeps its line from its edge, and the line and the digit touching it
@@ -535,9 +566,9 @@ class DigitReader:
         accepted digit ``HALF_CELL`` of the crop's height or taller with nearly all the
         crop's writing in its box (:func:`~edge_digits.frame.ink_beside` at most
         ``INK_BESIDE``: a crop of a number written on a ruled line, read so, is one of its
-        digits); else None."""
+        digits); else None. ``doubts``: as :meth:`_read_gray` takes them."""
         # _read_cell less its framed reading, which is the one that just read nothing
-        reading = self._read_unframed(gray)
+        reading = self._read_unframed(gray, doubts)
         digits = [digit for found in reading.strings for digit in found.digits]
         if len(digits) == 1 and digits[0].accepted and \
                 digits[0].box.height >= HALF_CELL * gray.shape[0] and \
@@ -545,16 +576,20 @@ class DigitReader:
             return reading
         return None
 
-    def _read_shrunk(self, gray: np.ndarray) -> Reading:
+    def _read_shrunk(self, gray: np.ndarray, doubts: list | None = None) -> Reading:
         """Read ``gray`` shrunk to ``min_side`` on its shorter side, its boxes mapped back;
         when that reads nothing, as it is if its writing is too small to survive the
-        shrinking (its digits' median height, shrunk, below the locate stage's smallest)."""
+        shrinking (its digits' median height, shrunk, below the locate stage's smallest).
+        ``doubts``: as :meth:`_read_gray` takes them."""
         height, width = gray.shape
         small = shrink_to(gray, self.options.min_side)
         scale_x, scale_y = width / small.shape[1], height / small.shape[0]
-        reading = self._read_gray(small)
+        inner: list | None = [] if doubts is not None else None
+        reading = self._read_gray(small, doubts=inner)
+        if inner:
+            doubts += [replace(d, box=_scaled(d.box, scale_x, scale_y)) for d in inner]
         if not reading.strings:
-            as_it_is = self._read_gray(gray)
+            as_it_is = self._read_gray(gray, doubts=doubts)
             heights = [d.box.height for found in as_it_is.strings for d in found.digits]
             if heights and median(heights) / scale_y < self.options.locate.min_digit_height:
                 return as_it_is
@@ -565,7 +600,7 @@ class DigitReader:
         return Reading(strings, (width, height),
                        unread=tuple(_scaled(box, scale_x, scale_y) for box in reading.unread))
 
-    def _read_cell(self, gray: np.ndarray) -> Reading:
+    def _read_cell(self, gray: np.ndarray, doubts: list | None = None) -> Reading:
         """A small cell cut from a grid (see :meth:`_read_sized`), read enlarged without
         the paper border (:func:`~edge_digits.frame.enlarge_small`): the locate stage
         leaves out what its edges cut, its grid's lines, which framed by paper read as
@@ -575,22 +610,26 @@ class DigitReader:
         stretched to fill its box), unless it holds nothing but lines along its sides
         (:func:`~edge_digits.frame.lines_only`: an empty cell); and that reading only when
         it is one digit as tall as the crop (``FILLS`` of it): pieces of a grid's lines
-        beside a digit found framed are more digits ('5' read '151')."""
-        reading = self._read_unframed(gray)
+        beside a digit found framed are more digits ('5' read '151'). ``doubts``: as
+        :meth:`_read_gray` takes them."""
+        reading = self._read_unframed(gray, doubts)
         if reading.strings or lines_only(gray):
             return reading
-        framed = self._read_gray(gray)
+        framed = self._read_gray(gray, doubts=doubts)
         digits = [digit for found in framed.strings for digit in found.digits]
         if len(digits) == 1 and digits[0].box.height >= FILLS * gray.shape[0]:
             return framed
         return reading
 
-    def _read_unframed(self, gray: np.ndarray) -> Reading:
+    def _read_unframed(self, gray: np.ndarray, doubts: list | None = None) -> Reading:
         """A small cell read enlarged without the paper border, less the '1's within
-        ``SIDE_BAND`` of its sides (:meth:`_read_cell`'s first reading)."""
-        return _without_side_ones(self._read_gray(gray, framed=False), gray.shape[1])
+        ``SIDE_BAND`` of its sides (:meth:`_read_cell`'s first reading); ``doubts``: as
+        :meth:`_read_gray` takes them."""
+        return _without_side_ones(self._read_gray(gray, framed=False, doubts=doubts),
+                                  gray.shape[1])
 
-    def _read_filling(self, gray: np.ndarray, only_lines: bool) -> Reading:
+    def _read_filling(self, gray: np.ndarray, only_lines: bool,
+                      doubts: list | None = None) -> Reading:
         """A frame of one digit or cell that read nothing, read framed by paper: a crop cut
         tight to its digit's ink, in which the locate stage leaves out what the edges cut,
         and which :func:`~edge_digits.frame.cut_tight` misses when the ink at the edges is
@@ -600,7 +639,8 @@ class DigitReader:
         lines along two of its sides (:func:`~edge_digits.frame.lined_sides`) and holding
         more than straight lines (``only_lines``: :func:`~edge_digits.frame.
         straight_lines_only` of an about square crop): an empty cell's lines framed read as
-        a '7', a ruled line across a crop as a '1'. Else nothing."""
+        a '7', a ruled line across a crop as a '1'. Else nothing. ``doubts``: as
+        :meth:`_read_gray` takes them."""
         height, width = gray.shape
         nothing = Reading((), (width, height))
         if max(height, width) < SQUARE * min(height, width):
@@ -609,16 +649,23 @@ class DigitReader:
         elif lines_only(gray):
             return nothing
         seen, border = with_border(gray)
-        digits = [digit for found in self._read_gray(seen).strings for digit in found.digits]
+        inner: list | None = [] if doubts is not None else None
+        digits = [digit for found in self._read_gray(seen, doubts=inner).strings
+                  for digit in found.digits]
+        if inner:
+            doubts += [replace(d, box=_shrunk(d.box, 1, border, width, height)) for d in inner]
         if len(digits) != 1 or digits[0].box.height < FILLS * height or \
                 (digits[0].best == 1 and width >= WIDE_ONE * height):
             return nothing
         box = _shrunk(digits[0].box, 1, border, width, height)
         return Reading((DigitString((replace(digits[0], box=box),), box),), (width, height))
 
-    def _read_gray(self, gray: np.ndarray, framed: bool = True) -> Reading:
+    def _read_gray(self, gray: np.ndarray, framed: bool = True,
+                   doubts: list | None = None) -> Reading:
         """Read a grayscale frame as it is (enlarged when small: ``framed`` as
-        :func:`~edge_digits.frame.enlarge_small` takes it); ``seconds`` is left 0."""
+        :func:`~edge_digits.frame.enlarge_small` takes it); ``seconds`` is left 0. When it
+        reads nothing, its lone rejected mark (:func:`~edge_digits.numbers.lone_rejected`),
+        if any, is added to ``doubts`` (in the frame's pixels)."""
         height, width = gray.shape
         # a crop of one digit (a 28x28 scan) is read enlarged, its boxes mapped back
         seen, factor, border = enlarge_small(gray, self.options.min_side, framed)
@@ -641,9 +688,13 @@ class DigitReader:
             # (taller than the locate stage takes a digit to be), framed by more paper
             seen, border = with_border(gray)
             view, ink, lines = self._search(seen)
-        numbers, unread = read_frame(self._read_lines(lines), judge, self.options,
+        marks = self._read_lines(lines)
+        numbers, unread = read_frame(marks, judge, self.options,
                                      lambda number: not (len(number) == 1 and
                                                          self._edge_mark(seen, number[0])))
+        lone = lone_rejected(marks) if doubts is not None and not (numbers or unread) else None
+        if lone is not None:
+            doubts.append(replace(lone, box=_shrunk(lone.box, factor, border, width, height)))
         if self.options.gap_stroke:
             numbers = [self._with_gap_strokes(view, ink, number) for number in numbers]
         if numbers and self.options.look_again and self.options.unread_line:

@@ -54,6 +54,23 @@ def test_json_lines_and_annotation(tmp_path, capsys):
     assert not np.array_equal(picture, cv2.imread(str(image)))  # boxes were drawn
 
 
+def test_the_text_line_tells_nothing_found_from_writing_it_could_not_read(tmp_path, capsys,
+                                                                         mnist):
+    """Text ``-`` is "no digits"; a frame that reports nothing because of writing the reader
+    could not read whole (a number too pale for its first search beside one it read:
+    ``Reading.unread``) says so in a fourth column, as ``postcode`` gives its reason: a
+    script reading the lines can route it to a person."""
+    from tests.test_look_again import sheet
+
+    cv2.imwrite(str(tmp_path / "blank.png"), np.full((480, 640), 215, np.uint8))
+    cv2.imwrite(str(tmp_path / "pale.png"), sheet(mnist, 0.1))
+    assert main(["read", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip().splitlines() == [
+        "blank.png\t-\t0.00", "pale.png\t-\t0.00\tunread: 1 box a person should look at"]
+    assert main(["read", str(tmp_path / "pale.png"), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["unread"]) == 1
+
+
 def test_video_frames(tmp_path, capsys):
     frame = cv2.imread(str(SAMPLES / "digits_two_lines.jpg"))
     path = tmp_path / "clip.avi"

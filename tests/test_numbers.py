@@ -522,3 +522,23 @@ def test_a_line_of_unsure_digits_exactly_partial_line_tall_makes_the_frame_doubt
 
     assert text(frame_numbers([(number, []), (unsure(32), [])], 0.7, ReadOptions())) == []
     assert text(frame_numbers([(number, []), (unsure(31), [])], 0.7, ReadOptions())) == ["4127"]
+
+
+def test_a_frames_only_mark_read_as_a_rejected_digit_is_its_lone_doubt():
+    """``lone_rejected``: the one mark of a frame read as a digit, when it is rejected and
+    at most one mark the model calls not-a-digit lies beside it; an accepted digit, two
+    marks read as digits or two other marks are not."""
+    from edge_digits.numbers import lone_rejected
+    from edge_digits.results import Digit
+
+    unsure = Digit(None, 0.55, Box(10, 10, 20, 30), best=4)
+    sure = Digit(4, 0.98, Box(10, 10, 20, 30), best=4)
+    speck = Digit(None, 0.0, Box(40, 30, 4, 4), best=-1)
+    assert lone_rejected([([unsure], [])]) is unsure
+    assert lone_rejected([([unsure], [speck])]) is unsure
+    assert lone_rejected([([], [speck]), ([unsure], [])]) is unsure  # on any line
+    assert lone_rejected([([unsure], [speck, speck])]) is None
+    assert lone_rejected([([sure], [])]) is None
+    assert lone_rejected([([unsure], []), ([unsure], [])]) is None
+    assert lone_rejected([([], [speck])]) is None
+    assert lone_rejected([]) is None

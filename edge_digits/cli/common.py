@@ -112,9 +112,16 @@ def safe_name(name: str) -> str:
 
 
 def text_line(name: str, result) -> str:
-    """The text output of one frame: ``name<TAB>text<TAB>confidence`` (text ``-``: none)."""
+    """The text output of one frame: ``name<TAB>text<TAB>confidence`` (text ``-``: none).
+    A frame that reports nothing because of writing the reader could not read whole
+    (:attr:`~edge_digits.results.Reading.unread`) says so in a fourth column, as the
+    postcode command gives its reason: ``name<TAB>-<TAB>0.00<TAB>unread: N boxes``."""
     text = result.text or "-"
-    return f"{name}\t{text}\t{result.confidence:.2f}"
+    line = f"{name}\t{text}\t{result.confidence:.2f}"
+    unread = len(result.unread)
+    if unread:
+        line += f"\tunread: {unread} {'box' if unread == 1 else 'boxes'} a person should look at"
+    return line
 
 
 def run_frames(args: argparse.Namespace, read: Callable, draw: Callable | None = None,
