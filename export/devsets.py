@@ -267,30 +267,38 @@ def grid_corners(photo: dict) -> np.ndarray:
     return np.float32([c["topleft"], c["topright"], c["bottomright"], c["bottomleft"]])
 
 
-def sudoku_cells(data: Path, blank_limit: int = 400, cell: int = 96, margin: int = 10) -> dict:
-    """Cells cut from the real phone photos (``cell`` px each and ``margin`` px of its
-    neighbours around it; by default as the project's development report cuts them):
-    {"handwritten": items, "empty": items}; empty cells' truth is nothing."""
-    photos = sudoku_photos(data)
-    if not photos:
-        return {}
-    hand, blank = [], []
-    for image, photo in photos:
-        source = grid_corners(photo)
+def photo_cells(data: Path, cell: int = 96, margin: int = 10):
+    """Every cell of the real phone photos, row by row: ``(kind, truth, crop)``, the crop
+    ``cell`` px and ``margin`` px of its neighbours around it cut from the grid rectified
+    by its corners; kind ``H`` handwritten, ``P`` printed, ``.`` empty (truth ``""``),
+    ``c`` small pencilled candidates."""
+    for image, photo in sudoku_photos(data):
         side = 9 * cell
-        target = np.float32([[margin, margin], [margin + side, margin], [margin + side, margin + side],
-                             [margin, margin + side]])
-        grid = cv2.warpPerspective(image, cv2.getPerspectiveTransform(source, target),
+        target = np.float32([[margin, margin], [margin + side, margin],
+                             [margin + side, margin + side], [margin, margin + side]])
+        grid = cv2.warpPerspective(image, cv2.getPerspectiveTransform(grid_corners(photo), target),
                                    (side + 2 * margin,) * 2, flags=cv2.INTER_AREA,
                                    borderMode=cv2.BORDER_REPLICATE)
         for i in range(9):
             for j in range(9):
-                crop = grid[i * cell:(i + 1) * cell + 2 * margin, j * cell:(j + 1) * cell + 2 * margin]
                 kind = photo["handwritten_mask"][i][j]
-                if kind == "H":
-                    hand.append(_Item(crop, (photo["grid"][i][j],)))
-                elif kind == ".":
-                    blank.append(_Item(crop, ()))
+                rows = slice(i * cell, (i + 1) * cell + 2 * margin)
+                yield kind, photo["grid"][i][j] if kind in "HP" else "", \
+                    grid[rows, j * cell:(j + 1) * cell + 2 * margin]
+
+
+def sudoku_cells(data: Path, blank_limit: int = 400, cell: int = 96, margin: int = 10) -> dict:
+    """Cells cut from the real phone photos (``cell`` px each and ``margin`` px of its
+    neighbours around it; by default as the project's development report cuts them):
+    {"handwritten": items, "empty": items}; empty cells' truth is nothing."""
+    hand, blank = [], []
+    for kind, truth, crop in photo_cells(data, cell, margin):
+        if kind == "H":
+            hand.append(_Item(crop, (truth,)))
+        elif kind == ".":
+            blank.append(_Item(crop, ()))
+    if not hand and not blank:
+        return {}
     return {"handwritten": hand, "empty": blank[::max(1, len(blank) // blank_limit)]}
 
 

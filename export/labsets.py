@@ -3,6 +3,7 @@ seeds, and what a change of the reader moved.
 
     python -m export.labsets read before.json                  # the reader as it is
     python -m export.labsets read after.json --model m.tflite  # another model
+    python -m export.labsets read small.json --sets small      # only the small frames
     python -m export.labsets compare before.json after.json    # totals, and every frame that moved
 
 The sets are the development sets the tuning history measures (docs/tuning.md): strangers'
@@ -13,8 +14,16 @@ the frames. Frames are made by two spawned processes (about two minutes) and kep
 ``--cache`` (default ``artifacts/labsets``), named by a checksum of the generator's code
 and the development data, so a changed generator makes new frames.
 
+The small frames (:func:`small_frames`, cut anew each time in seconds) are the ones the
+reader reads as cells or crops of one digit: every cell of the 80 real sudoku photos at 116
+and 40 px (``cells116-hand``, ``-printed``, ``-empty``; ``cells40-...``), the development
+writers' digits on paper and as files (``femnist-paper``, ``femnist-40px``,
+``femnist-tight``, ``hwd-paper``, ``hwd-64px``) and ``digit-free-crops``: four square crops
+(48-250 px, up to 1.4 times as wide) of each digit-free scene.
+
 How a frame is judged: :func:`export.devsets.judge` (exact / rejected / wrong); a digit-free
-scene is wrong when it reports any accepted digit. The printed figures depend on Debian's
+scene, an empty cell or a crop of a digit-free scene is wrong when it reports any accepted
+digit. The printed figures depend on Debian's
 font packages (printed words beside the numbers, ``export/synth/printing.py``): measure
 with the same ones installed.
 """
@@ -25,12 +34,16 @@ import hashlib
 import json
 import multiprocessing
 import pickle
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from export.devsets import StandardSets, generate, judge, reports_digit
+import numpy as np
+
+from export.devsets import (StandardSets, development_writers, generate, judge, photo_cells,
+                            reports_digit)
 from export.synth.devsources import default_data_directory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +51,17 @@ ROOT = Path(__file__).resolve().parents[1]
 LAB_SETS = ((12, 80, 48), (31, 200, 96), (57, 300, 100))
 LEVELS = ("clean", "hard")
 OUTCOMES = ("right", "rejected", "wrong")
+#: the sudoku photos' cells: (name, cell px, margin px), as ``make devsets`` cuts them
+CELL_CUTS = (("cells116", 96, 10), ("cells40", 32, 4))
+CELL_KINDS = {"H": "hand", "P": "printed", ".": "empty"}
+#: the development writers' sets of :func:`export.devsets.development_writers`, by name
+WRITERS = {"FEMNIST test writers, on paper": "femnist-paper",
+           "hwd1000 test, on paper": "hwd-paper",
+           "FEMNIST test writers, 40 px files": "femnist-40px",
+           "FEMNIST test writers, cut tight, 100 px": "femnist-tight",
+           "hwd1000 test, 64 px white-on-black files": "hwd-64px"}
+CROPS_A_SCENE = 4  #: square crops of each digit-free scene (seed ``CROP_SEED``)
+CROP_SEED = 5
 
 
 def set_names(sets=LAB_SETS) -> list[tuple[str, str, int, str, int]]:
@@ -83,6 +107,33 @@ def frames(cache: Path, workers: int = 2, sets=LAB_SETS) -> dict:
     return found
 
 
+def small_frames(found: dict, data: Path | None = None) -> dict:
+    """name -> [(image, truth)] of the small frames (see the module's docstring), the
+    crops cut from ``found``'s digit-free scenes; sets whose data is missing are left out."""
+    data = data or default_data_directory()
+    small: dict = {}
+    for cut, cell, margin in CELL_CUTS:
+        for kind, truth, crop in photo_cells(data, cell, margin):
+            if kind in CELL_KINDS:
+                small.setdefault(f"{cut}-{CELL_KINDS[kind]}", []).append(
+                    (crop, (truth,) if truth else ()))
+    for name, items in development_writers(data, StandardSets()).items():
+        small[WRITERS[name]] = [(item.image, tuple(item.strings)) for item in items]
+    rng = np.random.default_rng(CROP_SEED)
+    crops = []
+    for name in sorted(n for n in found if "-digit-free-" in n):
+        for image, _ in found[name]:
+            height, width = image.shape[:2]
+            for _ in range(CROPS_A_SCENE):
+                side = int(rng.integers(48, 250))
+                wide = int(side * rng.uniform(1.0, 1.4))
+                y, x = int(rng.integers(0, height - side)), int(rng.integers(0, width - wide))
+                crops.append((image[y:y + side, x:x + wide].copy(), ()))
+    if crops:
+        small["digit-free-crops"] = crops
+    return small
+
+
 def _read_set(name: str, items: list, model: str | None) -> tuple[str, list]:
     from edge_digits.read import DigitReader
 
@@ -101,23 +152,32 @@ def read(found: dict, model: str | None = None, workers: int = 2) -> dict:
                      for name in names}}
 
 
+def digit_free(name: str) -> bool:
+    """Whether set ``name`` holds no digit: digit-free scenes, their crops, empty cells."""
+    return "digit-free" in name or name.endswith("-empty")
+
+
 def outcome(name: str, frame: dict) -> str:
-    """right / rejected / wrong of one frame of set ``name`` (a digit-free scene is wrong
-    when it reports a digit)."""
-    if "-digit-free-" in name:
+    """right / rejected / wrong of one frame of set ``name`` (a frame of a digit-free set
+    is wrong when it reports a digit)."""
+    if digit_free(name):
         return "wrong" if reports_digit(frame["read"]) else "right"
     return judge(frame["read"], tuple(frame["truth"]))
 
 
 def totals(reading: dict) -> dict:
-    """name -> {right, rejected, wrong}, and "strangers" / "digit-free" summed over seeds."""
+    """name -> {right, rejected, wrong}, and "strangers" / "digit-free" (the seeds' frames,
+    not the small ones) summed over seeds."""
     out: dict = {}
     for name, frames_read in reading["sets"].items():
         counts = {key: 0 for key in OUTCOMES}
         for frame in frames_read:
             counts[outcome(name, frame)] += 1
         out[name] = counts
-        kind = "digit-free" if "-digit-free-" in name else "strangers"
+        seeds = re.match(r"s\d+-(strangers|digit-free)-", name)
+        if not seeds:
+            continue
+        kind = seeds.group(1)
         out.setdefault(kind, {key: 0 for key in OUTCOMES})
         for key in OUTCOMES:
             out[kind][key] += counts[key]
@@ -137,12 +197,15 @@ def moved(before: dict, after: dict) -> list[tuple[str, int, str, str, list, lis
 
 
 def print_totals(reading: dict, out=print) -> None:
+    """Each set's outcomes, and how many of its frames show a '?' (a person asked to look)."""
     found = totals(reading)
     sums = ("strangers", "digit-free")
-    for name in sorted(n for n in found if n not in sums) + list(sums):
+    for name in sorted(n for n in found if n not in sums) + [n for n in sums if n in found]:
         counts = found[name]
         label = f"{name}, all seeds" if name in sums else name
-        out(f"  {label:26s} " + "  ".join(f"{key} {counts[key]:4d}" for key in OUTCOMES))
+        asked = sum("?" in "".join(frame["read"]) for frame in reading["sets"].get(name, ()))
+        out(f"  {label:26s} " + "  ".join(f"{key} {counts[key]:4d}" for key in OUTCOMES) +
+            (f"  ({asked} show '?')" if name not in sums else ""))
 
 
 def main(argv=None) -> int:
@@ -154,6 +217,8 @@ def main(argv=None) -> int:
     reading.add_argument("--model", help="a .tflite classifier (default: the bundled model)")
     reading.add_argument("--cache", type=Path, default=ROOT / "artifacts" / "labsets",
                          help="where the frames are kept (default artifacts/labsets)")
+    reading.add_argument("--sets", choices=("all", "frames", "small"), default="all",
+                         help="the seeds' frames, the small frames or both (default)")
     comparing = commands.add_parser("compare", help="totals of two readings, and what moved")
     comparing.add_argument("before", type=Path)
     comparing.add_argument("after", type=Path)
@@ -161,7 +226,11 @@ def main(argv=None) -> int:
     try:
         if args.command == "read":
             start = time.perf_counter()
-            result = read(frames(args.cache), args.model)
+            found = frames(args.cache)
+            sets = {} if args.sets == "small" else dict(found)
+            if args.sets != "frames":
+                sets.update(small_frames(found))
+            result = read(sets, args.model)
             args.out.write_text(json.dumps(result))
             print_totals(result)
             print(f"wrote {args.out} ({time.perf_counter() - start:.0f} s)")

@@ -96,3 +96,50 @@ def test_frames_are_made_once_and_read(tmp_path, shared_data):
     first = reading["sets"]["s12-strangers-clean"][0]
     assert first["truth"] == list(found["s12-strangers-clean"][0][1])
     assert isinstance(first["read"], list)
+
+
+def test_small_sets_are_judged_like_their_kind_and_left_out_of_the_seeds_sums(capsys):
+    """An empty cell or a crop of a digit-free scene is wrong when it reports a digit; a
+    cell of a digit is judged as a frame. The seeds' sums hold the seeds' frames only, and
+    the totals say how many frames of each set show a '?'."""
+    reading = _reading({
+        "cells116-hand": [(("5",), ["5"]), (("3",), ["?"]), (("8",), ["3"]), (("1",), [])],
+        "cells116-empty": [((), []), ((), ["?"]), ((), ["7"])],
+        "digit-free-crops": [((), ["1"]), ((), [])],
+    })
+    totals = labsets.totals(reading)
+    assert totals["cells116-hand"] == {"right": 1, "rejected": 2, "wrong": 1}
+    assert totals["cells116-empty"] == {"right": 2, "rejected": 0, "wrong": 1}
+    assert totals["digit-free-crops"] == {"right": 1, "rejected": 0, "wrong": 1}
+    assert "strangers" not in totals and "digit-free" not in totals
+    labsets.print_totals(reading)
+    out = capsys.readouterr().out
+    assert "cells116-hand              right    1  rejected    2  wrong    1  (1 show '?')" in out
+    assert "cells116-empty             right    2  rejected    0  wrong    1  (1 show '?')" in out
+
+
+def test_small_frames_are_the_photos_cells_the_writers_files_and_crops_of_scenes(shared_data):
+    """Every cell of the 80 sudoku photos at both cuts (576 handwritten, 2,304 printed and
+    3,224 empty), the development writers' sets, and four crops of each digit-free scene."""
+    shared_data("sudoku_photos/labels.json")
+    shared_data("femnist_digits.npz")
+    import numpy as np
+
+    scene = np.full((480, 640, 3), 200, np.uint8)
+    found = {"s12-digit-free-clean": [(scene, ())], "s12-strangers-clean": [(scene, ("1",))]}
+    small = labsets.small_frames(found)
+    counts = {name: len(items) for name, items in small.items()}
+    for cut, side in (("cells116", 116), ("cells40", 40)):
+        assert (counts[f"{cut}-hand"], counts[f"{cut}-printed"], counts[f"{cut}-empty"]) == \
+            (576, 2304, 3224)
+        image, truth = small[f"{cut}-hand"][0]
+        assert image.shape[:2] == (side, side) and len(truth) == 1 and truth[0].isdigit()
+        assert all(truth == () for _, truth in small[f"{cut}-empty"])
+    assert counts["femnist-paper"] == 1000 and counts["femnist-tight"] == 1000
+    crops = small["digit-free-crops"]
+    assert len(crops) == labsets.CROPS_A_SCENE
+    for image, truth in crops:
+        height, width = image.shape[:2]
+        assert truth == () and 48 <= height < 250 and height <= width <= 1.4 * height
+    again = labsets.small_frames(found)["digit-free-crops"]
+    assert all((a[0] == b[0]).all() for a, b in zip(crops, again))  # seeded
