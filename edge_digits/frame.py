@@ -280,6 +280,20 @@ def ink_beside(gray: np.ndarray, box, pad: float = 0.1, reach: float = 0.75) -> 
     return (total - inside) / total
 
 
+def ink_inside(gray: np.ndarray, margin: float = 0.2) -> bool:
+    """Whether a crop holds ink away from its edges: a pixel of its inside (``margin`` of
+    its height and width left out on each side) darker than halfway from its paper (the
+    95th percentile) to its ink (the 5th). An empty cell's grid lines lie along its
+    edges; a digit, even one stretched to fill its box, crosses the inside."""
+    height, width = gray.shape
+    inside = gray[round(margin * height):round((1 - margin) * height),
+                  round(margin * width):round((1 - margin) * width)]
+    if not inside.size:
+        return False
+    paper, ink = np.percentile(gray, (95, 5))
+    return float(inside.min()) < (paper + ink) / 2
+
+
 def _without_lines(ink: np.ndarray, reach: float, thicken: int = 1) -> np.ndarray:
     """``ink`` (a fresh mask of 1s) less its straight runs, level or upright, at least
     ``reach`` of the frame's longer side long (found in the mask thickened across them by

@@ -78,14 +78,15 @@ import math
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
 
 from . import touching
 from .classify import DigitClassifier
-from .frame import (as_gray, clean_edges, cut_tight, enlarge_small, ink_beside, lined_sides,
-                    lines_only, shrink_to, straight_lines_only, with_border)
+from .frame import (as_gray, clean_edges, cut_tight, enlarge_small, ink_beside, ink_inside,
+                    lined_sides, lines_only, shrink_to, straight_lines_only, with_border)
 from .gaps import gap_strokes
 from .locate import (Candidate, Ink, WorkView, fainter_thresholds, locate_digits, look_again,
                      measure_ink, search, work_view)
@@ -159,19 +160,32 @@ LONE_DOUBT = 0.4
 SIDE_BAND = 0.15
 
 
-def _without_side_ones(reading: Reading, width: int) -> Reading:
-    """``reading`` of a cell less the '1's within ``SIDE_BAND`` of its sides, and the
-    strings they leave empty."""
-    def inside(digit: Digit) -> bool:
-        return not (digit.best == 1 and (digit.box.right <= SIDE_BAND * width
-                                         or digit.box.x >= (1 - SIDE_BAND) * width))
+def _without_ones(reading: Reading, line: Callable[[Box], bool]) -> Reading:
+    """``reading`` of a cell less the '1's whose boxes ``line`` takes for pieces of its
+    grid's lines, and the strings they leave empty."""
     strings = []
     for found in reading.strings:
-        kept = tuple(digit for digit in found.digits if inside(digit))
+        kept = tuple(digit for digit in found.digits
+                     if not (digit.best == 1 and line(digit.box)))
         if kept:
             strings.append(found if len(kept) == len(found.digits) else
                            DigitString(kept, box_of(list(kept))))
     return replace(reading, strings=tuple(strings))
+
+
+def _without_side_ones(reading: Reading, width: int) -> Reading:
+    """``reading`` of a cell less the '1's within ``SIDE_BAND`` of its sides."""
+    return _without_ones(reading, lambda box: box.right <= SIDE_BAND * width
+                         or box.x >= (1 - SIDE_BAND) * width)
+
+
+def _without_edge_to_edge_ones(reading: Reading, width: int, height: int) -> Reading:
+    """``reading`` of a cell cut small less the '1's from its top edge to its bottom edge
+    (within a pixel) whose middle lies outside the middle third of its width: a grid line
+    at its side, blurred wider than ``SIDE_BAND``; the cell's own digit lies inside its
+    lines (a '1' stretched to fill a scan's box is a slab in its middle)."""
+    return _without_ones(reading, lambda box: box.y <= 1 and box.bottom >= height - 1 and
+                         abs(box.x + box.width / 2 - width / 2) > width / 6)
 
 
 def _scaled(box: Box, scale_x: float, scale_y: float) -> Box:
@@ -459,6 +473,8 @@ class DigitReader:
             reading = self._read_gray(gray, doubts=doubts)
             if lines == 1 and longer < SQUARE * side and not (reading.strings or reading.unread):
                 reading = self._read_edge_cell(gray, doubts) or reading
+        if again and crop and longer < SQUARE * side:  # a cell cut small: lines at its sides
+            reading = _without_edge_to_edge_ones(reading, gray.shape[1], gray.shape[0])
         if side >= options.alone_side or reading.unread:
             return reading
         square = longer < SQUARE * side
@@ -610,14 +626,21 @@ class DigitReader:
         stretched to fill its box), unless it holds nothing but lines along its sides
         (:func:`~edge_digits.frame.lines_only`: an empty cell); and that reading only when
         it is one digit as tall as the crop (``FILLS`` of it): pieces of a grid's lines
-        beside a digit found framed are more digits ('5' read '151'). ``doubts``: as
+        beside a digit found framed are more digits ('5' read '151'); and not one from the
+        crop's left edge to its right (within a pixel) when no ink lies inside the cell
+        (:func:`~edge_digits.frame.ink_inside`): the grid's lines framed, read as a '7'
+        filling the cell (twenty-second session, with :func:`_without_edge_to_edge_ones`:
+        40 px empty cells of the sudoku photos reporting a digit 42 -> 15 of 3,224; a digit
+        stretched to fill a scan's box crosses its inside). ``doubts``: as
         :meth:`_read_gray` takes them."""
         reading = self._read_unframed(gray, doubts)
         if reading.strings or lines_only(gray):
             return reading
+        height, width = gray.shape
         framed = self._read_gray(gray, doubts=doubts)
         digits = [digit for found in framed.strings for digit in found.digits]
-        if len(digits) == 1 and digits[0].box.height >= FILLS * gray.shape[0]:
+        if len(digits) == 1 and digits[0].box.height >= FILLS * height and (
+                digits[0].box.x > 1 or digits[0].box.right < width - 1 or ink_inside(gray)):
             return framed
         return reading
 

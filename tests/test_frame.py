@@ -123,3 +123,18 @@ def test_ink_beside_is_the_share_of_the_writing_outside_a_box():
     empty = np.full((44, 60), 225, np.uint8)
     empty[40:42, :] = 120
     assert ink_beside(empty, box) == 0.0
+
+
+def test_ink_inside_is_writing_away_from_a_cells_edges():
+    """``ink_inside``: a cell's grid lines lie along its edges, its writing crosses its
+    inside, even a digit stretched to fill its box (read by ``DigitReader._read_cell``: an
+    empty cell whose lines framed read as a '7' filling it is not a digit)."""
+    from edge_digits.frame import ink_inside
+
+    assert not ink_inside(_cell(40, "tblr", digit=False))
+    assert not ink_inside(_cell(40, "tr", digit=False))  # the corner that reads as a '7'
+    assert ink_inside(_cell(40, "tblr", digit=True))
+    slab = np.full((16, 16), 255, np.uint8)
+    slab[:, 3:13] = 0  # a '1' stretched to fill a scan's box
+    assert ink_inside(slab)
+    assert not ink_inside(np.full((40, 40), 220, np.uint8))  # blank paper
