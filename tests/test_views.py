@@ -134,10 +134,12 @@ def test_real_sudoku_cells_read_fewer_wrong_with_the_upright_view(mnist, shared_
     """Phone photos of sudokus filled in by hand (a real camera, writers the model never
     saw), read at their own size (``shrink_above`` 0): 9 of 576 cells wrong with one view,
     5 with the default; turning clockwise instead helps less (most people's hand leans
-    right). Read shrunk (the default since the nineteenth session) 1 is wrong either way,
-    and the upright view reads 1 / 2 more right (540 against 539 / 538). Measured without
-    the fainter search and check of small frames (``look_again`` 1), which reject most of
-    those wrong cells either way."""
+    right). Since a cell's grid lines at its sides are not read as '1's
+    (``DigitReader._without_grid_ones``, twenty-second session), 4 either way, 5 turned
+    clockwise. Read shrunk (the default since the nineteenth session) none is wrong, and
+    the upright view reads 1 / 2 more right (541 against 540 / 539). Measured without the
+    fainter search and check of small frames (``look_again`` 1), which reject most of those
+    wrong cells either way."""
     shared_data(sets.NEEDS["dev/sudoku-hand"])
     items = sets.build("dev/sudoku-hand", (mnist["x_test"], mnist["y_test"]))
     for shrink_above, fewer_wrong in ((0, True), (ReadOptions().shrink_above, False)):
@@ -147,7 +149,8 @@ def test_real_sudoku_cells_read_fewer_wrong_with_the_upright_view(mnist, shared_
                                                 look_again=1.0)) as changed:
             ours, theirs = score(default.read, items), score(changed.read, items)
         if fewer_wrong:
-            assert ours.wrong < theirs.wrong and ours.right >= theirs.right, (ours, theirs)
+            assert ours.wrong <= theirs.wrong - (other != 0) and ours.right >= theirs.right, \
+                (ours, theirs)
         else:
             assert ours.wrong <= theirs.wrong and ours.right > theirs.right, (ours, theirs)
 
