@@ -880,9 +880,10 @@ def test_a_small_cells_grid_lines_are_not_read_as_digits(reader, shared_data):
     than ``SIDE_BAND``, reads as a '1' from its top edge to its bottom
     (``_without_edge_to_edge_ones``). Neither is a digit: the development set's 40 px empty
     cells 100, 153 and 322 read '7' before, its handwritten cell 397 ('2') '121'. Over every
-    cell of the 80 photos at 40 px: empty cells reporting a digit 42 -> 15 of 3,224, printed
-    right / wrong 2,199 / 18 -> 2,208 / 9, handwritten 535 / 7 -> 536 / 6. A digit stretched
-    to fill a scan's box crosses its inside: kept (``test_a_scan_stretched_...``)."""
+    cell of the 80 photos at 40 px (with ``SIDE_BAND`` 0.2): empty cells reporting a digit
+    42 -> 12 of 3,224, printed right / wrong 2,199 / 18 -> 2,210 / 7, handwritten 535 / 7 ->
+    537 / 5. A digit stretched to fill a scan's box crosses its inside: kept
+    (``test_a_scan_stretched_...``)."""
     shared_data("sudoku_photos/labels.json")  # skips without the photos
     from tests.sets import sudoku_cells
 
