@@ -272,6 +272,49 @@ def test_several_digits_are_boxed_and_read_and_undo_takes_the_last_stroke(page, 
     assert seen["value"] == "72" and seen["buttons"] == ["7", "2"], seen
 
 
+def test_the_bars_follow_the_newest_digit_after_a_reading_made_mid_stroke(page, digits):
+    """While a stroke is drawn, the page asks again 60 ms after the pen last moved. A
+    reading made when the new stroke was only a dot found two digits and set the bars on
+    the second, and the reading of the finished '1' kept them there: the bars showed the
+    '2' (seen on a loaded machine). The bars show the digit the person chose with its
+    button, else the newest."""
+    from selenium.webdriver.common.actions import interaction
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.actions.pointer_input import PointerInput
+
+    for position, (image, _) in enumerate([digits[7], digits[2]]):  # '72'
+        draw(page, digit_strokes(image), scale=6, offset=(30 + position * 180, 56))
+    left, top = page.execute_script(
+        "const r = document.getElementById('pad').getBoundingClientRect(); return [r.left, r.top];")
+    (stroke,) = [s for s in digit_strokes(digits[1][0])][:1]
+    points = [(int(left + 390 + x * 6), int(top + 56 + y * 6)) for x, y in stroke]
+    asked = int(page.execute_script("return document.getElementById('pad').dataset.asked"))
+    pointer = PointerInput(interaction.POINTER_MOUSE, "mouse")
+    start = ActionBuilder(page, mouse=pointer, duration=1)
+    start.pointer_action.move_to_location(*points[0])
+    start.pointer_action.pointer_down()
+    start.pointer_action.move_to_location(points[0][0] + 1, points[0][1] + 1)
+    start.perform()
+    # the page reads the pad with the stroke a dot: two digits
+    wait_for(page, "const p = document.getElementById('pad'); return Number(p.dataset.asked) > "
+                   "arguments[0] && p.dataset.answered === p.dataset.asked;", 20.0, asked)
+    assert shown(page)["buttons"] == ["7", "2"]
+    finish = ActionBuilder(page, mouse=pointer, duration=1)
+    for point in points[1::2] + points[-1:]:
+        finish.pointer_action.move_to_location(*point)
+    finish.pointer_action.pointer_up()
+    finish.perform()
+    wait_answered(page, strokes=int(page.execute_script(
+        "return document.getElementById('pad').dataset.strokes")))
+    seen = shown(page)
+    assert seen["value"] == "721" and seen["buttons"] == ["7", "2", "1"], seen
+    assert seen["bars"]["1"] == max(seen["bars"].values()), seen["bars"]
+    pressed = page.execute_script(
+        "return Array.from(document.querySelectorAll('#read-digits button'))"
+        ".map(b => b.getAttribute('aria-pressed'));")
+    assert pressed == ["false", "false", "true"]
+
+
 def test_a_photo_upload_is_read_and_annotated(page, server):
     page.find_element("id", "tab-button-photo").click()
     sample = SAMPLES / "digits_two_lines.jpg"

@@ -84,7 +84,9 @@
   const strokes = [];          // each: array of [x, y] in pad pixels
   let current = null, activePointer = null;
   let lastStrokeEnd = 0, debounce = 0, sequence = 0;
-  let reading = null, selected = -1;   // the last /v1/read of the pad, the digit shown in the bars
+  // the last /v1/read of the pad; the digit the person chose for the bars (-1: the newest)
+  // and the one shown there
+  let reading = null, selected = -1, shownDigit = -1;
   let labels = null;
 
   function clearPad() {
@@ -216,7 +218,7 @@
     pad.dataset.asked = String(mine);
     if (!strokes.length) {
       reading = null;
-      selected = -1;
+      selected = shownDigit = -1;
       showEmpty();
       pad.dataset.answered = String(mine);
       return;
@@ -232,12 +234,14 @@
       reading = read;
       const digits = readDigits(read);
       if (digits.length >= 2) {
-        if (selected < 0 || selected >= digits.length) selected = digits.length - 1;
-        const one = await classifyPad(digits[selected].box);
+        // the digit chosen, else the newest: a reading made while a stroke is drawn must not
+        // keep the bars on what was the newest digit then
+        shownDigit = selected >= 0 && selected < digits.length ? selected : digits.length - 1;
+        const one = await classifyPad(digits[shownDigit].box);
         if (mine !== sequence) return;
         showSeveral(read, digits, one);
       } else {
-        selected = -1;
+        selected = shownDigit = -1;
         showOne(whole);
       }
       drawBoxes(digits);
@@ -296,7 +300,8 @@
 
   function showSeveral(read, digits, one) {
     const [state, , detail] = describe(one);
-    setDecision("string", read.text, digits.length + " digits read; bars: digit " + (selected + 1) +
+    setDecision("string", read.text,
+                digits.length + " digits read; bars: digit " + (shownDigit + 1) +
                 " (" + (state === "digit" ? one.value : state) + ", " + detail + ")", read.text.replace(/ /g, ""));
     showBars(one);
     $("normalized").src = "data:image/png;base64," + one.normalized.png_base64;
@@ -342,8 +347,9 @@
     ctx.font = "bold 18px system-ui, sans-serif";
     digits.forEach((digit, index) => {
       const [x, y, w, h] = digit.box;
-      ctx.strokeStyle = index === selected ? SELECTED : (digit.value === null ? REJECTED : ACCEPTED);
-      ctx.lineWidth = index === selected ? 3 : 2;
+      ctx.strokeStyle = index === shownDigit ? SELECTED
+        : (digit.value === null ? REJECTED : ACCEPTED);
+      ctx.lineWidth = index === shownDigit ? 3 : 2;
       ctx.strokeRect(x - 4, y - 4, w + 8, h + 8);
       ctx.fillStyle = ctx.strokeStyle;
       ctx.fillText(digit.value === null ? "?" : String(digit.value), x, Math.min(overlay.height - 4, y + h + 22));
@@ -360,7 +366,7 @@
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = digit.value === null ? "?" : String(digit.value);
-      button.setAttribute("aria-pressed", String(index === selected));
+      button.setAttribute("aria-pressed", String(index === shownDigit));
       button.addEventListener("click", () => { selected = index; lastStrokeEnd = performance.now(); analyze(); });
       row.append(button);
     });
