@@ -852,7 +852,7 @@ def test_a_cell_whose_digit_cannot_be_read_shows_a_question_mark(reader, shared_
     read as a rejected digit (0.4 of the crop's height or taller; in a cell cut small, not
     from its top to its bottom: a grid line), shows it as '?' (``DigitReader._lone_doubt``):
     an unreadable digit is not an empty cell. The real sudoku photos' handwritten cells that
-    read no digit, 116 px (96 px and a 10 px margin) and 40 px (32 and 4): measured 8 of 21
+    read no digit, 116 px (96 px and a 10 px margin) and 40 px (32 and 4): measured 8 of 20
     and 7 of 34 show '?' (none did before), their empty cells none."""
     shared_data("sudoku_photos/labels.json")  # skips without the photos
     from tests.sets import sudoku_cells
