@@ -175,10 +175,14 @@ def _without_ones(reading: Reading, line: Callable[[Box], bool]) -> Reading:
     return replace(reading, strings=tuple(strings))
 
 
+def _in_side_band(box: Box, width: int) -> bool:
+    """Whether ``box`` lies within ``SIDE_BAND`` of a side of a cell ``width`` px wide."""
+    return box.right <= SIDE_BAND * width or box.x >= (1 - SIDE_BAND) * width
+
+
 def _without_side_ones(reading: Reading, width: int) -> Reading:
     """``reading`` of a cell less the '1's within ``SIDE_BAND`` of its sides."""
-    return _without_ones(reading, lambda box: box.right <= SIDE_BAND * width
-                         or box.x >= (1 - SIDE_BAND) * width)
+    return _without_ones(reading, lambda box: _in_side_band(box, width))
 
 
 def _without_edge_to_edge_ones(reading: Reading, width: int, height: int) -> Reading:
@@ -453,10 +457,10 @@ class DigitReader:
         height, width = gray.shape
         if max(height, width) >= min(self.options.alone_side, SQUARE * min(height, width)):
             return reading
-        side = [digit for digit in reading.digits if digit.best == 1 and (
-            digit.box.right <= SIDE_BAND * width or digit.box.x >= (1 - SIDE_BAND) * width)]
-        return _without_side_ones(reading, width) if side and lined_sides(gray) >= 2 \
-            else reading
+        if any(digit.best == 1 and _in_side_band(digit.box, width) for digit in reading.digits) \
+                and lined_sides(gray) >= 2:
+            return _without_side_ones(reading, width)
+        return reading
 
     def _read_sized(self, gray: np.ndarray, again: bool = True,
                     doubts: list | None = None) -> Reading:

@@ -118,7 +118,7 @@ def small_frames(found: dict, data: Path | None = None) -> dict:
                 small.setdefault(f"{cut}-{CELL_KINDS[kind]}", []).append(
                     (crop, (truth,) if truth else ()))
     for name, items in development_writers(data, StandardSets()).items():
-        small[WRITERS[name]] = [(item.image, tuple(item.strings)) for item in items]
+        small[WRITERS.get(name, name)] = [(item.image, tuple(item.strings)) for item in items]
     rng = np.random.default_rng(CROP_SEED)
     crops = []
     for name in sorted(n for n in found if "-digit-free-" in n):
