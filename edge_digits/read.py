@@ -477,10 +477,11 @@ class DigitReader:
         (:meth:`_read_filling`); one about square that still reads nothing may hold faint
         writing: read at fainter thresholds (:meth:`_read_faint`). What a frame under
         ``alone_side`` reads is checked at fainter thresholds (:meth:`_checked`), except in
-        one under ``min_side`` about square (a cell cut small). ``again`` False: neither
-        (the fainter reading itself). One about square that reads nothing at all shows the
-        lone rejected mark its readings found as ``?`` (:meth:`_lone_doubt`; ``doubts``
-        collects them, None: not collected)."""
+        one under ``min_side`` about square (a cell cut small), in which a '1' from the top
+        edge to the bottom off the middle is a grid line (:func:`_without_edge_to_edge_ones`).
+        ``again`` False: neither (the fainter reading itself). One about square that reads
+        nothing at all shows the lone rejected mark its readings found as ``?``
+        (:meth:`_lone_doubt`; ``doubts`` collects them, None: not collected)."""
         options = self.options
         side, longer = min(gray.shape), max(gray.shape)
         crop = side < options.min_side and not clean_edges(gray) and not cut_tight(gray)
