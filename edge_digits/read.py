@@ -185,12 +185,18 @@ def _without_side_ones(reading: Reading, width: int) -> Reading:
     return _without_ones(reading, lambda box: _in_side_band(box, width))
 
 
+def _top_to_bottom(box: Box, height: int, slack: int = 1) -> bool:
+    """Whether ``box`` runs from a frame's top edge to its bottom edge (within ``slack``
+    pixels)."""
+    return box.y <= slack and box.bottom >= height - slack
+
+
 def _without_edge_to_edge_ones(reading: Reading, width: int, height: int) -> Reading:
     """``reading`` of a cell cut small less the '1's from its top edge to its bottom edge
     (within a pixel) whose middle lies outside the middle third of its width: a grid line
     at its side, blurred wider than ``SIDE_BAND``; the cell's own digit lies inside its
     lines (a '1' stretched to fill a scan's box is a slab in its middle)."""
-    return _without_ones(reading, lambda box: box.y <= 1 and box.bottom >= height - 1 and
+    return _without_ones(reading, lambda box: _top_to_bottom(box, height) and
                          abs(box.x + box.width / 2 - width / 2) > width / 6)
 
 
@@ -484,24 +490,24 @@ class DigitReader:
         (:meth:`_lone_doubt`; ``doubts`` collects them, None: not collected)."""
         options = self.options
         side, longer = min(gray.shape), max(gray.shape)
+        square = longer < SQUARE * side
         crop = side < options.min_side and not clean_edges(gray) and not cut_tight(gray)
         lines = lined_sides(gray) if crop else 0
         if again:
-            doubts = [] if longer < min(options.alone_side, SQUARE * side) else None
+            doubts = [] if square and longer < options.alone_side else None
         if options.shrink_above and options.min_side and options.shrink_above < side and \
-                longer < min(options.alone_side, SQUARE * side):
+                square and longer < options.alone_side:
             reading = self._read_shrunk(gray, doubts)
         elif lines >= 2:
             reading = self._read_cell(gray, doubts)
         else:
             reading = self._read_gray(gray, doubts=doubts)
-            if lines == 1 and longer < SQUARE * side and not (reading.strings or reading.unread):
+            if lines == 1 and square and not (reading.strings or reading.unread):
                 reading = self._read_edge_cell(gray, doubts) or reading
-        if again and crop and longer < SQUARE * side:  # a cell cut small: lines at its sides
+        if again and crop and square:  # a cell cut small: lines at its sides
             reading = _without_edge_to_edge_ones(reading, gray.shape[1], gray.shape[0])
         if side >= options.alone_side or reading.unread:
             return reading
-        square = longer < SQUARE * side
         if reading.strings:
             small_cell = side < options.min_side and square
             return self._checked(gray, reading) if again and not small_cell else reading
@@ -526,7 +532,7 @@ class DigitReader:
         not an empty cell."""
         height, width = gray.shape
         tall = [digit for digit in doubts if digit.box.height >= LONE_DOUBT * height
-                and not (cell and digit.box.y == 0 and digit.box.bottom == height)]
+                and not (cell and _top_to_bottom(digit.box, height, slack=0))]
         if not tall:
             return None
         return Reading((DigitString((tall[0],), tall[0].box),), (width, height))
@@ -591,12 +597,13 @@ class DigitReader:
         if not self._light_paper(gray):
             return reading
         # both without a cell's grid lines read as '1's at its sides (_without_grid_ones)
-        texts = [found.text for found in self._without_grid_ones(gray, reading).strings]
+        kept = self._without_grid_ones(gray, reading)
+        texts = [found.text for found in kept.strings]
         fainter = self._fainter(fraction=self.options.look_again)
         again = [found.text for found in
                  self._without_grid_ones(gray, fainter._read_sized(gray, again=False)).strings]
         if not again or (len(again) == len(texts) and all(map(_agree, texts, again))):
-            return reading
+            return kept  # read() finds no such '1' left: lined_sides is not measured again
         return Reading((), reading.frame_size,
                        unread=tuple(found.box for found in reading.strings))
 
