@@ -90,6 +90,7 @@ from .frame import (as_gray, clean_edges, cut_tight, enlarge_small, ink_beside, 
 from .gaps import gap_strokes
 from .locate import (Candidate, Ink, WorkView, fainter_thresholds, locate_digits, look_again,
                      measure_ink, search, work_view)
+from .locate.ink import light_crop
 from .normalize import normalize_digit
 from .numbers import (box_of, digit_groups, lone_rejected, median, missed_lines, on_a_boundary,
                       on_an_edge, read_frame)
@@ -449,6 +450,8 @@ class DigitReader:
         """Read every digit string in ``frame`` (BGR, BGRA or grayscale uint8)."""
         start = time.perf_counter()
         gray = as_gray(frame)
+        if max(gray.shape) < self.options.min_side and light_crop(gray, self.options.locate.ink):
+            gray = cv2.bitwise_not(gray)  # a small scan of a light digit on a dark ground
         reading = self._without_grid_ones(gray, self._read_sized(gray))
         return replace(reading, seconds=time.perf_counter() - start)
 

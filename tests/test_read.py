@@ -335,6 +335,60 @@ def test_a_scan_stretched_to_fill_its_box_is_read_or_rejected_not_misread(reader
                for reading in slabs) <= 2, [reading.text for reading in slabs]
 
 
+def _low_resolution(image: np.ndarray, side: int, block: int) -> np.ndarray:
+    """A white-on-black digit as low-resolution collections of single digits store it: its
+    ink box fitted, aspect kept, into ``side * block`` square pixels, binarized, and each
+    ``block`` x ``block`` square's count of ink pixels a grey level (an 8x8 image of counts
+    of a 32x32 bitmap; ``block`` 1: a 16x16 bitmap); light on dark as stored."""
+    ys, xs = np.nonzero(image > 30)
+    ink = image[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    bitmap, (height, width) = side * block, ink.shape
+    scale = bitmap / max(height, width)
+    ink = cv2.resize(ink, (max(1, round(width * scale)), max(1, round(height * scale))),
+                     interpolation=cv2.INTER_AREA)
+    canvas = np.zeros((bitmap, bitmap), np.uint8)
+    top, left = (bitmap - ink.shape[0]) // 2, (bitmap - ink.shape[1]) // 2
+    canvas[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    counts = (canvas > 100).reshape(side, block, side, block).sum(axis=(1, 3))
+    return (counts * 255 // (block * block)).astype(np.uint8)
+
+
+def test_a_small_scan_of_a_bold_light_digit_reads_as_its_dark_on_light_twin(reader, shared_data):
+    """A file of 8x8 or 16x16 pixels storing a digit light on dark (counts of ink, as
+    low-resolution collections keep them) fills its frame in thick strokes: the locate
+    stage's test for light writing on a dark surface (a small bright part, in strokes)
+    took it for dark ink on grey paper, and read nothing. A scan under ``min_side`` whose
+    outermost pixels are dark and whose brightest stand far above them is now read
+    inverted (``edge_digits.locate.ink.light_crop``). FEMNIST's first 300 test-writer
+    digits, right / wrong light on dark (dark on light), before -> now: 8x8 of counts 255 /
+    3 (274 / 3) -> 274 / 3; 16x16 bitmap 272 / 2 (288 / 2) -> 288 / 2; 16x16 of counts 279
+    / 1 (289 / 1) -> 289 / 1."""
+    femnist = np.load(shared_data("femnist_digits.npz"))
+    images, labels = femnist["x_test_leaf"][:300], femnist["y_test"][:300]
+    for side, block, least in ((8, 4, 268), (16, 1, 283), (16, 2, 284)):
+        for light in (True, False):
+            right, wrong = _right_and_wrong(
+                reader, images, labels,
+                lambda image: _low_resolution(image, side, block) if light
+                else 255 - _low_resolution(image, side, block))
+            assert right >= least and wrong <= 4, (side, block, light, right, wrong)
+
+
+def test_light_crop_tells_a_light_digit_on_a_dark_ground_from_dim_paper():
+    """``light_crop``: its outermost pixels dark, its brightest far above them and its
+    darkest close below; not dim paper with dark ink, nor paper with a dark digit."""
+    from edge_digits.locate.ink import light_crop
+
+    ground = np.full((16, 16), 30, np.uint8)
+    bold = ground.copy()
+    bold[2:14, 3:13] = 220  # a light digit filling most of the file (more than half)
+    assert light_crop(bold)
+    dim = np.full((16, 16), 90, np.uint8)
+    dim[3:13, 7:9] = 20  # dark ink on paper in dim light: the darkest far below
+    assert not light_crop(dim)
+    assert not light_crop(255 - bold)  # a dark digit on light paper
+
+
 def test_only_a_scan_small_on_both_sides_is_read_with_paper_of_one_shade(reader, monkeypatch,
                                                                         shared_data):
     """``measure_ink(flat=True)`` for frames read enlarged whose both sides are under
