@@ -37,7 +37,10 @@ as ``?`` (:meth:`DigitReader._lone_doubt`): an unreadable digit is not an empty 
 
 Rejection: a digit whose best probability is below ``ReadOptions.threshold`` is kept in its
 string as ``?`` (``value=None``): a wrong digit in a postcode or a meter reading costs more
-than asking again. Raising the threshold trades errors for rejections. Measured with the
+than asking again. A string with such digits among read ones is not reported unless
+``ReadOptions.partial_strings`` asks (the frame reports nothing and names it in
+``Reading.unread``: the reader cannot vouch for its length); a string of only ``?`` is.
+Raising the threshold trades errors for rejections. Measured with the
 bundled model (rejected / wrong and accepted, per digit; a digit the model calls not-a-digit
 counts as rejected):
 
@@ -60,10 +63,11 @@ group of a line's marks reports at most one number (:mod:`edge_digits.numbers`):
 longest run of digits, kept beside a printed label only when clearly taller, and only when
 two thirds of its digits reach ``min(threshold, DEFAULT_THRESHOLD)`` (else it is taken for
 printed words or drawings); a number read with a stricter threshold stays visible, its
-rejected digits as ``?``. A frame that holds digits the reader cannot read whole (a line
-of them it could not read, a line cut in two, a lone digit beside other numbers, a digit
-beside a number that the number left out or one far from its other digits, a line of
-digits that only a second search at half the thresholds finds:
+rejected digits as ``?``, when all of them are rejected or ``ReadOptions.partial_strings``
+asks (else the frame reports nothing and names it unread). A frame that holds digits the
+reader cannot read whole (a line of them it could not read, a line cut in two, a lone digit
+beside other numbers, a digit beside a number that the number left out or one far from its
+other digits, a line of digits that only a second search at half the thresholds finds:
 :func:`edge_digits.locate.look_again`) reports nothing, and names that writing in
 ``Reading.unread`` (:func:`edge_digits.numbers.read_frame`): an incomplete answer is a
 wrong one. A stroke in a gap of a number that the locate stage lost (a thin '1' faded at
@@ -199,6 +203,21 @@ def _without_edge_to_edge_ones(reading: Reading, width: int, height: int) -> Rea
     lines (a '1' stretched to fill a scan's box is a slab in its middle)."""
     return _without_ones(reading, lambda box: _top_to_bottom(box, height) and
                          abs(box.x + box.width / 2 - width / 2) > width / 6)
+
+
+def _without_partial_strings(reading: Reading) -> Reading:
+    """``reading`` with nothing reported when a string mixes read digits with rejected
+    ones (``1?34``), those strings named in ``unread`` (see
+    ``ReadOptions.partial_strings``): the reader cannot say what a mark it could not read
+    is (a digit, a piece of one, two touching ones), so it cannot vouch for the string's
+    length, nor for where its read digits stand. A string of only rejected digits
+    (``???``, a cell's lone ``?``) claims no digit and stays."""
+    partial = tuple(found.box for found in reading.strings
+                    if any(digit.value is None for digit in found.digits)
+                    and any(digit.value is not None for digit in found.digits))
+    if not partial:
+        return reading
+    return Reading((), reading.frame_size, unread=reading.unread + partial)
 
 
 def _scaled(box: Box, scale_x: float, scale_y: float) -> Box:
@@ -453,6 +472,8 @@ class DigitReader:
         if max(gray.shape) < self.options.min_side and light_crop(gray, self.options.locate.ink):
             gray = cv2.bitwise_not(gray)  # a small scan of a light digit on a dark ground
         reading = self._without_grid_ones(gray, self._read_sized(gray))
+        if not self.options.partial_strings:
+            reading = _without_partial_strings(reading)
         return replace(reading, seconds=time.perf_counter() - start)
 
     def _without_grid_ones(self, gray: np.ndarray, reading: Reading) -> Reading:

@@ -102,7 +102,9 @@ class Reading:
     #: when nothing is reported because of them: the boxes of writing that looks like
     #: digits the reader could not read whole (a line of digits it could not read, a line
     #: cut in two, a lone digit beside other numbers; see
-    #: :func:`edge_digits.numbers.read_frame`): a person should look. Empty otherwise.
+    #: :func:`edge_digits.numbers.read_frame`; a string with digits it could not read
+    #: among those it did: ``ReadOptions.partial_strings``): a person should look. Empty
+    #: otherwise.
     unread: tuple[Box, ...] = ()
 
     @property

@@ -88,15 +88,24 @@ def test_reader_refuses_an_unreachable_threshold():
 
 def test_a_strict_threshold_keeps_every_string_visible(reader):
     """At the highest reachable threshold the same strings are found as at the default,
-    each rejected digit shown as '?', and a string with a '?' has confidence 0."""
+    each rejected digit shown as '?' when partial strings are asked for
+    (``ReadOptions.partial_strings``), and a string with a '?' has confidence 0; without
+    it such a frame reports nothing and names those strings unread."""
     import cv2
 
-    strict = DigitReader(options=ReadOptions(threshold=reader.classifier.max_probability))
+    top = reader.classifier.max_probability
+    strict = DigitReader(options=ReadOptions(threshold=top, partial_strings=True))
     rejected = 0
     for name in GOOD:
         frame = cv2.imread(str(SAMPLES / name))
         default, high = reader.read(frame), strict.read(frame)
         assert [s.box for s in high.strings] == [s.box for s in default.strings]
+        with DigitReader(options=ReadOptions(threshold=top)) as hiding:
+            hidden = hiding.read(frame)
+        if any("?" in s.text and s.text.strip("?") for s in high.strings):
+            assert hidden.strings == () and len(hidden.unread) >= 1
+        else:
+            assert hidden.strings == high.strings
         for low_string, high_string in zip(default.strings, high.strings):
             for a, b in zip(low_string.text, high_string.text):
                 assert b in (a, "?")

@@ -48,7 +48,9 @@ def sheet(mnist, pale: float | None, pale_size: int = 80, seed: int = 0,
 
 @pytest.fixture(scope="module")
 def readers():
-    with DigitReader() as reader, DigitReader(options=ReadOptions(look_again=0.0)) as blind:
+    # blind: without the second search, and showing a string with '?'s as it is
+    with DigitReader() as reader, \
+            DigitReader(options=ReadOptions(look_again=0.0, partial_strings=True)) as blind:
         yield reader, blind
 
 

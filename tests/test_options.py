@@ -78,6 +78,12 @@ writers a few frames: frames/hard 43 / 7 against 44 / 7, frames/touching 43 / 10
 45 / 9, frames/touching-pairs 116 / 13 against 117 / 13, frames/large-photos 25 / 1
 against 26 / 1, and dev/femnist 577 / 6 against 580 / 6 (on the strangers' frames of
 seeds 12, 31 and 57: 97 against 105 wrong of 1,160, 569 against 552 exact).
+
+Since a string with '?'s among its read digits is left to a person
+(``ReadOptions.partial_strings``, twenty-third session), ``none_split`` 0.5 against 0.2
+decides no frame of the fixed sets (the frames it decided were such strings of the wrong
+length); on the strangers' frames of seeds 12, 31 and 57: 65 against 66 wrong of 1,160, 563
+exact both. It left CASES (kept at 0.5).
 """
 from __future__ import annotations
 
@@ -95,7 +101,6 @@ from tests.scoring import score
 CASES = [
     ("min_accepted_fraction", 0.0, ("frames/touching-pairs", "dev/sudoku-hand")),
     ("one_digit_sure", 0.5, ("frames/touching-pairs",)),
-    ("none_split", 0.2, ("frames/clean", "frames/wide", "dev/femnist")),
     ("crop_floor", 1.0, ("frames/touching", "scenes/tilted", "frames/wide")),
     ("upright_below", 0.95, ("frames/touching-pairs",)),
     ("gap_stroke", 0.0, ("scenes/shadow",)),

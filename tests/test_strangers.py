@@ -68,7 +68,9 @@ EXPECTED = {
     # thresholds (DigitReader._checked): 0.964 / 0.002
     "sudoku photos, handwritten cells": {"right": 0.965, "wrong": 0.000},
     "sudoku photos, empty cells": {"wrong": 0.002},
-    "strangers clean": {"right": 0.550, "wrong": 0.100},
+    # before a string with '?'s among its read digits was left to a person
+    # (ReadOptions.partial_strings, twenty-third session): clean 0.100 wrong
+    "strangers clean": {"right": 0.550, "wrong": 0.050},
     "strangers hard": {"right": 0.300, "wrong": 0.100},
     "digit-free clean": {"wrong": 0.000},
     "digit-free hard": {"wrong": 0.000},

@@ -98,12 +98,35 @@ def test_read_of_generated_frames_equals_the_library(server, reader, frames):
 def test_threshold_parameter_changes_rejections(server):
     data = (SAMPLES / "digits_shadow_box.jpg").read_bytes()
     loose = call(server, "POST", "/v1/read?threshold=0", data, {"Content-Type": "image/jpeg"}).json
-    strict = call(server, "POST", "/v1/read?threshold=1", data, {"Content-Type": "image/jpeg"}).json
+    strict = call(server, "POST", "/v1/read?threshold=1&partial=1", data,
+                  {"Content-Type": "image/jpeg"}).json
     loose_digits = [d for s in loose["strings"] for d in s["digits"]]
     assert loose_digits and all(d["value"] is not None for d in loose_digits)
     # at threshold 1 hardly a digit passes: its line is taken for writing that is not digits
     strict_digits = [d for s in strict["strings"] for d in s["digits"]]
+    assert strict_digits
     assert sum(d["value"] is None for d in strict_digits) >= len(strict_digits) // 2
+
+
+def test_a_string_with_unread_digits_is_named_unread_unless_partial_is_asked(server, reader):
+    """``partial`` (ReadOptions.partial_strings): 1 shows a string with '?'s among its read
+    digits as it is; by default the frame reports nothing and names it in ``unread``, as
+    the library does."""
+    import cv2
+
+    from edge_digits.read import DigitReader, ReadOptions
+
+    frame = cv2.imread(str(SAMPLES / "digits_two_lines.jpg"))  # '1312?6 657' at 0.99
+    data = encode(frame, ".png")
+    shown = call(server, "POST", "/v1/read?threshold=0.99&partial=1", data,
+                 {"Content-Type": "image/png"}).json
+    assert any("?" in s["text"] and s["text"].strip("?") for s in shown["strings"]), shown["text"]
+    hidden = call(server, "POST", "/v1/read?threshold=0.99", data,
+                  {"Content-Type": "image/png"}).json
+    assert hidden["strings"] == [] and hidden["text"] == "" and len(hidden["unread"]) >= 1
+    with DigitReader(options=ReadOptions(threshold=0.99)) as library:
+        assert without_seconds(hidden) == without_seconds(
+            {"name": "upload", "index": 0, **library.read(frame).to_dict()})
 
 
 def test_postcode_equals_the_library(server, reader, mnist):
@@ -243,6 +266,7 @@ REFUSALS = {
     "threshold nan": ("POST", "/v1/classify?threshold=nan", PNG, "image/png", 400, "bad_parameter"),
     "unknown parameter": ("POST", "/v1/read?treshold=0.5", PNG, "image/png", 400, "bad_parameter"),
     "twice": ("POST", "/v1/read?threshold=0.5&threshold=0.6", PNG, "image/png", 400, "bad_parameter"),
+    "partial 2": ("POST", "/v1/read?partial=2", PNG, "image/png", 400, "bad_parameter"),
     "no profile": ("POST", "/v1/postcode", PNG, "image/png", 400, "bad_parameter"),
     "unknown profile": ("POST", "/v1/postcode?profile=xx", PNG, "image/png", 400, "bad_parameter"),
     "profile as a path": ("POST", "/v1/postcode?profile=/etc/passwd", PNG, "image/png", 400, "bad_parameter"),

@@ -337,6 +337,34 @@ def test_a_photo_upload_is_read_and_annotated(page, server):
     screenshot(page, "web-photo.png")
 
 
+def test_a_photo_read_only_in_part_shows_the_writing_a_person_should_look_at(page, server,
+                                                                           mnist, tmp_path):
+    """A photo the reader cannot read whole (a pale number under a bold one, in grain: the
+    second search finds it and the frame reports nothing) says so, and its unread writing
+    is boxed in orange on the shown frame, as ``edge-digits read --annotate`` draws it."""
+    from tests.test_look_again import sheet
+
+    frame = sheet(mnist, 0.15)
+    grainy = np.clip(frame + np.random.default_rng(1).normal(0, 14, frame.shape), 0, 255)
+    path = tmp_path / "grainy.png"
+    path.write_bytes(encode(grainy.astype(np.uint8), ".png"))
+    expected = server.request("POST", "/v1/read", path.read_bytes(),
+                              {"Content-Type": "image/png"}).json
+    assert expected["strings"] == [] and len(expected["unread"]) == 1
+    page.find_element("id", "tab-button-photo").click()
+    page.find_element("id", "photo-file").send_keys(str(path))
+    wait_for(page, "return document.getElementById('photo-text') !== null")
+    head = page.find_element("id", "photo-text")
+    assert head.get_attribute("data-unread") == "1"
+    assert "a person should look" in head.text, head.text
+    x, y, w, _ = expected["unread"][0]
+    colour = page.execute_script(
+        "const c = document.getElementById('photo-canvas').getContext('2d');"
+        "return Array.from(c.getImageData(arguments[0], arguments[1], 1, 1).data);",
+        x + w // 2, y)
+    assert np.abs(np.array(colour[:3]) - (255, 140, 0)).max() <= 40, colour
+
+
 def test_postcode_mode_shows_the_code(page, server, mnist, tmp_path):
     from selenium.webdriver.support.ui import Select
 

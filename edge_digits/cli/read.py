@@ -24,6 +24,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     common.add_source_argument(parser)
     common.add_output_arguments(parser)
     common.add_reader_arguments(parser)
+    parser.add_argument("--partial", action="store_true",
+                        help="report a string with unread digits among the read ones as it "
+                             "is (1?34); by default the frame reports nothing and names it "
+                             "unread, for a person to look at")
     parser.set_defaults(run=run)
     return parser
 
@@ -31,5 +35,5 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from ..annotate import draw_reading
 
-    with common.make_reader(args) as reader:
+    with common.make_reader(args, partial_strings=args.partial) as reader:
         return common.run_frames(args, read=reader.read, draw=draw_reading)

@@ -60,6 +60,12 @@ def parse_probability(name: str, text: str) -> float:
     return value
 
 
+def parse_flag(name: str, text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ApiError("bad_parameter", f"{name}={text[:40]!r}: expected 0 or 1")
+    return text == "1"
+
+
 def query_values(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
     """The query parameters, refusing unknown or repeated ones (a typo should not pass
     silently)."""
@@ -192,16 +198,18 @@ class Service:
 
     # -- endpoints --------------------------------------------------------------------
     @operation("Read the digit strings of an image", body="image", result="Reading",
-               parameters=("threshold",))
+               parameters=("threshold", "partial"))
     async def read(self, request: Request) -> JSONResponse:
         from .jobs import read_frame
 
         self.authorize(request)
-        threshold = self.threshold(query_values(request, ("threshold",)))
+        values = query_values(request, ("threshold", "partial"))
+        threshold = self.threshold(values)
+        partial = parse_flag("partial", values.get("partial", "0"))
         upload = await self.upload(request)
         result = await self.in_worker(request, lambda reader: read_frame(
             reader, upload.data, threshold=threshold, max_pixels=self.config.max_pixels,
-            name=upload.name))
+            name=upload.name, partial=partial))
         return JSONResponse(result)
 
     @operation("Read the postal code of an envelope or postcard", body="image",

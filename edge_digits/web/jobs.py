@@ -36,10 +36,14 @@ def use_threshold(reader, threshold: float) -> None:
         reader.options = replace(reader.options, threshold=threshold)
 
 
-def read_frame(reader, data: bytes, *, threshold: float, max_pixels: int, name: str) -> dict:
-    """``/v1/read``: the digit strings of an uploaded frame."""
+def read_frame(reader, data: bytes, *, threshold: float, max_pixels: int, name: str,
+               partial: bool = False) -> dict:
+    """``/v1/read``: the digit strings of an uploaded frame (``partial``: see
+    ``ReadOptions.partial_strings``)."""
     frame = decode_image(data, max_pixels)
     use_threshold(reader, threshold)
+    if reader.options.partial_strings != partial:
+        reader.options = replace(reader.options, partial_strings=partial)
     return {"name": name, "index": 0, **reader.read(frame).to_dict()}
 
 

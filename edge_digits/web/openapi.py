@@ -102,6 +102,10 @@ PARAMETERS = {
                   "schema": {"type": "number", "minimum": 0, "maximum": 1}},
     "profile": {"description": "postal-code profile: jp, us, fr, de, hu or digits:N",
                 "required": True, "schema": {"type": "string", "examples": ["jp"]}},
+    "partial": {"description": "1: report a string with unread digits among the read ones "
+                               "as it is (1?34); 0 (default): the frame reports nothing and "
+                               "names it in 'unread'",
+                "schema": {"type": "integer", "enum": [0, 1]}},
     "margin": {"description": "reject when a second code scores within this of the best",
                "schema": {"type": "number", "minimum": 0, "maximum": 1}},
 }

@@ -9,6 +9,7 @@
   const STROKE_WIDTH = 18;       // px on the 560x280 pad: MNIST-like strokes for digits ~200 px tall
   const DEBOUNCE_MS = 60;        // while drawing: ask again this long after the pen last moved
   const ACCEPTED = "#28aa28", REJECTED = "#dc1e1e", LABEL = "#1450c8", SELECTED = "#2463c7";
+  const UNREAD = "#ff8c00";   // writing the reader could not read whole: a person should look
 
   // ---- the API -------------------------------------------------------------------------
   let token = sessionStorage.getItem(TOKEN_KEY) || "";
@@ -226,9 +227,10 @@
     try {
       const blob = padPng(pad);
       const query = "?threshold=" + threshold.value;
+      // the pad shows what the model reads of each digit drawn, unsure ones as '?'
       const [whole, read] = await Promise.all([
         api("POST", "/v1/classify" + query, blob, "image/png"),
-        api("POST", "/v1/read" + query, blob, "image/png"),
+        api("POST", "/v1/read" + query + "&partial=1", blob, "image/png"),
       ]);
       if (mine !== sequence) return;     // a newer drawing is on its way
       reading = read;
@@ -439,6 +441,11 @@
         ctx.fillStyle = LABEL;
         ctx.fillText(string.text + "  " + string.confidence.toFixed(2), x, Math.max(font, y - 8));
       }
+      for (const [x, y, w, h] of result.unread || []) {
+        ctx.strokeStyle = ctx.fillStyle = UNREAD;
+        ctx.strokeRect(x, y, w, h);
+        ctx.fillText("unread", x, Math.min(height - 4, y + h + font));
+      }
     } else {                          // a postcode
       const colour = result.accepted ? ACCEPTED : REJECTED;
       boxDigits(result.digits, () => colour);
@@ -457,9 +464,14 @@
     const head = document.createElement("p");
     head.id = "photo-text";
     head.dataset.text = result.text;
+    const unread = (result.unread || []).length;
+    head.dataset.unread = String(unread);
     head.textContent = result.strings.length
       ? result.strings.length + " string(s) read in " + Math.round(ms) + " ms:"
-      : "no digits found (" + Math.round(ms) + " ms)";
+      : unread
+        ? "not read whole: " + unread + " box(es) a person should look at ("
+          + Math.round(ms) + " ms)"
+        : "no digits found (" + Math.round(ms) + " ms)";
     answer.append(head);
     const list = document.createElement("ol");
     list.id = "photo-strings";
