@@ -71,6 +71,19 @@ def test_the_text_line_tells_nothing_found_from_writing_it_could_not_read(tmp_pa
     assert len(json.loads(capsys.readouterr().out)["unread"]) == 1
 
 
+def test_partial_shows_a_string_with_unread_digits_that_the_default_leaves_to_a_person(
+        capsys):
+    """At a strict threshold a sample's first line has a digit under it: by default the
+    frame reports nothing and names that line unread; ``--partial`` shows it with its
+    ``?`` (``ReadOptions.partial_strings``)."""
+    sample = str(SAMPLES / "digits_two_lines.jpg")
+    assert main(["read", sample, "--threshold", "0.99"]) == 0
+    assert capsys.readouterr().out.strip() == \
+        "digits_two_lines.jpg\t-\t0.00\tunread: 1 box a person should look at"
+    assert main(["read", sample, "--threshold", "0.99", "--partial"]) == 0
+    assert capsys.readouterr().out.strip() == "digits_two_lines.jpg\t1312?6 657\t0.00"
+
+
 def test_video_frames(tmp_path, capsys):
     frame = cv2.imread(str(SAMPLES / "digits_two_lines.jpg"))
     path = tmp_path / "clip.avi"
