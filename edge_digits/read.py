@@ -306,7 +306,8 @@ class DigitReader:
     def from_config(cls, config: ReaderConfig, **option_overrides) -> "DigitReader":
         """A reader as a :class:`~edge_digits.reader_config.ReaderConfig` says (what the
         command line and ``serve`` use); ``option_overrides`` are further ReadOptions."""
-        options = ReadOptions(threshold=config.threshold, **option_overrides)
+        options = ReadOptions(**{"threshold": config.threshold,
+                                 "partial_strings": config.partial, **option_overrides})
         return cls(config.model or None, options=options, num_threads=config.threads,
                    backend=config.backend)
 

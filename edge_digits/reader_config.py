@@ -4,8 +4,9 @@
     >>> reader = DigitReader.from_config(config)      # what the CLI and ``serve`` both do
 
 The ``[reader]`` section of a service config (``edge-digits serve``) and the reader
-options of the command line (``--model``, ``--threads``, ``--threshold``) are both a
-:class:`ReaderConfig`, so a default (the threshold) lives here and nowhere else.
+options of the command line (``--model``, ``--threads``, ``--threshold``, ``read``'s
+``--partial``) are both a :class:`ReaderConfig`, so a default (the threshold) lives here
+and nowhere else.
 """
 from __future__ import annotations
 
@@ -30,3 +31,6 @@ class ReaderConfig:
     threshold: float = DEFAULT_THRESHOLD
     #: "auto", "ai-edge-litert", "tflite-runtime" or "tensorflow"
     backend: str = "auto"
+    #: report a string with rejected digits among its read ones as it is ("1?34"); false:
+    #: the frame reports nothing and names it in "unread" (ReadOptions.partial_strings)
+    partial: bool = False

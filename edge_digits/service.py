@@ -233,7 +233,7 @@ class _Loop:
         self.backoff = config.backoff
         self.live = is_live(config.source.spec)
         self.stats = _Stats(config.stats_every)
-        self.last_text: str | None = None
+        self.last_said: tuple[str, bool] | None = None
         self.failed_opens = 0
 
     def on_event(self, event: SourceEvent) -> None:
@@ -289,12 +289,15 @@ class _Loop:
             logger.warning("%s: skipped: %s", frame.name, exc)
             return
         self.stats.add(reading.seconds)
-        text = reading.text
+        # what the line says: its text, or that it holds writing a person should look at
+        # (``unread``: never an empty frame, whatever include_empty says)
+        said = (reading.text, bool(reading.unread))
         output = self.config.output
-        if (output.include_empty or text) and not (output.only_changes and text == self.last_text):
+        if (output.include_empty or any(said)) and not (output.only_changes
+                                                        and said == self.last_said):
             self.output.write({"time": _now(), "frame": frame.name, "index": frame.index,
                                **reading.to_dict()})
-        self.last_text = text
+        self.last_said = said
         if self.on_frame is not None:
             self.on_frame(frame, reading)
 

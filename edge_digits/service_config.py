@@ -37,9 +37,11 @@ class SourceConfig:
 class OutputConfig:
     #: where JSON lines go: "-" = stdout (the journal under systemd), else a file (appended)
     path: str = "-"
-    #: write a line only when the text read changes (a camera watching a meter)
+    #: write a line only when the text read changes, or whether it holds writing it could
+    #: not read (a camera watching a meter)
     only_changes: bool = False
-    #: also write frames where nothing was read
+    #: also write frames where nothing was read; a frame with writing it could not read
+    #: whole (its "unread" boxes: a person should look) is written either way
     include_empty: bool = True
     #: also write camera events ({"event": "lost"|"reconnecting"|"reconnected"|"gave-up"})
     events: bool = True

@@ -148,6 +148,37 @@ def test_output_file_is_appended_and_only_changes_filters(tmp_path, frame_dir, r
     assert len(records(stream.getvalue())) == 1  # four identical frames, one line
 
 
+def test_a_frame_it_could_not_read_whole_is_written_even_without_empty_frames(tmp_path,
+                                                                               reader, mnist):
+    """``include_empty = false`` skips frames with nothing in them, not frames holding
+    writing the reader could not read whole (``unread`` boxes: a person should look, as a
+    sorting loop routes them); ``only_changes`` tells them from an empty frame. ``[reader]
+    partial = true`` shows a string with unread digits as it is."""
+    from tests.test_look_again import sheet
+
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    grainy = np.clip(sheet(mnist, 0.15) + np.random.default_rng(1).normal(0, 14, (480, 640)),
+                     0, 255).astype(np.uint8)
+    cv2.imwrite(str(frames / "a_blank.png"), np.full((480, 640), 215, np.uint8))
+    cv2.imwrite(str(frames / "b_unread.png"), grainy)
+    cv2.imwrite(str(frames / "c_blank.png"), np.full((480, 640), 215, np.uint8))
+    for only_changes in (False, True):
+        out = io.StringIO()
+        config = config_for(frames, output={"include_empty": False, "only_changes": only_changes})
+        assert serve(config, reader=reader, stdout=out) == EXIT_OK
+        (line,) = records(out.getvalue())
+        assert line["frame"] == "b_unread.png" and line["text"] == "" and len(line["unread"]) == 1
+    sample = ROOT / "edge_digits" / "samples" / "digits_two_lines.jpg"
+    texts = []
+    for partial in (False, True):
+        out = io.StringIO()
+        config = config_for(sample, reader={"threshold": 0.99, "partial": partial})
+        assert serve(config, stdout=out) == EXIT_OK
+        texts.append(records(out.getvalue())[0]["text"])
+    assert texts == ["", "1312?6 657"]
+
+
 def test_file_source_errors_propagate_and_bad_output_path(tmp_path, reader):
     with pytest.raises(SourceError, match="holds no images"):
         serve(config_for(tmp_path), reader=reader, stdout=io.StringIO())

@@ -101,7 +101,8 @@ def reader_config(args: argparse.Namespace, threshold: float | None = None):
     from ..reader_config import ReaderConfig
 
     return ReaderConfig(model=args.model or "", threads=args.threads,
-                        threshold=args.threshold if threshold is None else threshold)
+                        threshold=args.threshold if threshold is None else threshold,
+                        partial=getattr(args, "partial", False))
 
 
 def safe_name(name: str) -> str:

@@ -35,5 +35,5 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from ..annotate import draw_reading
 
-    with common.make_reader(args, partial_strings=args.partial) as reader:
+    with common.make_reader(args) as reader:
         return common.run_frames(args, read=reader.read, draw=draw_reading)
