@@ -152,6 +152,19 @@ def _outermost(gray: np.ndarray) -> np.ndarray:
     return np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
 
 
+def bitmap_levels(gray: np.ndarray, faint: int = 64) -> np.ndarray:
+    """``gray`` with its two grey levels black and white (0 and 255) when it holds exactly
+    two, ``faint`` or fewer apart: a bitmap saved as 0 and 1 (a binary mask, a scanned
+    form's bits), which shows black and reads nothing. Any other frame as it is: a
+    photo's flat paper holds more levels, its noise, which stretched would be ink."""
+    low, high, _, _ = cv2.minMaxLoc(gray)
+    if not 0 < high - low <= faint:
+        return gray
+    if cv2.countNonZero(cv2.inRange(gray, low + 1, high - 1)):  # a third level
+        return gray
+    return cv2.compare(gray, low, cv2.CMP_GT)  # 255 where the upper level, else 0
+
+
 def paper_shade(gray: np.ndarray) -> int:
     """The median of the frame's outermost pixels: the paper's shade of a crop or a scan
     with paper all round its writing."""

@@ -89,7 +89,7 @@ import numpy as np
 
 from . import touching
 from .classify import DigitClassifier
-from .frame import (as_gray, clean_edges, cut_tight, enlarge_small, ink_beside, ink_inside,
+from .frame import (as_gray, bitmap_levels, clean_edges, cut_tight, enlarge_small, ink_beside, ink_inside,
                     lined_sides, lines_only, shrink_to, straight_lines_only, with_border)
 from .gaps import gap_strokes
 from .locate import (Candidate, Ink, WorkView, fainter_thresholds, locate_digits, look_again,
@@ -469,7 +469,7 @@ class DigitReader:
     def read(self, frame: np.ndarray) -> Reading:
         """Read every digit string in ``frame`` (BGR, BGRA or grayscale uint8)."""
         start = time.perf_counter()
-        gray = as_gray(frame)
+        gray = bitmap_levels(as_gray(frame))
         if max(gray.shape) < self.options.min_side and light_crop(gray, self.options.locate.ink):
             gray = cv2.bitwise_not(gray)  # a small scan of a light digit on a dark ground
         reading = self._without_grid_ones(gray, self._read_sized(gray))

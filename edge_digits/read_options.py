@@ -30,7 +30,7 @@ class ReadOptions:
     #: seeds 12, 31 and 57, 563 / 508 / 89 -> 563 / 532 / 65 exact / rejected / wrong of
     #: 1,160 (a quarter of the wrong ones were such strings of the wrong length: a '4' cut
     #: into '1' and '?', a digit's tail as a '?'); digit-free scenes reporting a digit 5 ->
-    #: 4 of 488; generated hard frames wrong 8.8 -> 6.2%; nothing read right is lost on
+    #: 4 of 488; generated hard frames wrong 8.75 -> 6.25%; nothing read right is lost on
     #: any set, since an exact reading holds no '?'
     partial_strings: bool = False
     #: a crop the model reads less surely than ``upright_below`` (its likeliest class,

@@ -405,6 +405,28 @@ def test_a_small_scan_of_a_bold_light_digit_reads_as_its_dark_on_light_twin(read
             assert right >= least and wrong <= 4, (side, block, light, right, wrong)
 
 
+def test_a_bitmap_saved_as_0_and_1_reads_as_its_black_and_white_twin(reader, mnist):
+    """A binary mask saved as 0 and 1 (it shows black) read nothing; a frame of exactly two
+    grey levels is now read with them as black and white (``frame.bitmap_levels``). The
+    first 300 MNIST test digits binarized, right / wrong: 0 / 0 -> 295 / 1, as 0 and 255
+    read, either way round; a frame of three faint levels (a photo's flat paper) is left
+    as it is."""
+    from edge_digits.frame import bitmap_levels
+
+    images, labels = mnist["x_test"][:300], mnist["y_test"][:300]
+    for ink in (1, 0):
+        bits = [np.where(image > 127, ink, 1 - ink).astype(np.uint8) for image in images]
+        twins = [(bit * 255).astype(np.uint8) for bit in bits]
+        assert all(np.array_equal(bitmap_levels(bit), twin) for bit, twin in zip(bits, twins))
+        assert _right_and_wrong(reader, bits, labels, lambda image: image) == \
+            _right_and_wrong(reader, twins, labels, lambda image: image)
+    assert _right_and_wrong(reader, [np.where(images[0] > 127, 1, 0).astype(np.uint8)],
+                            labels[:1], lambda image: image) == (1, 0)
+    paper = np.random.default_rng(0).integers(200, 203, (40, 40)).astype(np.uint8)
+    assert bitmap_levels(paper) is paper
+    assert bitmap_levels(np.full((40, 40), 7, np.uint8)).max() == 7  # one level: as it is
+
+
 def test_light_crop_tells_a_light_digit_on_a_dark_ground_from_dim_paper():
     """``light_crop``: its outermost pixels dark, its brightest far above them and its
     darkest close below; not dim paper with dark ink, nor paper with a dark digit."""
