@@ -19,6 +19,7 @@ import functools
 import cv2
 import numpy as np
 
+from ..frame import paper_shade
 from .params import InkParams
 
 _AREA_2_5_SUM = 25  #: each output pixel of the 2/5 resize is a weighted sum over 25
@@ -234,15 +235,14 @@ def light_on_dark(small: np.ndarray, params: InkParams = InkParams()) -> bool:
 
 def light_crop(gray: np.ndarray, params: InkParams = InkParams()) -> bool:
     """Whether ``gray``, a crop of one digit (a file of a collection of single digits, a
-    cell), shows light writing on a dark ground: its outermost pixels' median (its ground,
-    as :func:`~edge_digits.frame.paper_shade` takes a crop's paper) darker than
-    ``dark_surface``, its brightest ``tail`` of pixels far above that ground and its
-    darkest close below it, as :func:`light_on_dark` asks of a frame's median. Not asked:
-    that the bright part is small, or strokes. A bold light digit filling a small file (an
-    8x8 or 16x16 scan, enlarged) is bright on more of it, in thicker strokes, than that
-    test lets pass, often on more than half of it."""
-    ring = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    ground = float(np.median(ring))
+    cell), shows light writing on a dark ground: its paper (:func:`~edge_digits.frame.
+    paper_shade`, its outermost pixels) darker than ``dark_surface``, its brightest ``tail``
+    of pixels far above that ground and its darkest close below it, as
+    :func:`light_on_dark` asks of a frame's median. Not asked: that the bright part is
+    small, or strokes. A bold light digit filling a small file (an 8x8 or 16x16 scan,
+    enlarged) is bright on more of it, in thicker strokes, than that test lets pass, often
+    on more than half of it."""
+    ground = paper_shade(gray)
     if ground >= params.dark_surface:
         return False
     low, high = np.percentile(gray, (100 * params.tail, 100 * (1 - params.tail)))
@@ -250,28 +250,17 @@ def light_crop(gray: np.ndarray, params: InkParams = InkParams()) -> bool:
     return bool(above >= params.min_tail and above >= params.tail_ratio * below)
 
 
-def _tails(small: np.ndarray, mask: np.ndarray | None, params: InkParams
-           ) -> tuple[int | None, np.ndarray]:
-    """(the brightness halfway from the median of ``small``'s pixels (within ``mask``) to
-    its brightest when they look like light writing on a dark surface, else None; their
-    cumulative histogram)."""
+def _light_level(small: np.ndarray, mask: np.ndarray | None, params: InkParams) -> int | None:
+    """The brightness above which light writing lies when the pixels of ``small`` (within
+    ``mask``) look like light writing on a dark surface (:func:`light_on_dark`), or None."""
     cumulative = cv2.calcHist([small], [0], mask, [256], [0, 256]).cumsum()
     total = cumulative[-1]
     low, median, high = cumulative.searchsorted(
         [params.tail * total, 0.5 * total, (1 - params.tail) * total]).tolist()
     above, below = high - median, median - low
     if median >= params.dark_surface or above < params.min_tail or above < params.tail_ratio * below:
-        return None, cumulative
-    return median + above // 2, cumulative
-
-
-def _light_level(small: np.ndarray, mask: np.ndarray | None, params: InkParams) -> int | None:
-    """The brightness above which light writing lies when the pixels of ``small`` (within
-    ``mask``) look like light writing on a dark surface (:func:`light_on_dark`), or None."""
-    level, cumulative = _tails(small, mask, params)
-    if level is None:
         return None
-    total = cumulative[-1]
+    level = median + above // 2
     share = (total - cumulative[level]) / total
     if share <= params.light_share:
         return level
