@@ -469,3 +469,43 @@ def test_a_flat_papers_ink_is_a_slabs_whole_not_its_outline():
     assert (flat.dark[12:60, 18:54] >= flat.strong).all()
     assert (flat.dark[:12] == 0).all() and (flat.dark[60:] == 0).all()
     assert (photo.dark[30:42, 30:42] < photo.weak).all()  # the photo's: a hollow outline
+
+
+def test_a_sheet_on_a_dark_table_is_searched_at_the_papers_noise():
+    """``paper_thresholds``: a sheet on a striped dark table. The stripes raise the whole
+    frame's noise (its thresholds at their caps), above a faint stroke on the sheet; the
+    paper's are lower than the stroke, the darkness on the sheet is left as it is and off
+    it scaled down by the ratio of the two weak thresholds. A frame that is all paper, or
+    ``paper_noise`` 0, keeps the whole frame's."""
+    from dataclasses import replace
+
+    from edge_digits.locate import measure_ink
+    from edge_digits.locate.ink import darkness, paper_background, paper_thresholds, thresholds
+
+    rng = np.random.default_rng(3)
+    small = np.full((192, 256), 140, np.float32)
+    small[(np.arange(192) // 4) % 2 == 1] = 70  # a table of dark and light stripes
+    small += rng.normal(0, 2, small.shape)
+    small[40:160, 50:210] = 225 + rng.normal(0, 2, (120, 160))  # the sheet
+    small[80:110, 100:102] = 205  # a faint stroke on it
+    small = np.clip(small, 0, 255).astype(np.uint8)
+    options = LocateOptions()
+    background = paper_background(small, options.ink)
+    dark = darkness(small, background)
+    stroke = dark[85:105, 100:102]
+    whole = thresholds(dark, options)
+    used, weak, strong = paper_thresholds(dark, background, options)
+    assert weak <= stroke.min() and stroke.max() < whole[0]
+    assert whole[0] >= options.ink.paper_noise * weak and strong < whole[1]
+    assert (used[40:160, 50:210] == dark[40:160, 50:210]).all()
+    off = dark[:30] > 0
+    assert np.allclose(used[:30][off], dark[:30][off].astype(float) * weak / whole[0], atol=1)
+    ink = measure_ink(small, options)
+    assert (ink.weak, ink.strong) == (weak, strong) and (ink.dark == used).all()
+
+    plain = LocateOptions(ink=replace(options.ink, paper_noise=0))
+    assert paper_thresholds(dark, background, plain)[1:] == whole
+    sheet = small[40:160, 50:210]
+    sheet_dark = darkness(sheet, paper_background(sheet, options.ink))
+    kept, *levels = paper_thresholds(sheet_dark, paper_background(sheet, options.ink), options)
+    assert tuple(levels) == thresholds(sheet_dark, options) and kept is sheet_dark

@@ -17,7 +17,8 @@ Stages, one module each, each a pure function usable on its own:
    reduced image, crops cut at full resolution), and a second search at a lower resolution
    for writing much larger than usual.
 2. :mod:`~edge_digits.locate.ink` -- the paper's brightness, relative darkness (shadows
-   and uneven light cancel out), weak and strong thresholds from the image's own noise.
+   and uneven light cancel out), weak and strong thresholds from the image's own noise
+   (the paper's, when a table or a dark surround would raise them).
 3. :mod:`~edge_digits.locate.lines` -- connected components; ruled lines, underlines and
    box sides removed, strokes that crossed them re-joined.
 4. :mod:`~edge_digits.locate.blobs` -- hysteresis, size filters, pieces of one digit
@@ -48,7 +49,7 @@ from ..results import Box
 from .blobs import FaintStrokes, digit_blobs, hysteresis
 from .crop import FullDarkness, line_candidates
 from .group import drop_lone_marks, find_lines, line_heights, writing_lines
-from .ink import darkness, light_on_dark, paper_background, thresholds
+from .ink import darkness, light_on_dark, paper_background, paper_thresholds, thresholds
 from .lines import ink_components
 from .options import LocateOptions
 from .scale import large_writing, rescaled, work_image
@@ -116,12 +117,16 @@ def measure_ink(small: np.ndarray, options: LocateOptions, flat: bool = False) -
     is measured by a closing sized for pen strokes (:func:`paper_background`), which takes
     strokes wider than its kernel for paper: an enlarged scan's strokes are that wide,
     and a '1' stretched to fill its box (as some collections store digits) came out as
-    the outline of a slab, read as a sure '3' or '8'.
+    the outline of a slab, read as a sure '3' or '8'. A photo's thresholds are the
+    paper's when a table around the sheet would raise them
+    (:func:`~edge_digits.locate.ink.paper_thresholds`).
     """
     background = (np.full_like(small, paper_shade(small)) if flat
                   else paper_background(small, options.ink))
     dark = darkness(small, background)
-    return Ink(background, dark, *thresholds(dark, options))
+    if flat:
+        return Ink(background, dark, *thresholds(dark, options))
+    return Ink(background, *paper_thresholds(dark, background, options))
 
 
 def look_again(view: WorkView, ink: Ink, skip: Sequence[Box], fraction: float,

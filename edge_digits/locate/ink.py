@@ -10,11 +10,13 @@ is sparse and darker than paper), and the ink image is the *relative* darkness
 ``(background - pixel) / background``: shadows and uneven light multiply brightness, so
 relative darkness is unaffected by them. Thresholds follow the image's own noise: pixels
 above a *weak* threshold form components, and only components that also hold a pixel above
-a *strong* threshold are kept (hysteresis).
+a *strong* threshold are kept (hysteresis). A sheet on a table is searched at the paper's
+noise, not the table's (:func:`paper_thresholds`).
 """
 from __future__ import annotations
 
 import functools
+import math
 
 import cv2
 import numpy as np
@@ -157,7 +159,7 @@ def darkness(gray: np.ndarray, background: np.ndarray) -> np.ndarray:
     return cv2.divide(difference, cv2.max(background, 1), scale=255)
 
 
-def thresholds(dark: np.ndarray, options) -> tuple[int, int]:
+def thresholds(dark: np.ndarray, options, mask: np.ndarray | None = None) -> tuple[int, int]:
     """(weak, strong) darkness thresholds from the image's own noise level.
 
     Parameters
@@ -166,9 +168,11 @@ def thresholds(dark: np.ndarray, options) -> tuple[int, int]:
         Relative darkness (:func:`darkness`).
     options : LocateOptions
         Its contrast bounds and ``ink`` parameters.
+    mask : (M, N) uint8 ndarray, optional
+        Where to measure the noise (non-zero pixels; default: everywhere).
     """
     params = options.ink
-    cumulative = cv2.calcHist([dark], [0], None, [256], [0, 256]).cumsum()
+    cumulative = cv2.calcHist([dark], [0], mask, [256], [0, 256]).cumsum()
     total = cumulative[-1]
     median, p75 = cumulative.searchsorted([0.5 * total, 0.75 * total]).tolist()
     # Paper pixels are most of the frame: the spread of the lower three quarters is their
@@ -179,6 +183,46 @@ def thresholds(dark: np.ndarray, options) -> tuple[int, int]:
     strong = max(median + params.strong_noise * noise, params.strong_over_weak * weak)
     strong = min(max(strong, options.min_peak_contrast * 255), options.max_peak_contrast * 255)
     return int(weak), int(strong)
+
+
+def paper_thresholds(dark: np.ndarray, background: np.ndarray,
+                     options) -> tuple[np.ndarray, int, int]:
+    """``(dark, weak, strong)``: the darkness and its thresholds (:func:`thresholds`), the
+    noise measured on the paper when a table or a dark surround would raise it.
+
+    A sheet photographed on a table fills part of the frame: the wood's grain, the dark
+    surround's edges reach the darkness's upper quartile, and the thresholds measured over
+    the whole frame rise above thin or faint writing on the sheet (a fine ballpoint, a
+    worn pen), found in pieces or not at all. The paper is where the background is at least
+    ``InkParams.paper_share`` of its 90th percentile. When it is ``InkParams.min_paper`` of
+    the frame or more and the whole frame's weak threshold is ``InkParams.paper_noise``
+    times the paper's or more, the paper's thresholds are used, and the darkness off the
+    paper is scaled down by the ratio of the two weak thresholds: off the paper the frame
+    is searched as with the whole frame's (twenty-fourth session: strangers' frames 563 /
+    532 / 65 -> 583 / 518 / 59 exact / rejected / wrong of 1,160, digit-free scenes 4 of
+    488 either way; docs/tuning.md). ``paper_noise`` 0: the whole frame's, always.
+
+    Parameters
+    ----------
+    dark, background : (M, N) uint8 ndarray
+        Relative darkness (:func:`darkness`) and the paper's brightness.
+    options : LocateOptions
+    """
+    params = options.ink
+    whole = thresholds(dark, options)
+    if not params.paper_noise:
+        return (dark, *whole)
+    cumulative = cv2.calcHist([background], [0], None, [256], [0, 256]).cumsum()
+    bright = int(cumulative.searchsorted(0.9 * cumulative[-1]))
+    level = params.paper_share * bright
+    _, paper = cv2.threshold(background, math.ceil(level) - 1, 255, cv2.THRESH_BINARY)
+    if cv2.countNonZero(paper) < params.min_paper * paper.size:
+        return (dark, *whole)
+    weak, strong = thresholds(dark, options, paper)
+    if whole[0] < params.paper_noise * weak:
+        return (dark, *whole)
+    off_paper = cv2.convertScaleAbs(dark, alpha=weak / whole[0])
+    return cv2.copyTo(dark, paper, off_paper), weak, strong
 
 
 def stretch_masked(dark: np.ndarray, core: float = 0.8) -> np.ndarray:

@@ -25,6 +25,10 @@ class InkParams:
     weak_noise: float = 4.0  # the weak threshold: the paper's median plus this many noise sigmas
     strong_noise: float = 8.0  # the strong threshold: median plus this many sigmas ...
     strong_over_weak: float = 2.0  # ... and at least this many times the weak threshold
+    paper_share: float = 0.8  # the paper: background at least this share of its 90th percentile;
+    min_paper: float = 0.2  # when it is this share of the frame or more, and the whole frame's
+    paper_noise: float = 1.5  # weak threshold this many times the paper's or more, the paper's
+    # thresholds are used (edge_digits.locate.ink.paper_thresholds); 0: the whole frame's
     dark_surface: int = 96  # a frame whose median brightness is below this is a dark surface;
     tail: float = 0.002  # its writing is light on dark (chalk: inverted) if its brightest
     tail_ratio: float = 2.0  # 0.2% lies this many times farther above the median than its
