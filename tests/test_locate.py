@@ -509,3 +509,36 @@ def test_a_sheet_on_a_dark_table_is_searched_at_the_papers_noise():
     sheet_dark = darkness(sheet, paper_background(sheet, options.ink))
     kept, *levels = paper_thresholds(sheet_dark, paper_background(sheet, options.ink), options)
     assert tuple(levels) == thresholds(sheet_dark, options) and kept is sheet_dark
+
+
+def test_a_grid_fainter_than_the_writing_is_searched_above_its_lines():
+    """``lines.above_rules``: a squared page whose lines (darkness 18-24) are above the
+    paper's noise, beside writing of darkness 120. The weak threshold rises above the
+    lines (their 90th percentile and a margin), not to the writing; writing barely darker
+    than the lines (45) keeps it where it is, as do a page without removed lines and
+    ``rule_writing`` 0."""
+    from dataclasses import replace
+
+    from edge_digits.locate.lines import above_rules
+    from edge_digits.locate.params import LineParams
+
+    rng = np.random.default_rng(5)
+    dark = np.zeros((192, 256), np.uint8)
+    rules = np.zeros_like(dark)
+    for row in range(8, 192, 16):
+        dark[row] = rng.integers(18, 25, 256)
+        rules[row] = 255
+    for column in range(8, 256, 16):
+        dark[:, column] = rng.integers(18, 25, 192)
+    page = dark.copy()
+    page[60:100, 100:104] = 120  # strokes of the writing
+    page[60:64, 100:130] = 120
+    params = LineParams()
+    raised = above_rules(page, rules, 15, 30, params)
+    assert 24 < raised <= 24 + params.rule_margin
+    faint = dark.copy()
+    faint[60:100, 100:104] = 45
+    assert above_rules(faint, rules, 15, 30, params) == 15
+    assert above_rules(page, None, 15, 30, params) == 15
+    assert above_rules(page, np.zeros_like(rules), 15, 30, params) == 15
+    assert above_rules(page, rules, 15, 30, replace(params, rule_writing=0)) == 15

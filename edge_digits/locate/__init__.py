@@ -50,7 +50,7 @@ from .blobs import FaintStrokes, digit_blobs, hysteresis
 from .crop import FullDarkness, line_candidates
 from .group import drop_lone_marks, find_lines, line_heights, writing_lines
 from .ink import darkness, light_on_dark, paper_background, paper_thresholds, thresholds
-from .lines import ink_components
+from .lines import above_rules, ink_components
 from .options import LocateOptions
 from .scale import large_writing, rescaled, work_image
 from .types import Blob, Candidate, Ink
@@ -203,8 +203,15 @@ def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
     ink = ink if ink is not None else measure_ink(small, options)
     dark, weak = ink.dark, ink.weak
     min_digit = options.min_digit_height / sy
+    whole = sy <= 1.0 and sx <= 1.0
     count, labels, stats, rules = ink_components(dark, weak, min_digit, text_height, options,
-                                                 whole=sy <= 1.0 and sx <= 1.0)
+                                                 whole=whole)
+    above = above_rules(dark, rules, weak, ink.strong, options.lines)
+    if above != weak:  # printed lines fainter than the writing: searched above them
+        ink = replace(ink, weak=above)
+        weak = above
+        count, labels, stats, rules = ink_components(dark, weak, min_digit, text_height,
+                                                     options, whole=whole)
     blobs = digit_blobs(stats, hysteresis(labels, count, dark, ink.strong), small.shape,
                         min_digit, options.max_digit_height * small.shape[0], rules,
                         options.blobs, options.lines.rule_reach)

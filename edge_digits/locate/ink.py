@@ -210,7 +210,9 @@ def paper_thresholds(dark: np.ndarray, background: np.ndarray,
     """
     params = options.ink
     whole = thresholds(dark, options)
-    if not params.paper_noise:
+    # the paper's weak threshold is at least its floor: a frame whose own is not that many
+    # times the floor keeps it (a clean page, most cells: measured no further)
+    if not params.paper_noise or whole[0] < params.paper_noise * int(options.min_contrast * 255):
         return (dark, *whole)
     cumulative = cv2.calcHist([background], [0], None, [256], [0, 256]).cumsum()
     bright = int(cumulative.searchsorted(0.9 * cumulative[-1]))

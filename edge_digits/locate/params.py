@@ -63,6 +63,10 @@ class LineParams:
     min_side_width: int = 3  # ... or this many pixels
     rule_reach: int = 3  # a box side's ends are within this many pixels of a removed line
     shaped_aspect: float = 2.5  # digit-shaped components (for the writing's height) are narrower
+    rule_pixels: float = 0.3  # removed lines of this many times the width or more, whose ...
+    rule_share: float = 0.9  # ... darkness at this share of their pixels, plus ...
+    rule_margin: int = 2  # ... this, is below this of the writing's median darkness: the
+    rule_writing: float = 0.5  # weak threshold is raised to it (lines.above_rules); 0: never
 
 
 @dataclass(frozen=True, slots=True)
