@@ -19,6 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .locate.ink import share_level
 from .results import Box
 
 #: gaps at least this wide (of the number's height) are searched
@@ -41,14 +42,6 @@ def stroke_width(mask: np.ndarray) -> float:
     contours, _ = cv2.findContours(mask.view(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
     outline = sum(cv2.arcLength(contour, True) for contour in contours)
     return 2.0 * float(cv2.countNonZero(mask.view(np.uint8))) / outline if outline else 0.0
-
-
-def _darkest(image: np.ndarray, share: float) -> int:
-    """The brightness below which the darkest ``share`` of ``image``'s pixels (uint8) lie:
-    a percentile from one histogram (``np.percentile`` sorts: ten times as long), read as
-    :func:`edge_digits.locate.ink.thresholds` reads its own."""
-    cumulative = cv2.calcHist([image], [0], None, [256], [0, 256]).cumsum()
-    return int(cumulative.searchsorted(share * image.size))
 
 
 def gap_strokes(gray: np.ndarray, boxes: list[Box], height: float, tall: float,
@@ -79,7 +72,7 @@ def gap_strokes(gray: np.ndarray, boxes: list[Box], height: float, tall: float,
     y1 = min(rows, max(box.bottom for box in boxes) + reach)
     digits = [gray[y0:y1, box.x:box.right] for box in boxes]
     band = gray[y0:y1, max(0, boxes[0].x):boxes[-1].right]
-    ink = (paper - _darkest(band, DIGIT_INK)) / paper if paper and band.size else 0.0
+    ink = (paper - share_level(band, DIGIT_INK)) / paper if paper and band.size else 0.0
     if ink <= 0.05:
         return {}  # no ink to compare with
     level = paper * (1.0 - INK * ink)  # a pixel this dark or darker is ink

@@ -208,7 +208,6 @@ def search(gray: np.ndarray, small: np.ndarray, options: LocateOptions,
                                                  whole=whole)
     above = above_rules(dark, rules, weak, ink.strong, options.lines)
     if above != weak:  # printed lines fainter than the writing: searched above them
-        ink = replace(ink, weak=above)
         weak = above
         count, labels, stats, rules = ink_components(dark, weak, min_digit, text_height,
                                                      options, whole=whole)

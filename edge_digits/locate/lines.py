@@ -17,6 +17,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from .ink import share_level
 from .params import LineParams
 
 
@@ -220,20 +221,9 @@ def above_rules(dark: np.ndarray, rules: np.ndarray | None, weak: int, strong: i
     if rules is None or not params.rule_writing or \
             cv2.countNonZero(rules) < params.rule_pixels * dark.shape[1]:
         return weak
-    level = _quantile(cv2.calcHist([dark], [0], rules, [256], [0, 256]), params.rule_share)
-    level += params.rule_margin
-    histogram = cv2.calcHist([dark], [0], None, [256], [0, 256])
-    histogram[:strong] = 0
-    if not histogram.any():
-        return weak
-    writing = _quantile(histogram, 0.5)
+    level = share_level(dark, params.rule_share, rules) + params.rule_margin
+    writing = share_level(dark, 0.5, low=strong)  # 0: nothing as dark as the strong threshold
     return level if weak < level < params.rule_writing * writing else weak
-
-
-def _quantile(histogram: np.ndarray, share: float) -> int:
-    """The value below which ``share`` of a (256, 1) histogram's count lies."""
-    cumulative = histogram.cumsum()
-    return int(cumulative.searchsorted(share * cumulative[-1]))
 
 
 def ink_components(dark: np.ndarray, weak: int, min_height: float, text_height: float | None,
